@@ -1,0 +1,142 @@
+/**
+ * The image build's two guest boots (called by images/build.sh):
+ *   provision WORK DIST  cold boot on the raw disk, import the container images
+ *                        (images/container-images.sh), freeze the filesystem, write the
+ *                        disk back to WORK/disk.img
+ *   snapshot WORK DIST   cold boot on the chunked disk, wait until Docker answers, drop
+ *                        caches, save the state (zstd) and write DIST/manifest.json
+ * Environment: LABBOX_IMAGE_KEY, LABBOX_SUITE, LABBOX_KERNEL, LABBOX_DISK_SIZE, LABBOX_CHUNK_SIZE.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { MANIFEST_FORMAT, type GuestManifest, type ManifestFile } from '../src/vm/manifest';
+import { GUEST_CMDLINE, GUEST_MEMORY, GUEST_VGA_MEMORY } from '../src/vm/options';
+import { NodeVM } from '../src/vm/node-vm';
+
+const [mode, work, dist] = process.argv.slice(2);
+if (!['provision', 'snapshot'].includes(mode) || !work || !dist) {
+  console.error('usage: boot.ts provision|snapshot WORK DIST');
+  process.exit(2);
+}
+const env = (name: string) => process.env[name] ?? '';
+const started = Date.now();
+const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+const log = (message: string) => console.log(`[${seconds()} s] ${message}`);
+
+function fileEntry(relative: string): ManifestFile {
+  const data = readFileSync(path.join(dist, relative));
+  return { path: relative, size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/** The manifest as far as it is known before the snapshot exists. */
+function draftManifest(): GuestManifest {
+  const diskSize = Number(env('LABBOX_DISK_SIZE')) || statSync(path.join(work, 'disk.img')).size;
+  const chunkSize = Number(env('LABBOX_CHUNK_SIZE')) || 256 * 1024;
+  const blank: ManifestFile = { path: '', size: 0, sha256: '' };
+  const v86Version = JSON.parse(readFileSync(path.join(import.meta.dirname, '../node_modules/v86/package.json'), 'utf8')).version;
+  return {
+    format: MANIFEST_FORMAT,
+    imageVersion: env('LABBOX_IMAGE_KEY') || 'dev',
+    suite: env('LABBOX_SUITE'),
+    kernel: env('LABBOX_KERNEL'),
+    createdAt: new Date().toISOString(),
+    files: {
+      bios: fileEntry('bios.bin'),
+      vgaBios: fileEntry('vgabios.bin'),
+      kernel: fileEntry('vmlinuz'),
+      initrd: fileEntry('initrd.img'),
+      state: { ...blank, path: 'state.bin.zst', rawSize: 0 },
+    },
+    disk: { url: 'disk/disk.img.zst', size: diskSize, chunkSize, chunks: Math.ceil(diskSize / chunkSize), compressedSize: 0 },
+    v86: { version: v86Version, memorySize: GUEST_MEMORY, vgaMemorySize: GUEST_VGA_MEMORY, cmdline: GUEST_CMDLINE },
+    packages: [],
+    build: { coldBootToDockerMs: 0 },
+  };
+}
+
+/** Reads a file of any size (readFile stops at 2 GiB) into one ArrayBuffer. */
+function readWhole(file: string, padTo = 1): ArrayBuffer {
+  const size = statSync(file).size;
+  const buffer = new ArrayBuffer(Math.ceil(size / padTo) * padTo);
+  const fd = openSync(file, 'r');
+  for (let offset = 0; offset < size; ) offset += readSync(fd, new Uint8Array(buffer, offset, Math.min(1 << 30, size - offset)));
+  closeSync(fd);
+  return buffer;
+}
+
+const serialLog: number[] = [];
+const onSerial = (bytes: Uint8Array) => {
+  serialLog.push(...bytes);
+  if (process.env.LABBOX_VERBOSE) process.stdout.write(bytes);
+};
+function failWithConsole(error: unknown): never {
+  console.error(`\n${mode} boot failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error('--- last serial console output ---');
+  console.error(Buffer.from(serialLog.slice(-4000)).toString());
+  process.exit(1);
+}
+
+async function run(vm: NodeVM, command: string, timeoutMs: number): Promise<void> {
+  const r = await vm.exec(command, {
+    timeoutMs,
+    onStdout: (c) => process.stdout.write(c),
+    onStderr: (c) => process.stderr.write(c),
+  });
+  if (r.exitCode !== 0) throw new Error(`\`${command}\` exited with ${r.exitCode}`);
+}
+
+async function provision(): Promise<void> {
+  const manifest = draftManifest();
+  const disk = readWhole(path.join(work, 'disk.img'));
+  log(`booting on the raw disk (${(disk.byteLength / 2 ** 20).toFixed(0)} MiB in memory)`);
+  const vm = await NodeVM.start({
+    imageDir: dist,
+    manifest,
+    cold: true,
+    onSerial,
+    override: { hda: { buffer: disk }, hdb: { buffer: readWhole(path.join(work, 'provision.tar'), 512) } },
+  }).catch(failWithConsole);
+  try {
+    log('agent up; waiting for Docker');
+    await vm.waitFor('docker info >/dev/null 2>&1 && curl -sf -o /dev/null http://localhost:5000/v2/', 600_000);
+    log('Docker is up; provisioning');
+    await run(vm, 'mkdir -p /tmp/provision && tar -xf /dev/sdb -C /tmp/provision && sh /tmp/provision/provision.sh', 3_600_000);
+    // a frozen filesystem is consistent on disk even though the daemons still run
+    await run(vm, 'rm -rf /tmp/provision; sync; fsfreeze -f /', 120_000);
+  } catch (error) {
+    failWithConsole(error);
+  }
+  await vm.stop();
+  writeFileSync(path.join(work, 'disk.img'), new Uint8Array(disk));
+  log('provisioned disk written');
+}
+
+async function snapshot(): Promise<void> {
+  const manifest = draftManifest();
+  log('cold boot on the chunked disk');
+  const vm = await NodeVM.start({ imageDir: dist, manifest, cold: true, onSerial }).catch(failWithConsole);
+  try {
+    log('agent up; waiting for Docker and the registry');
+    await vm.waitFor('docker info >/dev/null 2>&1 && curl -sf -o /dev/null http://localhost:5000/v2/', 600_000);
+    manifest.build.coldBootToDockerMs = Date.now() - started;
+    log('Docker is up; dropping caches');
+    await run(vm, 'sync; echo 3 > /proc/sys/vm/drop_caches; echo 1 > /proc/sys/vm/compact_memory; sync', 120_000);
+  } catch (error) {
+    failWithConsole(error);
+  }
+  const state = await vm.saveState();
+  await vm.stop();
+  const raw = path.join(work, 'state.bin');
+  writeFileSync(raw, new Uint8Array(state));
+  execFileSync('zstd', ['-q', '-f', '-19', '-T0', raw, '-o', path.join(dist, 'state.bin.zst')]);
+  manifest.files.state = { ...fileEntry('state.bin.zst'), rawSize: state.byteLength };
+  manifest.disk.compressedSize = readdirSync(path.join(dist, 'disk')).reduce((n, f) => n + statSync(path.join(dist, 'disk', f)).size, 0);
+  manifest.packages = readFileSync(path.join(work, 'packages.txt'), 'utf8').split('\n').filter(Boolean);
+  writeFileSync(path.join(dist, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  log(`snapshot saved: ${(state.byteLength / 2 ** 20).toFixed(1)} MiB raw, ${(manifest.files.state.size / 2 ** 20).toFixed(1)} MiB zstd`);
+}
+
+await (mode === 'provision' ? provision() : snapshot());
+process.exit(0);

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Builds the LabBox guest from Debian i386 packages only:
+#   kernel + SeaBIOS (bookworm: the only suite with linux-image-686), an initramfs,
+#   a root filesystem of $LABBOX_SUITE with Docker, containerd, crun, LXC and a registry,
+#   preloaded container images, a chunked zstd disk, and a pre-booted state snapshot.
+# Output: images/out/dist (or $LABBOX_IMAGE_OUT/dist) with manifest.json.
+# The whole output is cached under $LABBOX_CACHE, keyed by a hash of the recipe's inputs.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+suite=${LABBOX_SUITE:-trixie}
+kernel_suite=bookworm
+out=${LABBOX_IMAGE_OUT:-$here/out}
+cache=${LABBOX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/labbox/images}
+chunk_size=$((256 * 1024))
+work=$out/work
+dist=$out/dist
+
+t_start=$(date +%s)
+stage() { printf '\n== [%4ss] %s\n' "$(($(date +%s) - t_start))" "$*"; }
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+# --- the cache key: every file of the recipe, the snapshot code and the emulator version ---
+inputs_hash() {
+  (
+    cd "$root"
+    find images -path images/out -prune -o -type f -print
+    find src/vm -type f
+    echo package-lock.json
+  ) | LC_ALL=C sort | (cd "$root" && xargs sha256sum) | { cat; echo "suite=$suite"; } | sha256sum | cut -c1-16
+}
+key=$(inputs_hash)
+if [ -f "$cache/$key/manifest.json" ] && [ -z "${LABBOX_REBUILD:-}" ]; then
+  stage "cache hit $cache/$key"
+  rm -rf "$dist"; mkdir -p "$out"
+  cp -al "$cache/$key" "$dist" 2>/dev/null || cp -a "$cache/$key" "$dist"
+  exit 0
+fi
+stage "building guest image $key (suite $suite)"
+
+[ "$(id -u)" = 0 ] || die "run as root (mmdebstrap and mkfs need it); CI and the README's command do"
+for tool in mmdebstrap arch-test mkfs.ext4 zstd cpio gcc depmod rsync; do
+  command -v "$tool" >/dev/null || die "missing $tool: run images/install-deps.sh"
+done
+[ -x "$root/node_modules/.bin/tsx" ] || die "npm packages missing: run npm ci first"
+
+# i386 programs must run on the build host (package scripts run in the chroot).
+# Where the kernel has no 32-bit support, register qemu-user for i386 ELF files.
+if ! arch-test i386 >/dev/null 2>&1; then
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  [ -e /proc/sys/fs/binfmt_misc/qemu-i386 ] ||
+    printf '%s' ':qemu-i386:M::\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x03\x00:\xff\xff\xff\xff\xff\xfe\xfe\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-i386-static:F' \
+      > /proc/sys/fs/binfmt_misc/register
+  arch-test i386 >/dev/null || die "cannot run i386 programs, even through qemu-user"
+fi
+
+# The Debian mirror is the one this machine's apt already uses (no host name in the recipe).
+mirror=${LABBOX_MIRROR:-$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+  sed -E 's/^URIs:[[:space:]]*//; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//; s/[[:space:]].*//' | grep -E '/debian/?$' | head -n1)}
+[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt; set LABBOX_MIRROR"
+
+# mmdebstrap, retried: a mirror answers "Mirror sync in progress" now and then.
+debstrap() {
+  local try
+  for try in 1 2 3 4; do
+    if mmdebstrap --arch=i386 --aptopt='Acquire::Check-Valid-Until "false"' \
+        --aptopt='APT::Install-Recommends "false"' --aptopt='Acquire::Retries "3"' "$@"; then
+      return 0
+    fi
+    echo "mmdebstrap failed (try $try), retrying in $((try * 15)) s" >&2
+    sleep $((try * 15))
+  done
+  die "mmdebstrap failed: $*"
+}
+slim_opts=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*'
+  --dpkgopt='path-exclude=/usr/share/info/*' --dpkgopt='path-exclude=/usr/share/locale/*'
+  --dpkgopt='path-include=/usr/share/locale/locale.alias' --dpkgopt='path-exclude=/usr/share/lintian/*')
+
+rm -rf "$work" "$dist"
+mkdir -p "$work" "$dist"
+
+stage "kernel, SeaBIOS and initramfs busybox from $kernel_suite"
+debstrap --variant=extract --include=linux-image-686,seabios,busybox-static "$kernel_suite" "$work/kernel" \
+  "deb $mirror $kernel_suite main" "deb $mirror $kernel_suite-updates main" >"$work/kernel.log" 2>&1 ||
+  { tail -20 "$work/kernel.log"; die "kernel extract failed"; }
+kver=$(basename "$(ls -d "$work"/kernel/lib/modules/*)")
+depmod -b "$work/kernel" "$kver"
+cp "$work/kernel/boot/vmlinuz-$kver" "$dist/vmlinuz"
+cp "$work/kernel/usr/share/seabios/bios.bin" "$dist/bios.bin"
+cp "$work/kernel/usr/share/seabios/vgabios-stdvga.bin" "$dist/vgabios.bin"
+
+# Prints module file paths for the names in $1 with their dependencies, in load order.
+module_order() {
+  local list=$1 moddir=$work/kernel/lib/modules/$kver
+  grep -vE '^\s*(#|$)' "$list" | while read -r name; do
+    local line
+    line=$(grep -E "/${name//_/[_-]}\.ko:" "$moddir/modules.dep") || die "no kernel module $name"
+    # modules.dep lists a module's dependencies; the last one must load first
+    echo "$line" | tr -d ':' | awk '{ for (i = NF; i >= 2; i--) print $i; print $1 }'
+  done | awk '!seen[$0]++'
+}
+
+stage "initramfs"
+mkdir -p "$work/initramfs"/{bin,modules,proc,sys,dev,newroot}
+cp "$work/kernel/bin/busybox" "$work/initramfs/bin/busybox"
+for applet in sh mount umount insmod sleep mkdir switch_root cat echo; do ln -sf busybox "$work/initramfs/bin/$applet"; done
+cp "$here/guest/initramfs/init" "$work/initramfs/init"
+module_order "$here/initramfs.modules" | while read -r m; do
+  cp "$work/kernel/lib/modules/$kver/$m" "$work/initramfs/modules/"
+  basename "$m"
+done >"$work/initramfs/modules/order"
+(cd "$work/initramfs" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible) | zstd -q -19 >"$dist/initrd.img"
+
+stage "guest agent (static i386)"
+gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$work/labbox-agent" "$here/agent/labbox-agent.c"
+
+stage "root filesystem ($suite)"
+packages=$(grep -vE '^\s*(#|$)' "$here/packages.list" | paste -sd, -)
+debstrap --variant=minbase "${slim_opts[@]}" --include="$packages" "$suite" "$work/rootfs" \
+  "deb $mirror $suite main" >"$work/rootfs.log" 2>&1 || { tail -30 "$work/rootfs.log"; die "root filesystem failed"; }
+rfs=$work/rootfs
+cp -a "$here/guest/rootfs/." "$rfs/"
+install -m 755 "$work/labbox-agent" "$rfs/usr/local/sbin/labbox-agent"
+ln -sf /bin/busybox "$rfs/sbin/init"
+module_order "$here/modules.list" | while read -r m; do
+  mkdir -p "$rfs/lib/modules/$kver/$(dirname "$m")"
+  cp "$work/kernel/lib/modules/$kver/$m" "$rfs/lib/modules/$kver/$m"
+done
+cp "$work/kernel/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$rfs/lib/modules/$kver/"
+depmod -b "$rfs" "$kver"
+grep -vE '^\s*(#|$)' "$here/modules.list" >"$rfs/etc/labbox/modules"
+passwd -R "$rfs" -d root >/dev/null
+# record the exact package versions for the manifest, then drop what a guest never reads
+chroot "$rfs" dpkg-query -W -f '${Package}=${Version}\n' >"$work/packages.txt"
+rm -rf "$rfs"/var/lib/apt/lists/* "$rfs"/var/cache/apt/* "$rfs"/var/cache/debconf/*-old "$rfs"/var/log/*
+
+stage "container images for provisioning"
+"$here/container-images.sh" "$work" "$suite" "$mirror"
+
+stage "disk image"
+used_kib=$(du -sk "$rfs" | cut -f1)
+disk_bytes=$(( ((used_kib * 1024 * 11 / 10) + 1536 * 1024 * 1024) / chunk_size * chunk_size ))
+rm -f "$work/disk.img"
+# inode tables and journal written now: the guest kernel's lazy init would otherwise
+# dirty the disk in the background, and dirty blocks go into every snapshot
+mkfs.ext4 -q -F -L labbox -E lazy_itable_init=0,lazy_journal_init=0,root_owner=0:0 -d "$rfs" "$work/disk.img" $((disk_bytes / 1024))k
+
+# the two guest boots of the build (images/boot.ts), in Node with v86
+boot() {
+  LABBOX_IMAGE_KEY=$key LABBOX_SUITE=$suite LABBOX_KERNEL=$kver LABBOX_DISK_SIZE=$disk_bytes LABBOX_CHUNK_SIZE=$chunk_size \
+    "$root/node_modules/.bin/tsx" "$here/boot.ts" "$1" "$work" "$dist"
+}
+
+stage "provisioning boot: import images, fill the local registry"
+boot provision
+
+stage "chunking the disk ($((chunk_size / 1024)) KiB parts, zstd)"
+mkdir -p "$dist/disk" "$work/parts"
+split -b "$chunk_size" -a 6 -d "$work/disk.img" "$work/parts/p"
+zstd -q -15 -T0 --rm "$work"/parts/p*
+for f in "$work"/parts/p*.zst; do
+  n=${f##*/p}; n=$((10#${n%.zst}))
+  mv "$f" "$dist/disk/disk-$((n * chunk_size))-$(((n + 1) * chunk_size)).img.zst"
+done
+
+stage "snapshot boot: cold boot to docker-ready, save the state"
+boot snapshot
+
+
+mkdir -p "$cache"
+rm -rf "$cache/$key.tmp" && cp -a "$dist" "$cache/$key.tmp" && mv "$cache/$key.tmp" "$cache/$key"
+# keep only the newest three builds
+ls -1dt "$cache"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+stage "done: $dist"

@@ -1,0 +1,72 @@
+/**
+ * The guest image's manifest (dist/manifest.json), written by images/boot.ts and read by
+ * every host: it names the files, their sizes and digests, and the v86 options a
+ * snapshot restore must match.
+ */
+
+export const MANIFEST_FORMAT = 1;
+
+export interface ManifestFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface GuestManifest {
+  format: typeof MANIFEST_FORMAT;
+  /** Hash of the recipe's inputs: a snapshot only restores on the image it came from. */
+  imageVersion: string;
+  suite: string;
+  kernel: string;
+  createdAt: string;
+  files: {
+    bios: ManifestFile;
+    vgaBios: ManifestFile;
+    kernel: ManifestFile;
+    initrd: ManifestFile;
+    state: ManifestFile & { rawSize: number };
+  };
+  disk: {
+    /** v86 fetches `<base without extension>-<start>-<end>.img.zst` parts of chunkSize bytes */
+    url: string;
+    size: number;
+    chunkSize: number;
+    chunks: number;
+    compressedSize: number;
+  };
+  v86: {
+    version: string;
+    memorySize: number;
+    vgaMemorySize: number;
+    cmdline: string;
+  };
+  /** Exact versions of the guest's Debian packages (`name=version`). */
+  packages: string[];
+  build: {
+    coldBootToDockerMs: number;
+  };
+}
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+/** Checks the shape of a parsed manifest.json; throws a ManifestError that says what is wrong. */
+export function parseManifest(json: unknown): GuestManifest {
+  const m = json as Partial<GuestManifest> | null;
+  if (!m || typeof m !== 'object') throw new ManifestError('the guest manifest is not a JSON object');
+  if (m.format !== MANIFEST_FORMAT) {
+    throw new ManifestError(`the guest manifest has format ${String(m.format)}, this LabBox reads format ${MANIFEST_FORMAT}`);
+  }
+  for (const key of ['bios', 'vgaBios', 'kernel', 'initrd', 'state'] as const) {
+    const f = m.files?.[key];
+    if (!f || typeof f.path !== 'string' || typeof f.size !== 'number') {
+      throw new ManifestError(`the guest manifest lacks the file entry "${key}"`);
+    }
+  }
+  if (!m.disk || !(m.disk.size > 0) || !(m.disk.chunkSize > 0)) throw new ManifestError('the guest manifest lacks the disk description');
+  if (!m.v86 || !(m.v86.memorySize > 0) || typeof m.v86.cmdline !== 'string') {
+    throw new ManifestError('the guest manifest lacks the v86 options');
+  }
+  return m as GuestManifest;
+}

@@ -1,0 +1,123 @@
+/**
+ * The LabBox guest in Node.js: v86 from npm, the image from a local folder.
+ * Used by the headless runner (`npm run vm`), the image build and the guest tests.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { V86 } from 'v86';
+import { AgentClient, AgentError } from './agent';
+import { parseManifest, type GuestManifest } from './manifest';
+import { v86Options, type BootMode } from './options';
+
+export interface NodeVmOptions extends BootMode {
+  /** folder holding manifest.json (images/out/dist by default) */
+  imageDir?: string;
+  /** the manifest to use, when booting an image whose manifest is not written yet */
+  manifest?: GuestManifest;
+  /** replace or add v86 options (the image build attaches its own disks) */
+  override?: Record<string, unknown>;
+  /** serial console output (kernel messages, the console shell) */
+  onSerial?: (bytes: Uint8Array) => void;
+  /** how long to wait for the guest agent */
+  readyTimeoutMs?: number;
+}
+
+export const DEFAULT_IMAGE_DIR = path.resolve(import.meta.dirname, '../../images/out/dist');
+
+const require = createRequire(import.meta.url);
+
+export async function loadManifest(imageDir: string): Promise<GuestManifest> {
+  const file = path.join(imageDir, 'manifest.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new Error(`no guest image at ${imageDir} (missing manifest.json): build it with \`npm run build:image\``);
+  }
+  return parseManifest(JSON.parse(text));
+}
+
+export class NodeVM {
+  readonly agent: AgentClient;
+  private stopped = false;
+
+  private constructor(
+    readonly emulator: V86,
+    readonly manifest: GuestManifest,
+  ) {
+    const bus = (emulator as unknown as { bus: { send(name: string, data: unknown): void } }).bus;
+    this.agent = new AgentClient((bytes) => bus.send('virtio-console0-input-bytes', bytes));
+    emulator.add_listener('virtio-console0-output-bytes', (bytes: Uint8Array) => this.agent.receive(bytes));
+  }
+
+  /** Starts the guest (restores its snapshot unless `cold`) and waits until its agent answers. */
+  static async start(options: NodeVmOptions = {}): Promise<NodeVM> {
+    const imageDir = path.resolve(options.imageDir ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
+    const manifest = options.manifest ?? (await loadManifest(imageDir));
+    const config = {
+      ...v86Options(manifest, (p) => path.join(imageDir, p), options),
+      wasm_path: require.resolve('v86/build/v86.wasm'),
+      ...options.override,
+    };
+    const emulator = new V86(config as never);
+    const vm = new NodeVM(emulator, manifest);
+    if (options.onSerial) {
+      emulator.add_listener('serial0-output-byte', (byte: number) => options.onSerial!(Uint8Array.of(byte)));
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the emulator did not load the guest image within 120 s')), 120_000);
+        emulator.add_listener('emulator-started', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await vm.agent.waitReady(options.readyTimeoutMs ?? (options.cold ? 600_000 : 60_000));
+      if (!options.cold) await vm.syncClock();
+    } catch (error) {
+      await vm.stop();
+      throw error;
+    }
+    return vm;
+  }
+
+  /** A restored guest wakes with the clock of the snapshot: set it to now. */
+  async syncClock(): Promise<void> {
+    await this.agent.exec(`date -u -s @${Math.floor(Date.now() / 1000)} >/dev/null`, { timeoutMs: 30_000 });
+  }
+
+  /** Runs a command in the guest; see AgentClient.exec. */
+  exec(command: string, options?: Parameters<AgentClient['exec']>[1]) {
+    return this.agent.exec(command, options);
+  }
+
+  /** Waits until `command` exits 0, retrying every second. */
+  async waitFor(command: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const r = await this.agent.exec(command, { timeoutMs: Math.max(1000, deadline - Date.now()) });
+      if (r.exitCode === 0) return;
+      last = (r.stderr || r.stdout).trim();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    throw new AgentError(`\`${command}\` did not succeed within ${Math.round(timeoutMs / 1000)} s${last ? `: ${last}` : ''}`);
+  }
+
+  sendSerial(data: string): void {
+    this.emulator.serial0_send(data);
+  }
+
+  saveState(): Promise<ArrayBuffer> {
+    return this.emulator.save_state();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.agent.abortAll('the guest was stopped');
+    await this.emulator.stop();
+    await this.emulator.destroy();
+  }
+}

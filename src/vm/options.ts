@@ -1,0 +1,52 @@
+/**
+ * v86 options for the LabBox guest, from its manifest. The page's worker and the Node
+ * runner both use this, so a snapshot made by one restores in the other.
+ */
+import type { GuestManifest } from './manifest';
+
+export const GUEST_MEMORY = 512 * 1024 * 1024;
+export const GUEST_VGA_MEMORY = 2 * 1024 * 1024;
+/**
+ * init_on_free zeroes freed pages, so a snapshot stores little besides live data;
+ * quiet boot and no mitigations save seconds of emulated time.
+ */
+export const GUEST_CMDLINE =
+  'console=ttyS0 quiet loglevel=3 tsc=reliable mitigations=off random.trust_cpu=on apparmor=0 init_on_free=1 nowatchdog';
+
+export interface BootMode {
+  /** restore the snapshot (default) or cold-boot the kernel */
+  cold?: boolean;
+  /** a state to restore instead of the manifest's (a saved session) */
+  state?: { url: string } | { buffer: ArrayBuffer };
+}
+
+/** @param resolve maps a manifest path (relative to the image folder) to a URL or file path */
+export function v86Options(manifest: GuestManifest, resolve: (path: string) => string, mode: BootMode = {}): Record<string, unknown> {
+  const options: Record<string, unknown> = {
+    memory_size: manifest.v86.memorySize,
+    vga_memory_size: manifest.v86.vgaMemorySize,
+    bios: { url: resolve(manifest.files.bios.path) },
+    vga_bios: { url: resolve(manifest.files.vgaBios.path) },
+    hda: {
+      url: resolve(manifest.disk.url),
+      async: true,
+      size: manifest.disk.size,
+      use_parts: true,
+      fixed_chunk_size: manifest.disk.chunkSize,
+    },
+    virtio_console: true,
+    autostart: true,
+    disable_keyboard: true,
+    disable_mouse: true,
+    disable_speaker: true,
+    fastboot: true,
+  };
+  if (mode.cold) {
+    options.bzimage = { url: resolve(manifest.files.kernel.path) };
+    options.initrd = { url: resolve(manifest.files.initrd.path) };
+    options.cmdline = manifest.v86.cmdline;
+  } else {
+    options.initial_state = mode.state ?? { url: resolve(manifest.files.state.path) };
+  }
+  return options;
+}
