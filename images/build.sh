@@ -56,8 +56,8 @@ if ! arch-test i386 >/dev/null 2>&1; then
 fi
 
 # The Debian mirror is the one this machine's apt already uses (no host name in the recipe).
-mirror=${LABBOX_MIRROR:-$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-  sed -E 's/^URIs:[[:space:]]*//; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//; s/[[:space:]].*//' | grep -E '/debian/?$' | head -n1)}
+mirror=${LABBOX_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+  sed -nE 's/^URIs:[[:space:]]*//p; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//p' | sed 's/[[:space:]].*//' | grep -m1 -E '/debian/?$' || true)}
 [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt; set LABBOX_MIRROR"
 
 # mmdebstrap, retried: a mirror answers "Mirror sync in progress" now and then.

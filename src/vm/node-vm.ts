@@ -2,6 +2,7 @@
  * The LabBox guest in Node.js: v86 from npm, the image from a local folder.
  * Used by the headless runner (`npm run vm`), the image build and the guest tests.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -38,6 +39,24 @@ export async function loadManifest(imageDir: string): Promise<GuestManifest> {
   return parseManifest(JSON.parse(text));
 }
 
+/** A damaged snapshot would hang or crash the emulator: check it against the manifest first. */
+async function verifySnapshot(imageDir: string, manifest: GuestManifest): Promise<void> {
+  const entry = manifest.files.state;
+  let data: Buffer;
+  try {
+    data = await readFile(path.join(imageDir, entry.path));
+  } catch {
+    throw new Error(`the snapshot ${entry.path} is missing from ${imageDir}: rebuild the image with \`npm run build:image\``);
+  }
+  const digest = createHash('sha256').update(data).digest('hex');
+  if (data.length !== entry.size || digest !== entry.sha256) {
+    throw new Error(
+      `the snapshot ${entry.path} is corrupt (${data.length} bytes, sha256 ${digest.slice(0, 12)}…; the manifest expects ` +
+        `${entry.size} bytes, ${entry.sha256.slice(0, 12)}…): rebuild the image with \`npm run build:image\``,
+    );
+  }
+}
+
 export class NodeVM {
   readonly agent: AgentClient;
   private stopped = false;
@@ -55,6 +74,7 @@ export class NodeVM {
   static async start(options: NodeVmOptions = {}): Promise<NodeVM> {
     const imageDir = path.resolve(options.imageDir ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
     const manifest = options.manifest ?? (await loadManifest(imageDir));
+    if (!options.cold && !options.state) await verifySnapshot(imageDir, manifest);
     const config = {
       ...v86Options(manifest, (p) => path.join(imageDir, p), options),
       wasm_path: require.resolve('v86/build/v86.wasm'),

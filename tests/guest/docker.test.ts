@@ -1,0 +1,113 @@
+/** The Docker CLI of the course, against the real dockerd in the guest: containers and images. */
+import { describe, expect, it } from 'vitest';
+import { ok, run, useGuest } from './guest';
+
+const guest = useGuest();
+
+describe('containers', () => {
+  it('runs a command and removes the container (--rm, -e)', async () => {
+    expect((await ok(guest.vm(), `docker run --rm -e GREETING=hello busybox sh -c 'echo $GREETING'`)).trim()).toBe('hello');
+  });
+
+  it('runs interactively with a terminal (-it)', async () => {
+    const out = await ok(guest.vm(), `script -qec "docker run -it --rm busybox sh -c 'tty; exit 3'" /dev/null; echo "exit=$?"`);
+    expect(out).toMatch(/\/dev\/pts\/0/);
+    expect(out).toMatch(/exit=3/);
+  });
+
+  it('takes a detached container through its lifecycle', async () => {
+    const vm = guest.vm();
+    const id = (await ok(vm, `docker run -d --name life --init busybox sh -c 'echo started; sleep 3600'`)).trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    expect(await ok(vm, 'docker ps --format "{{.Names}} {{.Status}}"')).toMatch(/life Up/);
+    expect(await ok(vm, 'docker logs life')).toContain('started');
+    expect((await ok(vm, 'docker exec life cat /etc/hostname')).trim()).toBe(id.slice(0, 12));
+    expect(await ok(vm, 'docker top life')).toMatch(/sleep 3600/);
+    expect((await ok(vm, `docker inspect -f '{{.State.Running}}' life`)).trim()).toBe('true');
+    await ok(vm, 'docker stop -t 1 life');
+    expect((await ok(vm, `docker inspect -f '{{.State.Status}}' life`)).trim()).toBe('exited');
+    await ok(vm, 'docker start life');
+    await ok(vm, 'docker restart -t 1 life');
+    expect((await ok(vm, `docker inspect -f '{{.RestartCount}} {{.State.Running}}' life`)).trim()).toMatch(/true$/);
+    await ok(vm, 'docker kill life');
+    expect((await ok(vm, `docker inspect -f '{{.State.Status}}' life`)).trim()).toBe('exited');
+    await ok(vm, 'docker rm life');
+    expect(await ok(vm, 'docker ps -a --format "{{.Names}}"')).not.toMatch(/\blife\b/);
+  });
+
+  it('enforces --memory and --pids-limit', async () => {
+    const vm = guest.vm();
+    const limits = await ok(vm, 'docker run --rm --memory 32m --pids-limit 10 busybox cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max');
+    expect(limits.trim().split('\n')).toEqual([String(32 * 1024 * 1024), '10']);
+    const oom = await run(vm, `docker run --rm --memory 32m busybox sh -c 'x=$(head -c 64000000 /dev/zero | tr "\\0" x); echo survived'`);
+    expect(oom.exitCode).toBe(137);
+    expect(oom.stdout).not.toContain('survived');
+    const bomb = await run(vm, `docker run --rm --pids-limit 10 busybox sh -c 'for i in $(seq 30); do sleep 5 & done; wait' 2>&1`);
+    expect(bomb.stdout + bomb.stderr).toMatch(/can't fork|Resource temporarily unavailable/i);
+  });
+});
+
+describe('images', () => {
+  it('lists the preloaded images', async () => {
+    const images = await ok(guest.vm(), 'docker images --format "{{.Repository}}:{{.Tag}}"');
+    expect(images).toMatch(/^busybox:latest$/m);
+    expect(images).toMatch(/^nginx:latest$/m);
+    expect(images).toMatch(/^debian:\w+-slim$/m);
+  });
+
+  it('builds a Dockerfile with FROM, RUN, COPY, ENV, WORKDIR, EXPOSE and CMD', async () => {
+    const vm = guest.vm();
+    await ok(
+      vm,
+      `mkdir -p /root/app && cd /root/app && echo 'hello from a layer' > message.txt && cat > Dockerfile <<'EOF'
+FROM busybox
+ENV WHO=trainee
+WORKDIR /app
+COPY message.txt .
+RUN echo "built for $WHO" > built.txt
+EXPOSE 8000
+CMD ["sh", "-c", "cat message.txt built.txt"]
+EOF`,
+    );
+    await ok(vm, 'cd /root/app && docker build -t lab/app:1 .', 300_000);
+    expect(await ok(vm, 'docker run --rm lab/app:1')).toBe('hello from a layer\nbuilt for trainee\n');
+    expect(await ok(vm, `docker inspect -f '{{.Config.WorkingDir}} {{json .Config.ExposedPorts}}' lab/app:1`)).toMatch(/\/app \{"8000\/tcp":\{\}\}/);
+    expect(await ok(vm, 'docker history lab/app:1')).toMatch(/RUN|echo "built for/);
+  });
+
+  it('commits a container, shows its diff, tags and removes images', async () => {
+    const vm = guest.vm();
+    await ok(vm, `docker run --name changed busybox sh -c 'echo new > /newfile'`);
+    expect(await ok(vm, 'docker diff changed')).toMatch(/^A \/newfile$/m);
+    await ok(vm, 'docker commit changed lab/changed:1');
+    expect((await ok(vm, 'docker run --rm lab/changed:1 cat /newfile')).trim()).toBe('new');
+    await ok(vm, 'docker tag lab/changed:1 lab/changed:2 && docker rm changed');
+    expect(await ok(vm, 'docker images lab/changed --format "{{.Tag}}"')).toMatch(/1\n2|2\n1/);
+    await ok(vm, 'docker rmi lab/changed:1 lab/changed:2');
+    expect(await ok(vm, 'docker images -q lab/changed')).toBe('');
+  });
+
+  it('saves and loads an image; exports and imports a container', async () => {
+    const vm = guest.vm();
+    await ok(vm, 'docker save -o /tmp/busybox.tar busybox && docker tag busybox lab/keep && docker rmi busybox');
+    expect(await ok(vm, 'docker load -i /tmp/busybox.tar')).toMatch(/Loaded image: busybox:latest/);
+    await ok(vm, `docker rmi lab/keep && docker run --name exp busybox touch /exported && docker export -o /tmp/exp.tar exp && docker rm exp`);
+    await ok(vm, 'docker import /tmp/exp.tar lab/imported:1 && rm /tmp/busybox.tar /tmp/exp.tar');
+    expect((await ok(vm, 'docker run --rm lab/imported:1 ls /exported')).trim()).toBe('/exported');
+  });
+
+  it('pushes to and pulls from the local registry on localhost:5000', async () => {
+    const vm = guest.vm();
+    await ok(vm, 'docker tag lab/imported:1 localhost:5000/lab/imported:1 && docker push localhost:5000/lab/imported:1');
+    await ok(vm, 'docker rmi localhost:5000/lab/imported:1 lab/imported:1');
+    expect(await ok(vm, 'docker pull localhost:5000/lab/imported:1')).toMatch(/Downloaded newer image|Image is up to date/);
+    expect(await ok(vm, 'curl -s http://localhost:5000/v2/_catalog')).toMatch(/"busybox".*"lab\/imported"|"lab\/imported".*"busybox"/);
+    await ok(vm, 'docker rmi busybox && docker pull localhost:5000/busybox && docker tag localhost:5000/busybox busybox');
+  });
+
+  it('fails clearly for an image that exists nowhere', async () => {
+    const r = await run(guest.vm(), 'docker run --rm no-such-image-here', 120_000);
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toMatch(/Unable to find image|pull access denied|error/i);
+  });
+});

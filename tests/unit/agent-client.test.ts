@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { AgentClient, AgentTimeoutError } from '../../src/vm/agent';
+import { FrameDecoder, FrameType, encodeFrame, type Frame } from '../../src/vm/agent-protocol';
+
+/** A small fake of the guest agent: answers pings and scripted execs. */
+function fakeGuest(answer: (command: string, channel: number, reply: (f: Uint8Array) => void) => void) {
+  const sent: Frame[] = [];
+  let client: AgentClient;
+  const reply = (f: Uint8Array) => queueMicrotask(() => client.receive(f));
+  const decoder = new FrameDecoder((frame) => {
+    sent.push(frame);
+    if (frame.type === FrameType.Ping) reply(encodeFrame(FrameType.Pong, 0, 'labbox-agent 1'));
+    if (frame.type === FrameType.Exec) answer(new TextDecoder().decode(frame.payload), frame.channel, reply);
+  });
+  client = new AgentClient((bytes) => decoder.push(bytes));
+  return { client, sent };
+}
+
+describe('AgentClient', () => {
+  it('collects stdout, stderr and the exit code of a command', async () => {
+    const { client } = fakeGuest((command, ch, reply) => {
+      expect(command).toBe('ls /nope');
+      reply(encodeFrame(FrameType.Stdout, ch, 'out'));
+      reply(encodeFrame(FrameType.Stderr, ch, 'ls: /nope: No such file'));
+      reply(encodeFrame(FrameType.Exit, ch, '2'));
+    });
+    const r = await client.exec('ls /nope');
+    expect(r).toMatchObject({ stdout: 'out', stderr: 'ls: /nope: No such file', exitCode: 2 });
+  });
+
+  it('keeps concurrent commands apart by channel', async () => {
+    const { client } = fakeGuest((command, ch, reply) => {
+      setTimeout(() => {
+        reply(encodeFrame(FrameType.Stdout, ch, command));
+        reply(encodeFrame(FrameType.Exit, ch, '0'));
+      }, command === 'a' ? 20 : 1);
+    });
+    const [a, b] = await Promise.all([client.exec('a'), client.exec('b')]);
+    expect([a.stdout, b.stdout]).toEqual(['a', 'b']);
+  });
+
+  it('times out with a clear error and kills the command', async () => {
+    const { client, sent } = fakeGuest(() => {});
+    await expect(client.exec('sleep 100', { timeoutMs: 50 })).rejects.toThrow(AgentTimeoutError);
+    await expect(client.exec('sleep 100', { timeoutMs: 50 })).rejects.toThrow(/did not finish `sleep 100` within/);
+    expect(sent.some((f) => f.type === FrameType.Close)).toBe(true);
+  });
+
+  it('waits for the agent and reports its version', async () => {
+    const { client } = fakeGuest(() => {});
+    await expect(client.waitReady(1000)).resolves.toBe('labbox-agent 1');
+  });
+
+  it('says so when no agent answers', async () => {
+    const silent = new AgentClient(() => {});
+    await expect(silent.waitReady(100)).rejects.toThrow(/did not answer within/);
+  });
+});
