@@ -5,7 +5,8 @@
  *                        disk back to WORK/disk.img
  *   snapshot WORK DIST   cold boot on the chunked disk, wait until Docker answers, drop
  *                        caches, save the state (zstd) and write DIST/manifest.json
- * Environment: LABBOX_IMAGE_KEY, LABBOX_SUITE, LABBOX_KERNEL, LABBOX_DISK_SIZE, LABBOX_CHUNK_SIZE.
+ * Environment: LABBOX_IMAGE_KEY, LABBOX_SUITE, LABBOX_KERNEL, LABBOX_DISK_SIZE, LABBOX_CHUNK_SIZE,
+ * LABBOX_BUILD_STARTED (epoch seconds).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
@@ -52,7 +53,7 @@ function draftManifest(): GuestManifest {
     disk: { url: 'disk/disk.img.zst', size: diskSize, chunkSize, chunks: Math.ceil(diskSize / chunkSize), compressedSize: 0 },
     v86: { version: v86Version, memorySize: GUEST_MEMORY, vgaMemorySize: GUEST_VGA_MEMORY, cmdline: GUEST_CMDLINE },
     packages: [],
-    build: { coldBootToDockerMs: 0 },
+    build: { coldBootToDockerMs: 0, buildSeconds: 0 },
   };
 }
 
@@ -133,6 +134,8 @@ async function snapshot(): Promise<void> {
   execFileSync('zstd', ['-q', '-f', '-19', '-T0', raw, '-o', path.join(dist, 'state.bin.zst')]);
   manifest.files.state = { ...fileEntry('state.bin.zst'), rawSize: state.byteLength };
   manifest.disk.compressedSize = readdirSync(path.join(dist, 'disk')).reduce((n, f) => n + statSync(path.join(dist, 'disk', f)).size, 0);
+  const buildStarted = Number(env('LABBOX_BUILD_STARTED'));
+  if (buildStarted) manifest.build.buildSeconds = Math.round(Date.now() / 1000 - buildStarted);
   manifest.packages = readFileSync(path.join(work, 'packages.txt'), 'utf8').split('\n').filter(Boolean);
   writeFileSync(path.join(dist, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   log(`snapshot saved: ${(state.byteLength / 2 ** 20).toFixed(1)} MiB raw, ${(manifest.files.state.size / 2 ** 20).toFixed(1)} MiB zstd`);

@@ -77,12 +77,15 @@ slim_opts=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/us
   --dpkgopt='path-exclude=/usr/share/info/*' --dpkgopt='path-exclude=/usr/share/locale/*'
   --dpkgopt='path-include=/usr/share/locale/locale.alias' --dpkgopt='path-exclude=/usr/share/lintian/*')
 
-rm -rf "$work" "$dist"
+# LABBOX_RESUME=1 (recipe development) keeps the downloaded kernel and root filesystem
+[ -n "${LABBOX_RESUME:-}" ] || rm -rf "$work"
+rm -rf "$dist"
 mkdir -p "$work" "$dist"
 
 stage "kernel, SeaBIOS and initramfs busybox from $kernel_suite"
-debstrap --variant=extract --include=linux-image-686,seabios,busybox-static "$kernel_suite" "$work/kernel" \
-  "deb $mirror $kernel_suite main" "deb $mirror $kernel_suite-updates main" >"$work/kernel.log" 2>&1 ||
+[ -d "$work/kernel/boot" ] ||
+  debstrap --variant=extract --include=linux-image-686,seabios,busybox-static "$kernel_suite" "$work/kernel" \
+    "deb $mirror $kernel_suite main" "deb $mirror $kernel_suite-updates main" >"$work/kernel.log" 2>&1 ||
   { tail -20 "$work/kernel.log"; die "kernel extract failed"; }
 kver=$(basename "$(ls -d "$work"/kernel/lib/modules/*)")
 depmod -b "$work/kernel" "$kver"
@@ -117,8 +120,9 @@ gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$work/labbox-agent" "$here/age
 
 stage "root filesystem ($suite)"
 packages=$(grep -vE '^\s*(#|$)' "$here/packages.list" | paste -sd, -)
-debstrap --variant=minbase "${slim_opts[@]}" --include="$packages" "$suite" "$work/rootfs" \
-  "deb $mirror $suite main" >"$work/rootfs.log" 2>&1 || { tail -30 "$work/rootfs.log"; die "root filesystem failed"; }
+[ -d "$work/rootfs/etc" ] ||
+  debstrap --variant=minbase "${slim_opts[@]}" --include="$packages" "$suite" "$work/rootfs" \
+    "deb $mirror $suite main" >"$work/rootfs.log" 2>&1 || { tail -30 "$work/rootfs.log"; die "root filesystem failed"; }
 rfs=$work/rootfs
 cp -a "$here/guest/rootfs/." "$rfs/"
 install -m 755 "$work/labbox-agent" "$rfs/usr/local/sbin/labbox-agent"
@@ -148,7 +152,7 @@ mkfs.ext4 -q -F -L labbox -E lazy_itable_init=0,lazy_journal_init=0,root_owner=0
 
 # the two guest boots of the build (images/boot.ts), in Node with v86
 boot() {
-  LABBOX_IMAGE_KEY=$key LABBOX_SUITE=$suite LABBOX_KERNEL=$kver LABBOX_DISK_SIZE=$disk_bytes LABBOX_CHUNK_SIZE=$chunk_size \
+  LABBOX_BUILD_STARTED=$t_start LABBOX_IMAGE_KEY=$key LABBOX_SUITE=$suite LABBOX_KERNEL=$kver LABBOX_DISK_SIZE=$disk_bytes LABBOX_CHUNK_SIZE=$chunk_size \
     "$root/node_modules/.bin/tsx" "$here/boot.ts" "$1" "$work" "$dist"
 }
 

@@ -22,18 +22,19 @@ chmod 1777 "$ci/busybox/tmp"
 tar --numeric-owner --owner=0 --group=0 -C "$ci/busybox" -cf "$ci/busybox.tar" .
 
 # debian slim, then the same plus nginx; the nginx layer is what differs
-debian_slim() {
+debian_slim() { # TARGET [EXTRA OPTIONS...]
+  local target=$1; shift
   mmdebstrap --arch=i386 --variant=minbase --aptopt='Acquire::Check-Valid-Until "false"' \
     --aptopt='APT::Install-Recommends "false"' --aptopt='Acquire::Retries "3"' \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/info/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-include=/usr/share/locale/locale.alias' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*' \
-    "$@" "$suite" "deb $mirror $suite main"
+    "$@" "$suite" "$target" "deb $mirror $suite main"
 }
 for try in 1 2 3; do debian_slim "$ci/slim" >"$ci/slim.log" 2>&1 && break; rm -rf "$ci/slim"; sleep $((try * 15)); done
 [ -d "$ci/slim/etc" ] || { tail -20 "$ci/slim.log"; exit 1; }
-for try in 1 2 3; do debian_slim --include=nginx "$ci/web" >"$ci/web.log" 2>&1 && break; rm -rf "$ci/web"; sleep $((try * 15)); done
+for try in 1 2 3; do debian_slim "$ci/web" --include=nginx >"$ci/web.log" 2>&1 && break; rm -rf "$ci/web"; sleep $((try * 15)); done
 [ -d "$ci/web/etc" ] || { tail -20 "$ci/web.log"; exit 1; }
 tar --numeric-owner -C "$ci/slim" -cf "$ci/debian-slim.tar" .
 mkdir -p "$ci/layer"

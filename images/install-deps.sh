@@ -4,7 +4,8 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # qemu-user-static lets the host run the guest's i386 package scripts where the kernel
-# has no 32-bit support (build.sh registers it only then)
+# has no 32-bit support (build.sh registers it only then); qemu-system-x86 is the
+# benchmark's reference emulator
 apt-get install -y -qq --no-install-recommends \
   mmdebstrap arch-test qemu-user-static e2fsprogs zstd cpio gcc-multilib libc6-dev-i386 \
-  kmod rsync passwd ca-certificates >/dev/null
+  kmod rsync passwd ca-certificates qemu-system-x86 >/dev/null

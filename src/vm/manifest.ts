@@ -44,6 +44,8 @@ export interface GuestManifest {
   packages: string[];
   build: {
     coldBootToDockerMs: number;
+    /** the whole image build, cold cache (0 when unknown) */
+    buildSeconds: number;
   };
 }
 

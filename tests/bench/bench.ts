@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: speed and size of the guest, one emulator at a time, in one run.
+ * Prints a Markdown table and writes it into README.md between the bench markers.
+ * Figures from a shared 2-core machine are noisy: compare the ratios measured in the same run.
+ * Options: --quick (skip the cold boots), --image DIR.
+ */
+import { execFileSync } from 'node:child_process';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AgentClient } from '../../src/vm/agent';
+import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest } from '../../src/vm/node-vm';
+import { QemuGuest } from './qemu';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, image: { type: 'string' } } });
+const imageDir = path.resolve(values.image ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
+const manifest = await loadManifest(imageDir);
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface Row {
+  what: string;
+  value: string;
+  goal?: string;
+}
+const rows: Row[] = [];
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (m: string) => console.error(`bench: ${m}`);
+
+/** Counts the bytes v86 reads from the image folder (state and disk parts), by wrapping fs. */
+const fetched = { bytes: 0 };
+{
+  const fsp = createRequire(import.meta.url)('node:fs').promises;
+  const open = fsp.open;
+  const readFile = fsp.readFile;
+  const counted = (file: unknown) => typeof file === 'string' && file.startsWith(imageDir);
+  fsp.readFile = async (file: unknown, ...rest: unknown[]) => {
+    const data = await readFile(file, ...rest);
+    if (counted(file)) fetched.bytes += data.length;
+    return data;
+  };
+  fsp.open = async (file: unknown, ...rest: unknown[]) => {
+    const handle = await open(file, ...rest);
+    if (counted(file)) {
+      const read = handle.read.bind(handle);
+      handle.read = async (...args: unknown[]) => {
+        const r = await read(...(args as []));
+        fetched.bytes += r.bytesRead;
+        return r;
+      };
+    }
+    return handle;
+  };
+  syncBuiltinESMExports();
+}
+
+async function timed(agent: AgentClient, command: string): Promise<number> {
+  const r = await agent.exec(command, { timeoutMs: 300_000 });
+  if (r.exitCode !== 0) throw new Error(`\`${command}\` failed in the benchmark: ${r.stderr}`);
+  return r.durationMs;
+}
+
+/** first run, then the median of the next `n` */
+async function firstAndSteady(agent: AgentClient, command: string, n = 5): Promise<[number, number]> {
+  const first = await timed(agent, command);
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) rest.push(await timed(agent, command));
+  return [first, median(rest)];
+}
+
+// --- the image ---
+const diskBytes = readdirSync(path.join(imageDir, 'disk')).length;
+rows.push({ what: 'image build, cold cache (suite ' + manifest.suite + ')', value: manifest.build.buildSeconds ? `${Math.round(manifest.build.buildSeconds / 60)} min` : 'n/a' });
+rows.push({ what: 'snapshot size raw / zstd -19', value: `${mib(manifest.files.state.rawSize)} / ${mib(manifest.files.state.size)}` });
+rows.push({ what: `disk: ${mib(manifest.disk.size)} in ${diskBytes} parts, zstd total`, value: mib(manifest.disk.compressedSize) });
+
+// --- v86: restore ---
+log('restoring the snapshot in v86');
+let t = Date.now();
+const vm = await NodeVM.start({ imageDir });
+const restoreMs = Date.now() - t;
+const firstPs = await timed(vm.agent, 'docker ps');
+rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(restoreMs), goal: '≤ 2 s' });
+rows.push({ what: 'v86: first `docker ps` after restore', value: s(firstPs), goal: '≤ 1 s' });
+const [runFirst, runSteady] = await firstAndSteady(vm.agent, 'docker run --rm busybox true');
+rows.push({ what: 'v86: `docker run --rm busybox true` first', value: s(runFirst) });
+rows.push({ what: 'fetched from restore through the first `docker run` (state + disk parts, compressed)', value: mib(fetched.bytes), goal: '≤ 40 MiB' });
+rows.push({ what: 'v86: `docker run --rm busybox true` steady (median of 5)', value: s(runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
+const [, psSteady] = await firstAndSteady(vm.agent, 'docker ps');
+rows.push({ what: 'v86: `docker ps` steady (median of 5)', value: s(psSteady), goal: '≤ 1 s' });
+const [, hostRun] = await firstAndSteady(vm.agent, 'docker run --rm --network host busybox true', 3);
+rows.push({ what: 'v86: `docker run --rm --network host busybox true` steady', value: s(hostRun) });
+const [, execSteady] = await firstAndSteady(vm.agent, 'true', 5);
+rows.push({ what: 'v86: agent round trip (`true`)', value: s(execSteady) });
+await vm.stop();
+
+if (!values.quick) {
+  // --- v86: cold boot ---
+  log('cold boot in v86');
+  t = Date.now();
+  const cold = await NodeVM.start({ imageDir, cold: true });
+  await cold.waitFor('docker info >/dev/null 2>&1', 900_000);
+  const v86Cold = Date.now() - t;
+  const [, v86ColdRun] = await firstAndSteady(cold.agent, 'docker run --rm busybox true', 3);
+  await cold.stop();
+  rows.push({ what: 'v86: cold boot to `docker info` answering', value: s(v86Cold) });
+
+  // --- qemu-system-i386 (TCG), same kernel, initramfs and disk ---
+  log('cold boot in qemu-system-i386 (TCG)');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'labbox-bench-'));
+  const raw = path.join(tmp, 'disk.img');
+  const fd = openSync(raw, 'w');
+  for (let i = 0; i < manifest.disk.chunks; i++) {
+    const start = i * manifest.disk.chunkSize;
+    const part = path.join(imageDir, 'disk', `disk-${start}-${start + manifest.disk.chunkSize}.img.zst`);
+    writeSync(fd, execFileSync('zstd', ['-dc', part], { maxBuffer: 2 * manifest.disk.chunkSize }));
+  }
+  closeSync(fd);
+  t = Date.now();
+  const qemu = await QemuGuest.boot(manifest, imageDir, raw);
+  const q = { agent: qemu.agent, waitFor: async (c: string) => { while ((await qemu.agent.exec(c)).exitCode !== 0) await new Promise((r) => setTimeout(r, 1000)); } };
+  await q.waitFor('docker info >/dev/null 2>&1');
+  const qemuCold = Date.now() - t;
+  const [, qemuRun] = await firstAndSteady(qemu.agent, 'docker run --rm busybox true', 3);
+  qemu.stop();
+  rmSync(tmp, { recursive: true, force: true });
+  rows.push({ what: 'qemu TCG: cold boot to `docker info` answering', value: s(qemuCold) });
+  rows.push({ what: 'cold boot v86 / qemu TCG (same run)', value: `${(v86Cold / qemuCold).toFixed(2)}×` });
+  rows.push({ what: '`docker run` steady after cold boot: v86 / qemu TCG', value: `${s(v86ColdRun)} / ${s(qemuRun)} = ${(v86ColdRun / qemuRun).toFixed(2)}×` });
+}
+
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), image ${manifest.imageVersion}, v86 ${manifest.v86.version}.`,
+  '',
+  '| measure | value | goal |',
+  '| --- | --- | --- |',
+  ...rows.map((r) => `| ${r.what} | ${r.value} | ${r.goal ?? ''} |`),
+].join('\n');
+console.log(table);
+const readme = path.join(root, 'README.md');
+const text = readFileSync(readme, 'utf8');
+const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+if (marked.test(text) && !values.quick) {
+  writeFileSync(readme, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
+  log('table written to README.md');
+}
+process.exit(0);
