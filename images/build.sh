@@ -105,7 +105,7 @@ module_order() {
 }
 
 stage "initramfs"
-mkdir -p "$work/initramfs"/{bin,modules,proc,sys,dev,newroot}
+rm -rf "$work/initramfs" && mkdir -p "$work/initramfs"/{bin,modules,proc,sys,dev,newroot}
 cp "$work/kernel/bin/busybox" "$work/initramfs/bin/busybox"
 for applet in sh mount umount insmod sleep mkdir switch_root cat echo; do ln -sf busybox "$work/initramfs/bin/$applet"; done
 cp "$here/guest/initramfs/init" "$work/initramfs/init"
@@ -125,6 +125,7 @@ packages=$(grep -vE '^\s*(#|$)' "$here/packages.list" | paste -sd, -)
     "deb $mirror $suite main" >"$work/rootfs.log" 2>&1 || { tail -30 "$work/rootfs.log"; die "root filesystem failed"; }
 rfs=$work/rootfs
 cp -a "$here/guest/rootfs/." "$rfs/"
+chmod 755 "$rfs"/etc/labbox/*
 install -m 755 "$work/labbox-agent" "$rfs/usr/local/sbin/labbox-agent"
 ln -sf /bin/busybox "$rfs/sbin/init"
 module_order "$here/modules.list" | while read -r m; do
@@ -140,7 +141,7 @@ chroot "$rfs" dpkg-query -W -f '${Package}=${Version}\n' >"$work/packages.txt"
 rm -rf "$rfs"/var/lib/apt/lists/* "$rfs"/var/cache/apt/* "$rfs"/var/cache/debconf/*-old "$rfs"/var/log/*
 
 stage "container images for provisioning"
-"$here/container-images.sh" "$work" "$suite" "$mirror"
+[ -n "${LABBOX_RESUME:-}" ] && [ -f "$work/provision.tar" ] || "$here/container-images.sh" "$work" "$suite" "$mirror"
 
 stage "disk image"
 used_kib=$(du -sk "$rfs" | cut -f1)

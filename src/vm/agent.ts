@@ -76,6 +76,25 @@ export class AgentClient {
     }
   }
 
+  /**
+   * Waits, without writing, for the hello the agent sends when it starts (cold boot).
+   * Nothing may be written to the port before: v86's console device drops its queue.
+   */
+  waitHello(timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pongWaiters.delete(onPong);
+        reject(new AgentTimeoutError(`the guest agent did not start within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      const onPong = (version: string) => {
+        clearTimeout(timer);
+        this.pongWaiters.delete(onPong);
+        resolve(version);
+      };
+      this.pongWaiters.add(onPong);
+    });
+  }
+
   /** Runs `sh -c command` in the guest (stdin is /dev/null). */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const { timeoutMs = 120_000 } = options;

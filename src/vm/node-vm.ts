@@ -93,7 +93,9 @@ export class NodeVM {
           resolve();
         });
       });
-      await vm.agent.waitReady(options.readyTimeoutMs ?? (options.cold ? 600_000 : 60_000));
+      // a cold guest's console device breaks if written before its driver is up: wait for the agent's hello
+      const timeoutMs = options.readyTimeoutMs ?? (options.cold ? 600_000 : 60_000);
+      await (options.cold ? vm.agent.waitHello(timeoutMs) : vm.agent.waitReady(timeoutMs));
       if (!options.cold) await vm.syncClock();
     } catch (error) {
       await vm.stop();
