@@ -39,8 +39,8 @@ export async function loadManifest(imageDir: string): Promise<GuestManifest> {
   return parseManifest(JSON.parse(text));
 }
 
-/** A damaged snapshot would hang or crash the emulator: check it against the manifest first. */
-async function verifySnapshot(imageDir: string, manifest: GuestManifest): Promise<void> {
+/** Reads the snapshot; a damaged one would hang or crash the emulator, so it is checked against the manifest. */
+async function readSnapshot(imageDir: string, manifest: GuestManifest): Promise<ArrayBuffer> {
   const entry = manifest.files.state;
   let data: Buffer;
   try {
@@ -55,6 +55,7 @@ async function verifySnapshot(imageDir: string, manifest: GuestManifest): Promis
         `${entry.size} bytes, ${entry.sha256.slice(0, 12)}…): rebuild the image with \`npm run build:image\``,
     );
   }
+  return new Uint8Array(data).buffer;
 }
 
 export class NodeVM {
@@ -74,9 +75,9 @@ export class NodeVM {
   static async start(options: NodeVmOptions = {}): Promise<NodeVM> {
     const imageDir = path.resolve(options.imageDir ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
     const manifest = options.manifest ?? (await loadManifest(imageDir));
-    if (!options.cold && !options.state) await verifySnapshot(imageDir, manifest);
+    const state = options.cold || options.state ? options.state : { buffer: await readSnapshot(imageDir, manifest) };
     const config = {
-      ...v86Options(manifest, (p) => path.join(imageDir, p), options),
+      ...v86Options(manifest, (p) => path.join(imageDir, p), { ...options, state }),
       wasm_path: require.resolve('v86/build/v86.wasm'),
       ...options.override,
     };

@@ -1,0 +1,34 @@
+/** The page's handle on the emulator worker (comlink), with the checks a browser needs first. */
+import * as Comlink from 'comlink';
+import type { EmulatorApi, GuestInfo, Progress, StartOptions } from '../../workers/emulator.worker';
+
+export type Guest = Comlink.Remote<EmulatorApi> & { terminate(): void };
+
+/** Says, in words for the trainee, why this browser cannot run the guest; null when it can. */
+export function browserProblem(): string | null {
+  if (typeof WebAssembly !== 'object') return 'This browser has no WebAssembly, which the emulator needs. Use a recent Firefox, Chrome or Edge.';
+  if (typeof Worker !== 'function') return 'This browser cannot run Web Workers, which the emulator needs.';
+  return null;
+}
+
+/** WebKit (Safari and every iOS browser) caps a page's memory near the guest's 512 MB. */
+export function isWebKit(): boolean {
+  const ua = navigator.userAgent;
+  return /AppleWebKit/.test(ua) && !/Chrome|Chromium|Edg|Firefox/.test(ua);
+}
+
+export async function startGuest(options: StartOptions, onProgress: (p: Progress) => void): Promise<{ guest: Guest; info: GuestInfo }> {
+  const worker = new Worker(new URL('../../workers/emulator.worker.ts', import.meta.url), { type: 'module', name: 'labbox-emulator' });
+  const remote = Comlink.wrap<EmulatorApi>(worker);
+  const guest = Object.assign(remote, { terminate: () => worker.terminate() }) as Guest;
+  const failed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => reject(new Error(`The emulator stopped: ${e.message || 'the worker failed to load'}.`)));
+  });
+  try {
+    const info = await Promise.race([remote.start(options, Comlink.proxy(onProgress)), failed]);
+    return { guest, info };
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+/** The page shell: start the guest, show progress, open the first terminal. */
+import * as Comlink from 'comlink';
+import '@xterm/xterm/css/xterm.css';
+import './style.css';
+import { browserProblem, isWebKit, startGuest, type Guest } from './guest';
+import { HelpOverlay } from './help';
+import { StatusBar } from './status-bar';
+import { Terminals } from './terminals';
+
+const status = new StatusBar(document.querySelector('#status')!);
+const help = new HelpOverlay(document.body);
+document.querySelector<HTMLButtonElement>('#help-button')!.onclick = () => help.toggle();
+
+/** Where the guest image is served; `?image=` lets an instructor point at another build. */
+const imageUrl = new URLSearchParams(location.search).get('image') ?? `${import.meta.env.BASE_URL}guest/`;
+
+let guest: Guest | null = null;
+let terminals: Terminals | null = null;
+let memoryTimer: ReturnType<typeof setInterval> | undefined;
+
+async function boot(cold = false): Promise<void> {
+  const problem = browserProblem();
+  if (problem) return status.error(problem);
+  if (isWebKit()) {
+    status.error('Safari and iOS browsers limit a page to about 256 MB, less than this machine needs (512 MB). Please use Firefox, Chrome or Edge on a computer.');
+    return;
+  }
+  try {
+    const started = await startGuest({ imageUrl, cold }, (p) => status.progress(p));
+    guest = started.guest;
+    const g = guest;
+    terminals = new Terminals(document.querySelector('#tabs')!, document.querySelector('#terminals')!, {
+      // the port moves to the worker (transferred, not copied)
+      openTerminal: (cols, rows, port) => g.openTerminal(cols, rows, Comlink.transfer(port, [port])),
+    });
+    await terminals.open();
+    document.body.dataset.ready = 'true';
+    memoryTimer = setInterval(() => void showMemory(started.info.memorySize), 5000);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    status.error(message, () => {
+      clearInterval(memoryTimer);
+      void boot(cold);
+    });
+  }
+}
+
+async function showMemory(total: number): Promise<void> {
+  const r = await guest?.exec("awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo", 10_000).catch(() => null);
+  if (r?.exitCode === 0) status.memoryUse(Number(r.stdout), total);
+}
+
+addEventListener('keydown', (e) => {
+  if (e.code === 'F1') {
+    e.preventDefault();
+    help.toggle();
+  } else if (terminals?.handleKey(e)) e.preventDefault();
+  else if (e.ctrlKey && e.shiftKey && e.code === 'KeyF') {
+    e.preventDefault();
+    const term = terminals?.current();
+    const text = term && prompt('Search the terminal for:');
+    if (term && text) term.search.findNext(text);
+  }
+});
+
+void boot();

@@ -1,0 +1,134 @@
+/**
+ * The emulator worker: v86 and the LabBox guest, off the page's main thread.
+ * Control calls come through comlink (see EmulatorApi); each terminal gets its own
+ * MessagePort so its bytes never queue behind control calls.
+ */
+import * as Comlink from 'comlink';
+import { V86 } from 'v86';
+import wasmUrl from 'v86/build/v86.wasm?url';
+import { AgentClient, type ExecResult } from '../src/vm/agent';
+import { parseManifest, type GuestManifest } from '../src/vm/manifest';
+import { v86Options } from '../src/vm/options';
+import { fetchWithProgress, sha256Hex } from './fetch-progress';
+import { TerminalBridge } from './terminal-bridge';
+
+export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped';
+
+export interface Progress {
+  phase: GuestPhase;
+  /** what is being done, for the status bar */
+  message: string;
+  loaded?: number;
+  total?: number;
+}
+
+export interface StartOptions {
+  /** URL of the folder holding manifest.json */
+  imageUrl: string;
+  cold?: boolean;
+}
+
+export interface GuestInfo {
+  imageVersion: string;
+  suite: string;
+  memorySize: number;
+  coldBoot: boolean;
+}
+
+export class EmulatorApi {
+  private emulator: V86 | null = null;
+  private agent: AgentClient | null = null;
+  private manifest: GuestManifest | null = null;
+
+  async start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo> {
+    if (this.emulator) throw new Error('the guest is already running');
+    const base = new URL(options.imageUrl.endsWith('/') ? options.imageUrl : `${options.imageUrl}/`, self.location.href);
+    onProgress({ phase: 'loading', message: 'Reading the guest manifest' });
+    const manifestResponse = await fetch(new URL('manifest.json', base)).catch(() => null);
+    if (!manifestResponse?.ok) {
+      throw new Error(`The guest image could not be loaded from ${base.href} (${manifestResponse ? `HTTP ${manifestResponse.status}` : 'network error'}).`);
+    }
+    const manifest = parseManifest(await manifestResponse.json());
+    this.manifest = manifest;
+    const resolve = (p: string) => new URL(p, base).href;
+
+    let state: { buffer: ArrayBuffer } | undefined;
+    if (!options.cold) {
+      const entry = manifest.files.state;
+      const buffer = await fetchWithProgress(resolve(entry.path), entry.size, (loaded, total) =>
+        onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total }),
+      );
+      if (buffer.byteLength !== entry.size || (await sha256Hex(buffer)) !== entry.sha256) {
+        throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
+      }
+      state = { buffer };
+    }
+
+    onProgress({ phase: 'booting', message: options.cold ? 'Booting Linux (about two minutes)' : 'Restoring the machine' });
+    const emulator = new V86({
+      ...v86Options(manifest, resolve, { cold: options.cold, state }),
+      wasm_path: wasmUrl,
+    } as never);
+    this.emulator = emulator;
+    emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {
+      if (options.cold) onProgress({ phase: 'loading', message: `Downloading ${e.file_name.split('/').pop()}`, loaded: e.loaded, total: e.total });
+    });
+    const bus = (emulator as unknown as { bus: { send(name: string, data: unknown): void } }).bus;
+    const agent = new AgentClient((bytes) => bus.send('virtio-console0-input-bytes', bytes));
+    this.agent = agent;
+    emulator.add_listener('virtio-console0-output-bytes', (bytes: Uint8Array) => agent.receive(bytes));
+
+    await new Promise<void>((resolveStarted) => emulator.add_listener('emulator-started', () => resolveStarted()));
+    if (options.cold) await agent.waitHello(600_000);
+    else {
+      await agent.waitReady(60_000);
+      await agent.exec(`date -u -s @${Math.floor(Date.now() / 1000)} >/dev/null`, { timeoutMs: 30_000 });
+    }
+    onProgress({ phase: 'ready', message: 'Ready' });
+    // The emulator compiles hot code as it runs and a restore starts with none: run Docker's
+    // hot paths now, in the background, so the trainee's first command is not the slow one.
+    void agent.exec('docker version >/dev/null 2>&1; docker ps >/dev/null 2>&1', { timeoutMs: 300_000 }).catch(() => {});
+    return {
+      imageVersion: manifest.imageVersion,
+      suite: manifest.suite,
+      memorySize: manifest.v86.memorySize,
+      coldBoot: !!options.cold,
+    };
+  }
+
+  exec(command: string, timeoutMs = 120_000): Promise<ExecResult> {
+    return this.requireAgent().exec(command, { timeoutMs });
+  }
+
+  /** Opens a login shell on its own PTY; its bytes flow through `port`. */
+  openTerminal(cols: number, rows: number, port: MessagePort): number {
+    return new TerminalBridge(this.requireAgent(), port, cols, rows).channel;
+  }
+
+  async pause(): Promise<void> {
+    await this.emulator?.stop();
+  }
+
+  async resume(): Promise<void> {
+    await this.emulator?.run();
+  }
+
+  async saveState(): Promise<ArrayBuffer> {
+    if (!this.emulator) throw new Error('the guest is not running');
+    return Comlink.transfer(await this.emulator.save_state(), []);
+  }
+
+  async destroy(): Promise<void> {
+    this.agent?.abortAll('the guest was stopped');
+    await this.emulator?.destroy();
+    this.emulator = null;
+    this.agent = null;
+  }
+
+  private requireAgent(): AgentClient {
+    if (!this.agent) throw new Error('the guest is not running');
+    return this.agent;
+  }
+}
+
+Comlink.expose(new EmulatorApi());

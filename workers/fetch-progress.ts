@@ -1,0 +1,36 @@
+/** Downloads with progress, for the status bar; and the digest that checks what arrived. */
+
+export async function fetchWithProgress(url: string, expectedSize: number, onProgress: (loaded: number, total: number) => void): Promise<ArrayBuffer> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch {
+    throw new Error(`Could not download ${url.split('/').pop()}: the network or the server is unreachable.`);
+  }
+  if (!response.ok || !response.body) {
+    throw new Error(`Could not download ${url.split('/').pop()}: the server answered HTTP ${response.status}.`);
+  }
+  const total = Number(response.headers.get('content-length')) || expectedSize;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress(loaded, total);
+  }
+  const out = new Uint8Array(loaded);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out.buffer;
+}
+
+export async function sha256Hex(data: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', data);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,62 @@
+/**
+ * One terminal tab's link to its PTY in the guest: output is batched (the guest writes a few
+ * bytes at a time) and posted as transferable chunks; input and resizes come back on the port.
+ */
+import type { AgentClient, PtyHandle } from '../src/vm/agent';
+
+export type TerminalMessage =
+  | { type: 'input'; data: Uint8Array }
+  | { type: 'resize'; cols: number; rows: number }
+  | { type: 'close' };
+
+export type TerminalEvent = { type: 'output'; data: Uint8Array } | { type: 'exit'; code: number };
+
+const FLUSH_MS = 8;
+
+export class TerminalBridge {
+  private readonly pty: PtyHandle;
+  private pending: Uint8Array[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(agent: AgentClient, private readonly port: MessagePort, cols: number, rows: number) {
+    this.pty = agent.openPty(cols, rows, (data) => this.queue(data), (code) => {
+      this.flush();
+      this.post({ type: 'exit', code });
+      port.close();
+    });
+    port.onmessage = (event: MessageEvent<TerminalMessage>) => {
+      const m = event.data;
+      if (m.type === 'input') this.pty.write(m.data);
+      else if (m.type === 'resize') this.pty.resize(m.cols, m.rows);
+      else if (m.type === 'close') this.pty.close();
+    };
+  }
+
+  get channel(): number {
+    return this.pty.channel;
+  }
+
+  private queue(data: Uint8Array): void {
+    this.pending.push(data);
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.length === 0) return;
+    const size = this.pending.reduce((n, c) => n + c.length, 0);
+    const data = new Uint8Array(size);
+    let offset = 0;
+    for (const c of this.pending) {
+      data.set(c, offset);
+      offset += c.length;
+    }
+    this.pending = [];
+    this.post({ type: 'output', data }, [data.buffer]);
+  }
+
+  private post(event: TerminalEvent, transfer: Transferable[] = []): void {
+    this.port.postMessage(event, transfer);
+  }
+}
