@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import wasmUrl from 'v86/build/v86.wasm?url';
 import { AgentClient, type ExecResult } from '../src/vm/agent';
-import { parseManifest, type GuestManifest } from '../src/vm/manifest';
+import { parseManifest } from '../src/vm/manifest';
 import { v86Options } from '../src/vm/options';
 import { fetchWithProgress, sha256Hex } from './fetch-progress';
 import { TerminalBridge } from './terminal-bridge';
@@ -38,7 +38,6 @@ export interface GuestInfo {
 export class EmulatorApi {
   private emulator: V86 | null = null;
   private agent: AgentClient | null = null;
-  private manifest: GuestManifest | null = null;
 
   async start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo> {
     if (this.emulator) throw new Error('the guest is already running');
@@ -49,7 +48,6 @@ export class EmulatorApi {
       throw new Error(`The guest image could not be loaded from ${base.href} (${manifestResponse ? `HTTP ${manifestResponse.status}` : 'network error'}).`);
     }
     const manifest = parseManifest(await manifestResponse.json());
-    this.manifest = manifest;
     const resolve = (p: string) => new URL(p, base).href;
 
     let state: { buffer: ArrayBuffer } | undefined;
@@ -115,7 +113,8 @@ export class EmulatorApi {
 
   async saveState(): Promise<ArrayBuffer> {
     if (!this.emulator) throw new Error('the guest is not running');
-    return Comlink.transfer(await this.emulator.save_state(), []);
+    const state = await this.emulator.save_state();
+    return Comlink.transfer(state, [state]);
   }
 
   async destroy(): Promise<void> {

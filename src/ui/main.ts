@@ -50,7 +50,7 @@ async function showMemory(total: number): Promise<void> {
   if (r?.exitCode === 0) status.memoryUse(Number(r.stdout), total);
 }
 
-addEventListener('keydown', (e) => {
+window.addEventListener('keydown', (e: KeyboardEvent) => {
   if (e.code === 'F1') {
     e.preventDefault();
     help.toggle();

@@ -1,0 +1,43 @@
+/** Debian's Chromium driven by playwright-core, and helpers to read and type in the page's terminals. */
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** The visible text of the active terminal, as its screen-reader rows give it. */
+export async function screenText(page: Page): Promise<string> {
+  return page.locator('.terminal-pane:not([hidden]) .xterm-rows').innerText();
+}
+
+export async function waitForText(page: Page, pattern: RegExp, timeoutMs = 120_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await screenText(page);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the terminal did not show ${pattern} within ${timeoutMs / 1000} s; it shows:\n${text}`);
+}
+
+/** Types a command line into the active terminal, as a person would. */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.locator('.terminal-pane:not([hidden]) .xterm-helper-textarea').focus();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+export async function openReady(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 180_000 });
+  await waitForText(page, /root@labbox:.*# $/m);
+  return page;
+}

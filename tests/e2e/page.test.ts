@@ -1,0 +1,64 @@
+/** The page in real Chromium against the real guest (issue: the page). */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, openReady, screenText, typeLine, waitForText } from './browser';
+
+let browser: Browser;
+let page: Page;
+const baseUrl = inject('baseUrl');
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await openReady(browser, baseUrl);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the page', () => {
+  it('shows a prompt and runs docker in the first terminal', async () => {
+    await typeLine(page, 'docker run --rm busybox echo hello-from-docker');
+    const text = await waitForText(page, /^hello-from-docker$/m, 300_000);
+    expect(text).toMatch(/^hello-from-docker$/m);
+  });
+
+  it('gives each tab its own shell; closing one leaves the others running', async () => {
+    await typeLine(page, 'clear; sleep 300 & echo "first=$$"');
+    const first = (await waitForText(page, /first=\d+/)).match(/first=(\d+)/)![1];
+    await page.click('button.new-tab');
+    await waitForText(page, /root@labbox:.*# $/m);
+    await typeLine(page, `echo "second=$$"; ps -o pid,args | grep -c "[s]leep 300"`);
+    const text = await waitForText(page, /second=\d+\s+1\s/m);
+    expect(text.match(/second=(\d+)/)![1]).not.toBe(first);
+    // a third tab, closed: the first shell and its sleep survive
+    await page.click('button.new-tab');
+    await waitForText(page, /root@labbox:.*# $/m);
+    await page.locator('button.tab.active .close').click();
+    await typeLine(page, `clear; kill -0 ${first} && echo "alive=${first}"`);
+    await waitForText(page, new RegExp(`alive=${first}`));
+    expect(await page.locator('button.tab').count()).toBe(2);
+  });
+
+  it('resizes the guest terminal with the page', async () => {
+    await typeLine(page, 'clear; stty size');
+    const before = (await waitForText(page, /^\d+ \d+$/m)).match(/^(\d+) (\d+)$/m)!;
+    await page.setViewportSize({ width: 700, height: 450 });
+    await page.waitForTimeout(500);
+    await typeLine(page, 'clear; stty size');
+    const after = (await waitForText(page, /^\d+ \d+$/m)).match(/^(\d+) (\d+)$/m)!;
+    expect(Number(after[2])).toBeLessThan(Number(before[2]));
+    expect(Number(after[1])).toBeLessThan(Number(before[1]));
+  });
+
+  it('says clearly when the guest image cannot be loaded', async () => {
+    const broken = await browser.newPage();
+    await broken.goto(`${baseUrl}?image=/no-such-image/`);
+    const status = broken.locator('footer#status');
+    await expect.poll(() => status.getAttribute('data-phase'), { timeout: 30_000 }).toBe('error');
+    expect(await status.innerText()).toMatch(/could not be loaded/i);
+    expect(await broken.locator('footer .retry').isVisible()).toBe(true);
+    await broken.close();
+  });
+});
+
+export { screenText };
