@@ -5,7 +5,6 @@
  */
 import * as Comlink from 'comlink';
 import { V86 } from 'v86';
-import wasmUrl from 'v86/build/v86.wasm?url';
 import { AgentClient, type ExecResult } from '../src/vm/agent';
 import { parseManifest } from '../src/vm/manifest';
 import { v86Options } from '../src/vm/options';
@@ -65,7 +64,8 @@ export class EmulatorApi {
     onProgress({ phase: 'booting', message: options.cold ? 'Booting Linux (about two minutes)' : 'Restoring the machine' });
     const emulator = new V86({
       ...v86Options(manifest, resolve, { cold: options.cold, state }),
-      wasm_path: wasmUrl,
+      // served unhashed at the site's /v86/ (see vite.config.ts)
+      wasm_path: new URL('../v86/v86.wasm', import.meta.url).href,
     } as never);
     this.emulator = emulator;
     emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {

@@ -28,6 +28,13 @@ export const DEFAULT_IMAGE_DIR = path.resolve(import.meta.dirname, '../../images
 
 const require = createRequire(import.meta.url);
 
+// v86 decompresses zstd disk parts in a Web Worker, which Node lacks: decompress on this thread.
+type ZstdMethods = { zstd_decompress(size: number, src: Uint8Array): ArrayBuffer };
+(V86.prototype as unknown as { zstd_decompress_worker(this: ZstdMethods, size: number, src: Uint8Array): Promise<ArrayBuffer> })
+  .zstd_decompress_worker = async function (size, src) {
+  return this.zstd_decompress(size, src);
+};
+
 export async function loadManifest(imageDir: string): Promise<GuestManifest> {
   const file = path.join(imageDir, 'manifest.json');
   let text: string;
