@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/guest/**/*.test.ts'],
-    // guest tests each run an emulator: at most two at once on a 2-core machine
+    // guest tests each run an emulator: one at a time, since Swarm's raft deadlines and
+    // Docker's own timeouts fail when two guests share the 2 cores
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,
   },

@@ -38,11 +38,12 @@ for try in 1 2 3; do debian_slim "$ci/web" --include=nginx >"$ci/web.log" 2>&1 &
 [ -d "$ci/web/etc" ] || { tail -20 "$ci/web.log"; exit 1; }
 tar --numeric-owner -C "$ci/slim" -cf "$ci/debian-slim.tar" .
 mkdir -p "$ci/layer"
+# rsync keeps every directory (nginx needs its empty /var/lib/nginx), copies changed files only
 rsync -a --compare-dest="$ci/slim/" "$ci/web/" "$ci/layer/"
-find "$ci/layer" -depth -type d -empty -delete
-mkdir -p "$ci/layer"
-ln -sf /dev/stdout "$ci/layer/var/log/nginx/access.log" 2>/dev/null || true
-ln -sf /dev/stderr "$ci/layer/var/log/nginx/error.log" 2>/dev/null || true
+mkdir -p "$ci/layer/var/lib/nginx" "$ci/layer/var/log/nginx"
+# logs to the container's output, so `docker logs` shows them
+ln -sf /dev/stdout "$ci/layer/var/log/nginx/access.log"
+ln -sf /dev/stderr "$ci/layer/var/log/nginx/error.log"
 tar --numeric-owner -C "$ci/layer" -cf "$ci/nginx/nginx-layer.tar" .
 sed "s/@SUITE@/$suite/g" "$here/guest/provision/nginx.Dockerfile" >"$ci/nginx/Dockerfile"
 sed "s/@SUITE@/$suite/g" "$here/guest/provision/provision.sh" >"$ci/provision.sh"
