@@ -27,8 +27,8 @@ inputs_hash() {
     cd "$root"
     find images -path images/out -prune -o -type f -print
     find src/vm -type f
-    echo package-lock.json
-  ) | LC_ALL=C sort | (cd "$root" && xargs sha256sum) | { cat; echo "suite=$suite"; } | sha256sum | cut -c1-16
+  ) | LC_ALL=C sort | (cd "$root" && xargs sha256sum) |
+    { cat; grep -A2 '"node_modules/v86"' "$root/package-lock.json"; echo "suite=$suite"; } | sha256sum | cut -c1-16
 }
 key=$(inputs_hash)
 if [ -f "$cache/$key/manifest.json" ] && [ -z "${LABBOX_REBUILD:-}" ]; then

@@ -60,7 +60,8 @@ async function shell(vm: NodeVM): Promise<number> {
     });
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.on('data', (data: Buffer) => pty.write(new Uint8Array(data)));
-    stdin.on('end', () => pty.close());
+    // end of piped input: an end-of-file keystroke, so the shell finishes what it was given
+    stdin.on('end', () => pty.write('\x04'));
     process.stdout.on('resize', () => pty.resize(...size()));
   });
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AgentClient } from '../../src/vm/agent';
 import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest } from '../../src/vm/node-vm';
+import { measurePage } from './page';
 import { QemuGuest } from './qemu';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, image: { type: 'string' } } });
@@ -131,6 +132,15 @@ if (!values.quick) {
   rows.push({ what: 'cold boot v86 / qemu TCG (same run)', value: `${(v86Cold / qemuCold).toFixed(2)}×` });
   rows.push({ what: '`docker run` steady after cold boot: v86 / qemu TCG', value: `${s(v86ColdRun)} / ${s(qemuRun)} = ${(v86ColdRun / qemuRun).toFixed(2)}×` });
 }
+
+// --- the page in Chromium ---
+log('the page in Chromium');
+const pageFigures = await measurePage();
+rows.push({ what: 'page: open to a prompt, cold cache (loopback server)', value: s(pageFigures.coldMs), goal: '' });
+rows.push({ what: 'page: open to a prompt, warm cache', value: s(pageFigures.warmMs), goal: '≤ 2 s' });
+rows.push({ what: 'page: bytes before the first prompt (cold)', value: mib(pageFigures.coldBytes), goal: '≤ 40 MiB' });
+rows.push({ what: 'page: `docker run --rm busybox true` typed in the terminal', value: s(pageFigures.dockerRunMs) });
+rows.push({ what: 'page: longest main-thread task while the guest runs', value: `${Math.round(pageFigures.longestTaskMs)} ms`, goal: '< 100 ms' });
 
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), image ${manifest.imageVersion}, v86 ${manifest.v86.version}.`,

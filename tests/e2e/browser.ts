@@ -1,5 +1,5 @@
 /** Debian's Chromium driven by playwright-core, and helpers to read and type in the page's terminals. */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -33,8 +33,9 @@ export async function typeLine(page: Page, line: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-export async function openReady(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+/** Opens the page (in a new context when given the browser) and waits for the first prompt. */
+export async function openReady(target: Browser | BrowserContext, url: string): Promise<Page> {
+  const page = await target.newPage({ viewport: { width: 1100, height: 700 } });
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 180_000 });

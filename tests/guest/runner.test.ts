@@ -5,8 +5,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 function vm(...args: string[]) {
+  return vmWithInput('', ...args);
+}
+function vmWithInput(input: string, ...args: string[]) {
   const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'src/cli/vm.ts'), ...args], {
     encoding: 'utf8',
+    input,
     timeout: 600_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -18,6 +22,13 @@ describe('npm run vm', () => {
     expect(r.stdout).toBe('out\ni686\n');
     expect(r.stderr).toContain('err');
     expect(r.code).toBe(3);
+  });
+
+  it('gives a login shell on a terminal of its own', () => {
+    const r = vmWithInput('tty; echo "pty-$((6 * 7))"; exit 7\n', 'shell');
+    expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(r.stdout).toContain('pty-42');
+    expect(r.code).toBe(7);
   });
 
   it('reports an unknown command with its real exit code and stderr', () => {
