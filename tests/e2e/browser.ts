@@ -10,6 +10,9 @@ export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** The guest's shell prompt (PS1 '\u@\h:\w\$ '). */
+export const PROMPT = /root@labbox:\S*#/;
+
 /** The visible text of the active terminal, as its screen-reader rows give it. */
 export async function screenText(page: Page): Promise<string> {
   return page.locator('.terminal-pane:not([hidden]) .xterm-rows').innerText();
@@ -39,6 +42,6 @@ export async function openReady(target: Browser | BrowserContext, url: string): 
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 180_000 });
-  await waitForText(page, /root@labbox:.*# $/m);
+  await waitForText(page, PROMPT);
   return page;
 }

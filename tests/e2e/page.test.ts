@@ -1,7 +1,7 @@
 /** The page in real Chromium against the real guest (issue: the page). */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openReady, screenText, typeLine, waitForText } from './browser';
+import { PROMPT, launch, openReady, typeLine, waitForText } from './browser';
 
 let browser: Browser;
 let page: Page;
@@ -26,13 +26,13 @@ describe('the page', () => {
     await typeLine(page, 'clear; sleep 300 & echo "first=$$"');
     const first = (await waitForText(page, /first=\d+/)).match(/first=(\d+)/)![1];
     await page.click('button.new-tab');
-    await waitForText(page, /root@labbox:.*# $/m);
+    await waitForText(page, PROMPT);
     await typeLine(page, `echo "second=$$"; ps -o pid,args | grep -c "[s]leep 300"`);
     const text = await waitForText(page, /second=\d+\s+1\s/m);
     expect(text.match(/second=(\d+)/)![1]).not.toBe(first);
     // a third tab, closed: the first shell and its sleep survive
     await page.click('button.new-tab');
-    await waitForText(page, /root@labbox:.*# $/m);
+    await waitForText(page, PROMPT);
     await page.locator('button.tab.active .close').click();
     await typeLine(page, `clear; kill -0 ${first} && echo "alive=${first}"`);
     await waitForText(page, new RegExp(`alive=${first}`));
@@ -61,4 +61,3 @@ describe('the page', () => {
   });
 });
 
-export { screenText };
