@@ -46,7 +46,12 @@ export class EmulatorApi {
     if (!manifestResponse?.ok) {
       throw new Error(`The guest image could not be loaded from ${base.href} (${manifestResponse ? `HTTP ${manifestResponse.status}` : 'network error'}).`);
     }
-    const manifest = parseManifest(await manifestResponse.json());
+    // a static server may answer a missing file with its index page: say what went wrong
+    const manifest = parseManifest(
+      await manifestResponse.json().catch(() => {
+        throw new Error(`The guest image could not be loaded from ${base.href} (no guest manifest there).`);
+      }),
+    );
     const resolve = (p: string) => new URL(p, base).href;
 
     let state: { buffer: ArrayBuffer } | undefined;
@@ -65,7 +70,7 @@ export class EmulatorApi {
     const emulator = new V86({
       ...v86Options(manifest, resolve, { cold: options.cold, state }),
       // served unhashed at the site's /v86/ (see vite.config.ts)
-      wasm_path: new URL('../v86/v86.wasm', import.meta.url).href,
+      wasm_path: new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href,
     } as never);
     this.emulator = emulator;
     emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {

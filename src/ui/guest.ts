@@ -2,7 +2,12 @@
 import * as Comlink from 'comlink';
 import type { EmulatorApi, GuestInfo, Progress, StartOptions } from '../../workers/emulator.worker';
 
-export type Guest = Comlink.Remote<EmulatorApi> & { terminate(): void };
+export interface Guest {
+  /** the worker's API (comlink proxy) */
+  api: Comlink.Remote<EmulatorApi>;
+  /** stops the emulator for good, whatever state it is in */
+  terminate(): void;
+}
 
 /** Says, in words for the trainee, why this browser cannot run the guest; null when it can. */
 export function browserProblem(): string | null {
@@ -20,7 +25,7 @@ export function isWebKit(): boolean {
 export async function startGuest(options: StartOptions, onProgress: (p: Progress) => void): Promise<{ guest: Guest; info: GuestInfo }> {
   const worker = new Worker(new URL('../../workers/emulator.worker.ts', import.meta.url), { type: 'module', name: 'labbox-emulator' });
   const remote = Comlink.wrap<EmulatorApi>(worker);
-  const guest = Object.assign(remote, { terminate: () => worker.terminate() }) as Guest;
+  const guest: Guest = { api: remote, terminate: () => worker.terminate() };
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (e) => reject(new Error(`The emulator stopped: ${e.message || 'the worker failed to load'}.`)));
   });

@@ -37,7 +37,7 @@ async function boot(cold = false): Promise<void> {
     document.querySelector('#terminals')!.replaceChildren();
     terminals = new Terminals(document.querySelector('#tabs')!, document.querySelector('#terminals')!, {
       // the port moves to the worker (transferred, not copied)
-      openTerminal: (cols, rows, port) => g.openTerminal(cols, rows, Comlink.transfer(port, [port])),
+      openTerminal: (cols, rows, port) => g.api.openTerminal(cols, rows, Comlink.transfer(port, [port])),
     });
     await terminals.open();
     document.body.dataset.ready = 'true';
@@ -62,7 +62,7 @@ function stop(): void {
 /** Guest memory for the status bar; also the heartbeat that notices a guest gone silent. */
 async function poll(total: number): Promise<void> {
   if (paused || !guest) return;
-  const r = await guest.exec("awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo", 20_000).catch(() => null);
+  const r = await guest.api.exec("awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo", 20_000).catch(() => null);
   if (r?.exitCode === 0) {
     missedPolls = 0;
     status.memoryUse(Number(r.stdout), total);
@@ -78,7 +78,7 @@ async function poll(total: number): Promise<void> {
 pauseButton.onclick = async () => {
   if (!guest) return;
   paused = !paused;
-  await (paused ? guest.pause() : guest.resume());
+  await (paused ? guest.api.pause() : guest.api.resume());
   pauseButton.textContent = paused ? 'Resume' : 'Pause';
   status.progress({ phase: paused ? 'paused' : 'ready', message: paused ? 'Paused' : 'Ready' });
 };
