@@ -50,7 +50,7 @@ describe('npm run vm', () => {
   });
 
   it('refuses a corrupt snapshot with a clear message', async () => {
-    const { mkdtempSync, cpSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { mkdtempSync, cpSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
     const os = await import('node:os');
     const dist = path.join(root, 'images/out/dist');
     const copy = mkdtempSync(path.join(os.tmpdir(), 'labbox-corrupt-'));
@@ -58,7 +58,8 @@ describe('npm run vm', () => {
     const manifest = JSON.parse(readFileSync(path.join(copy, 'manifest.json'), 'utf8'));
     writeFileSync(path.join(copy, manifest.files.state.path), 'not a snapshot');
     const r = vm('exec', '--image', copy, 'true');
+    rmSync(copy, { recursive: true, force: true });
     expect(r.code).toBe(125);
-    expect(r.stderr).toMatch(/snapshot/i);
+    expect(r.stderr).toMatch(/the snapshot state\.bin\.zst is corrupt .*npm run build:image/);
   });
 });
