@@ -85,7 +85,7 @@ export class EmulatorApi {
     if (options.cold) await agent.waitHello(600_000);
     else {
       await agent.waitReady(60_000);
-      await agent.exec(`date -u -s @${Math.floor(Date.now() / 1000)} >/dev/null`, { timeoutMs: 30_000 });
+      await agent.setClock();
     }
     onProgress({ phase: 'ready', message: 'Ready' });
     // The emulator compiles hot code as it runs and a restore starts with none: run Docker's

@@ -95,6 +95,11 @@ export class AgentClient {
     });
   }
 
+  /** A restored guest wakes with the clock of its snapshot: set it to `now`. */
+  async setClock(now: Date = new Date()): Promise<void> {
+    await this.exec(`date -u -s @${Math.floor(now.getTime() / 1000)} >/dev/null`, { timeoutMs: 30_000 });
+  }
+
   /** Runs `sh -c command` in the guest (stdin is /dev/null). */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const { timeoutMs = 120_000 } = options;

@@ -104,17 +104,12 @@ export class NodeVM {
       // a cold guest's console device breaks if written before its driver is up: wait for the agent's hello
       const timeoutMs = options.readyTimeoutMs ?? (options.cold ? 600_000 : 60_000);
       await (options.cold ? vm.agent.waitHello(timeoutMs) : vm.agent.waitReady(timeoutMs));
-      if (!options.cold) await vm.syncClock();
+      if (!options.cold) await vm.agent.setClock();
     } catch (error) {
       await vm.stop();
       throw error;
     }
     return vm;
-  }
-
-  /** A restored guest wakes with the clock of the snapshot: set it to now. */
-  async syncClock(): Promise<void> {
-    await this.agent.exec(`date -u -s @${Math.floor(Date.now() / 1000)} >/dev/null`, { timeoutMs: 30_000 });
   }
 
   /** Runs a command in the guest; see AgentClient.exec. */
