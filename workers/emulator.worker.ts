@@ -5,7 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import { V86 } from 'v86';
-import { AgentClient, type ExecResult } from '../src/vm/agent';
+import type { AgentClient, ExecResult } from '../src/vm/agent';
+import { connectAgent, waitForAgent } from '../src/vm/guest-agent';
 import { parseManifest } from '../src/vm/manifest';
 import { v86Options } from '../src/vm/options';
 import { fetchWithProgress, sha256Hex } from './fetch-progress';
@@ -76,17 +77,9 @@ export class EmulatorApi {
     emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {
       if (options.cold) onProgress({ phase: 'loading', message: `Downloading ${e.file_name.split('/').pop()}`, loaded: e.loaded, total: e.total });
     });
-    const bus = (emulator as unknown as { bus: { send(name: string, data: unknown): void } }).bus;
-    const agent = new AgentClient((bytes) => bus.send('virtio-console0-input-bytes', bytes));
+    const agent = connectAgent(emulator);
     this.agent = agent;
-    emulator.add_listener('virtio-console0-output-bytes', (bytes: Uint8Array) => agent.receive(bytes));
-
-    await new Promise<void>((resolveStarted) => emulator.add_listener('emulator-started', () => resolveStarted()));
-    if (options.cold) await agent.waitHello(600_000);
-    else {
-      await agent.waitReady(60_000);
-      await agent.setClock();
-    }
+    await waitForAgent(emulator, agent, !!options.cold);
     onProgress({ phase: 'ready', message: 'Ready' });
     // The emulator compiles hot code as it runs and a restore starts with none: run Docker's
     // hot paths now, in the background, so the trainee's first command is not the slow one.

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { V86 } from 'v86';
-import { AgentClient, AgentError } from './agent';
+import { AgentError, type AgentClient } from './agent';
+import { connectAgent, waitForAgent } from './guest-agent';
 import { parseManifest, type GuestManifest } from './manifest';
 import { v86Options, type BootMode } from './options';
 
@@ -73,9 +74,7 @@ export class NodeVM {
     readonly emulator: V86,
     readonly manifest: GuestManifest,
   ) {
-    const bus = (emulator as unknown as { bus: { send(name: string, data: unknown): void } }).bus;
-    this.agent = new AgentClient((bytes) => bus.send('virtio-console0-input-bytes', bytes));
-    emulator.add_listener('virtio-console0-output-bytes', (bytes: Uint8Array) => this.agent.receive(bytes));
+    this.agent = connectAgent(emulator);
   }
 
   /** Starts the guest (restores its snapshot unless `cold`) and waits until its agent answers. */
@@ -94,17 +93,7 @@ export class NodeVM {
       emulator.add_listener('serial0-output-byte', (byte: number) => options.onSerial!(Uint8Array.of(byte)));
     }
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the emulator did not load the guest image within 120 s')), 120_000);
-        emulator.add_listener('emulator-started', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      // a cold guest's console device breaks if written before its driver is up: wait for the agent's hello
-      const timeoutMs = options.readyTimeoutMs ?? (options.cold ? 600_000 : 60_000);
-      await (options.cold ? vm.agent.waitHello(timeoutMs) : vm.agent.waitReady(timeoutMs));
-      if (!options.cold) await vm.agent.setClock();
+      await waitForAgent(emulator, vm.agent, !!options.cold, options.readyTimeoutMs);
     } catch (error) {
       await vm.stop();
       throw error;

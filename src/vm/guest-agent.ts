@@ -1,0 +1,34 @@
+/**
+ * Connects an AgentClient to a v86 instance's first virtio-console port and waits until
+ * the guest agent answers: shared by the Node runner and the browser worker.
+ */
+import type { V86 } from 'v86';
+import { AgentClient } from './agent';
+
+/** Wires an agent client to the emulator's console port 0 (the guest's /dev/hvc0). */
+export function connectAgent(emulator: V86): AgentClient {
+  const bus = (emulator as unknown as { bus: { send(name: string, data: unknown): void } }).bus;
+  const agent = new AgentClient((bytes) => bus.send('virtio-console0-input-bytes', bytes));
+  emulator.add_listener('virtio-console0-output-bytes', (bytes: Uint8Array) => agent.receive(bytes));
+  return agent;
+}
+
+/**
+ * Waits for the emulator to start and the agent to answer; a restored guest gets today's clock.
+ * A cold guest's console device breaks if written before its driver is up, so a cold boot
+ * waits for the agent's hello without writing.
+ */
+export async function waitForAgent(emulator: V86, agent: AgentClient, cold: boolean, timeoutMs = cold ? 600_000 : 60_000): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the emulator did not load the guest image within 120 s')), 120_000);
+    emulator.add_listener('emulator-started', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  if (cold) await agent.waitHello(timeoutMs);
+  else {
+    await agent.waitReady(timeoutMs);
+    await agent.setClock();
+  }
+}
