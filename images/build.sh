@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 suite=${LABBOX_SUITE:-trixie}
 kernel_suite=bookworm
-out=${LABBOX_IMAGE_OUT:-$here/out}
+out=$(realpath -m "${LABBOX_IMAGE_OUT:-$here/out}")
 cache=${LABBOX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/labbox/images}
 chunk_size=$((256 * 1024))
 work=$out/work
@@ -25,7 +25,7 @@ die() { echo "build.sh: $*" >&2; exit 1; }
 inputs_hash() {
   (
     cd "$root"
-    find images -path images/out -prune -o -type f -print
+    find images -path 'images/out*' -prune -o -type f -print
     find src/vm -type f
   ) | LC_ALL=C sort | (cd "$root" && xargs sha256sum) |
     { cat; grep -A2 '"node_modules/v86"' "$root/package-lock.json"; echo "suite=$suite"; } | sha256sum | cut -c1-16

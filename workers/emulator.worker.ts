@@ -38,6 +38,7 @@ export interface GuestInfo {
 export class EmulatorApi {
   private emulator: V86 | null = null;
   private agent: AgentClient | null = null;
+  private warmedUp = false;
 
   async start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo> {
     if (this.emulator) throw new Error('the guest is already running');
@@ -81,9 +82,6 @@ export class EmulatorApi {
     this.agent = agent;
     await waitForAgent(emulator, agent, !!options.cold);
     onProgress({ phase: 'ready', message: 'Ready' });
-    // The emulator compiles hot code as it runs and a restore starts with none: run Docker's
-    // hot paths now, in the background, so the trainee's first command is not the slow one.
-    void agent.exec('docker version >/dev/null 2>&1; docker ps >/dev/null 2>&1', { timeoutMs: 300_000 }).catch(() => {});
     return {
       imageVersion: manifest.imageVersion,
       suite: manifest.suite,
@@ -98,7 +96,19 @@ export class EmulatorApi {
 
   /** Opens a login shell on its own PTY; its bytes flow through `port`. */
   openTerminal(cols: number, rows: number, port: MessagePort): number {
-    return new TerminalBridge(this.requireAgent(), port, cols, rows).channel;
+    const agent = this.requireAgent();
+    return new TerminalBridge(agent, port, cols, rows, () => this.warmUpDocker(agent)).channel;
+  }
+
+  /**
+   * The emulator compiles hot code as it runs and a restore starts with none: once the first
+   * prompt is on screen (not before: it would slow that prompt), run Docker's hot paths in the
+   * background so the trainee's first command is not the slow one.
+   */
+  private warmUpDocker(agent: AgentClient): void {
+    if (this.warmedUp) return;
+    this.warmedUp = true;
+    void agent.exec('docker version >/dev/null 2>&1; docker ps >/dev/null 2>&1', { timeoutMs: 300_000 }).catch(() => {});
   }
 
   async pause(): Promise<void> {
@@ -120,6 +130,7 @@ export class EmulatorApi {
     await this.emulator?.destroy();
     this.emulator = null;
     this.agent = null;
+    this.warmedUp = false;
   }
 
   private requireAgent(): AgentClient {

@@ -18,7 +18,8 @@ export class TerminalBridge {
   private pending: Uint8Array[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(agent: AgentClient, private readonly port: MessagePort, cols: number, rows: number) {
+  /** `onFirstOutput` runs once, when the shell first writes (its prompt). */
+  constructor(agent: AgentClient, private readonly port: MessagePort, cols: number, rows: number, private onFirstOutput?: () => void) {
     this.pty = agent.openPty(cols, rows, (data) => this.queue(data), (code) => {
       this.flush();
       this.post({ type: 'exit', code });
@@ -37,6 +38,8 @@ export class TerminalBridge {
   }
 
   private queue(data: Uint8Array): void {
+    this.onFirstOutput?.();
+    this.onFirstOutput = undefined;
     this.pending.push(data);
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
