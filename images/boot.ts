@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { MANIFEST_FORMAT, type GuestManifest, type ManifestFile } from '../src/vm/manifest';
 import { GUEST_CMDLINE, GUEST_MEMORY, GUEST_VGA_MEMORY } from '../src/vm/options';
+import { SHRINK_GUEST_MEMORY } from '../src/vm/guest-agent';
 import { NodeVM } from '../src/vm/node-vm';
 
 const [mode, work, dist] = process.argv.slice(2);
@@ -123,11 +124,7 @@ async function snapshot(): Promise<void> {
     await vm.waitFor('docker info >/dev/null 2>&1 && curl -sf -o /dev/null http://localhost:5000/v2/', 600_000);
     manifest.build.coldBootToDockerMs = Date.now() - started;
     log('Docker is up; dropping caches');
-    // drop_caches leaves the pages the daemons mapped (their Go start-up code, rarely run
-    // again); cgroup v2 proactive reclaim evicts them too (it fails with EAGAIN once only
-    // anonymous memory is left, hence the final sync's exit code). Evicted pages come back
-    // from the lazy disk when touched; the state roughly halves.
-    await run(vm, 'sync; echo 3 > /proc/sys/vm/drop_caches; echo 1G > /sys/fs/cgroup/memory.reclaim 2>/dev/null; sync', 120_000);
+    await run(vm, SHRINK_GUEST_MEMORY, 120_000);
   } catch (error) {
     failWithConsole(error);
   }

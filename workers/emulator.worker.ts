@@ -6,10 +6,13 @@
 import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
-import { connectAgent, waitForAgent } from '../src/vm/guest-agent';
+import { connectAgent, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest-agent';
 import { parseManifest } from '../src/vm/manifest';
 import { v86Options } from '../src/vm/options';
-import { fetchWithProgress, sha256Hex } from './fetch-progress';
+import { sha256Hex } from '../src/storage/digest';
+import { checkIdentity, SnapshotStore, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
+import { useFastYield } from './fast-yield';
+import { fetchWithProgress } from './fetch-progress';
 import { TerminalBridge } from './terminal-bridge';
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped';
@@ -26,19 +29,35 @@ export interface StartOptions {
   /** URL of the folder holding manifest.json */
   imageUrl: string;
   cold?: boolean;
+  /** restore this saved machine (IndexedDB) instead of the image's pristine snapshot */
+  snapshotId?: string;
 }
 
 export interface GuestInfo {
-  imageVersion: string;
+  machine: MachineIdentity;
   suite: string;
-  memorySize: number;
   coldBoot: boolean;
+  /** the saved machine restored, with the terminals to reattach */
+  restored?: { id: string; name: string; session: SessionInfo };
 }
+
+export interface SaveRequest {
+  name: string;
+  kind: SnapshotKind;
+  /** an older autosave this one replaces */
+  replaces?: string;
+  terminals: SessionInfo['terminals'];
+}
+
 
 export class EmulatorApi {
   private emulator: V86 | null = null;
   private agent: AgentClient | null = null;
   private warmedUp = false;
+  private machine: MachineIdentity | null = null;
+  /** the trainee typed or ran something since the last save */
+  private changed = false;
+  private readonly store = new SnapshotStore();
 
   async start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo> {
     if (this.emulator) throw new Error('the guest is already running');
@@ -55,9 +74,18 @@ export class EmulatorApi {
       }),
     );
     const resolve = (p: string) => new URL(p, base).href;
+    const machine: MachineIdentity = { imageVersion: manifest.imageVersion, v86Version: manifest.v86.version, memorySize: manifest.v86.memorySize };
 
     let state: { buffer: ArrayBuffer } | undefined;
-    if (!options.cold) {
+    let restored: SnapshotRecord | undefined;
+    if (options.snapshotId) {
+      onProgress({ phase: 'loading', message: 'Reading your saved machine' });
+      const record = await this.store.get(options.snapshotId);
+      if (record) checkIdentity(record, machine);
+      const saved = await this.store.load(options.snapshotId);
+      restored = saved.record;
+      state = { buffer: saved.state.buffer as ArrayBuffer };
+    } else if (!options.cold) {
       const entry = manifest.files.state;
       const buffer = await fetchWithProgress(resolve(entry.path), entry.size, (loaded, total) =>
         onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total }),
@@ -75,29 +103,64 @@ export class EmulatorApi {
       wasm_path: new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href,
     } as never);
     this.emulator = emulator;
+    useFastYield(emulator);
     emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {
       if (options.cold) onProgress({ phase: 'loading', message: `Downloading ${e.file_name.split('/').pop()}`, loaded: e.loaded, total: e.total });
     });
     const agent = connectAgent(emulator);
     this.agent = agent;
-    await waitForAgent(emulator, agent, !!options.cold);
+    await waitForAgent(emulator, agent, !!options.cold && !restored);
+    if (restored) agent.skipChannels(restored.session.nextChannel);
+    this.machine = machine;
+    this.changed = false;
     onProgress({ phase: 'ready', message: 'Ready' });
     return {
-      imageVersion: manifest.imageVersion,
+      machine,
       suite: manifest.suite,
-      memorySize: manifest.v86.memorySize,
-      coldBoot: !!options.cold,
+      coldBoot: !!options.cold && !restored,
+      restored: restored && { id: restored.id, name: restored.name, session: restored.session },
     };
   }
 
-  exec(command: string, timeoutMs = 120_000): Promise<ExecResult> {
+  /** Runs a command for the page (checks, the status bar); it may change the machine. */
+  exec(command: string, timeoutMs = 120_000, changesMachine = true): Promise<ExecResult> {
+    if (changesMachine) this.changed = true;
     return this.requireAgent().exec(command, { timeoutMs });
   }
 
-  /** Opens a login shell on its own PTY; its bytes flow through `port`. */
-  openTerminal(cols: number, rows: number, port: MessagePort): number {
+  /**
+   * Opens a login shell on its own PTY, or with `attachTo` takes over a restored machine's
+   * shell on that channel; its bytes flow through `port`. Returns the channel.
+   */
+  openTerminal(cols: number, rows: number, port: MessagePort, attachTo?: number): number {
     const agent = this.requireAgent();
-    return new TerminalBridge(agent, port, cols, rows, () => this.warmUpDocker(agent)).channel;
+    const hooks = { onFirstOutput: () => this.warmUpDocker(agent), onInput: () => (this.changed = true) };
+    return new TerminalBridge(agent, port, cols, rows, hooks, attachTo).channel;
+  }
+
+  /** Whether anything was typed or run since the last save (autosave skips an unchanged machine). */
+  hasChanges(): boolean {
+    return this.changed;
+  }
+
+  /** Saves the running machine into IndexedDB (see SnapshotStore for the safety rules). */
+  async saveSnapshot(request: SaveRequest): Promise<SnapshotRecord> {
+    const emulator = this.emulator;
+    const agent = this.requireAgent();
+    if (!emulator || !this.machine) throw new Error('the guest is not running');
+    // keeps the state to what only this machine has (about 100 MB raw instead of 200-260
+    // after a lab); a guest too busy to answer is still the trainee's work: save it as it is
+    await agent.exec(SHRINK_GUEST_MEMORY, { timeoutMs: 30_000 }).catch(() => {});
+    const changedBefore = this.changed;
+    this.changed = false;
+    const state = new Uint8Array(await emulator.save_state());
+    try {
+      const session = { nextChannel: agent.nextChannelId, terminals: request.terminals };
+      return await this.store.save({ ...this.machine, name: request.name, kind: request.kind, session }, state, request.replaces);
+    } catch (error) {
+      this.changed ||= changedBefore;
+      throw error;
+    }
   }
 
   /**

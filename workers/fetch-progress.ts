@@ -1,4 +1,4 @@
-/** Downloads with progress, for the status bar; and the digest that checks what arrived. */
+/** Downloads with progress, for the status bar. */
 
 export async function fetchWithProgress(url: string, expectedSize: number, onProgress: (loaded: number, total: number) => void): Promise<ArrayBuffer> {
   let response: Response;
@@ -28,9 +28,4 @@ export async function fetchWithProgress(url: string, expectedSize: number, onPro
     offset += c.length;
   }
   return out.buffer;
-}
-
-export async function sha256Hex(data: ArrayBuffer): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', data);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -13,21 +13,35 @@ export type TerminalEvent = { type: 'output'; data: Uint8Array } | { type: 'exit
 
 const FLUSH_MS = 8;
 
+export interface BridgeHooks {
+  /** runs once, when the shell first writes (its prompt) */
+  onFirstOutput?: () => void;
+  /** the trainee typed: the machine may have changed */
+  onInput?: () => void;
+}
+
 export class TerminalBridge {
   private readonly pty: PtyHandle;
   private pending: Uint8Array[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  /** `onFirstOutput` runs once, when the shell first writes (its prompt). */
-  constructor(agent: AgentClient, private readonly port: MessagePort, cols: number, rows: number, private onFirstOutput?: () => void) {
-    this.pty = agent.openPty(cols, rows, (data) => this.queue(data), (code) => {
+  /** Opens a new login shell, or with `attachTo` takes over a restored machine's shell. */
+  constructor(agent: AgentClient, private readonly port: MessagePort, cols: number, rows: number, private hooks: BridgeHooks = {}, attachTo?: number) {
+    const onExit = (code: number) => {
       this.flush();
       this.post({ type: 'exit', code });
       port.close();
-    });
+    };
+    this.pty = attachTo === undefined
+      ? agent.openPty(cols, rows, (data) => this.queue(data), onExit)
+      : agent.attachPty(attachTo, (data) => this.queue(data), onExit);
+    if (attachTo !== undefined) this.pty.resize(cols, rows);
     port.onmessage = (event: MessageEvent<TerminalMessage>) => {
       const m = event.data;
-      if (m.type === 'input') this.pty.write(m.data);
+      if (m.type === 'input') {
+        this.pty.write(m.data);
+        this.hooks.onInput?.();
+      }
       else if (m.type === 'resize') this.pty.resize(m.cols, m.rows);
       else if (m.type === 'close') this.pty.close();
     };
@@ -38,8 +52,8 @@ export class TerminalBridge {
   }
 
   private queue(data: Uint8Array): void {
-    this.onFirstOutput?.();
-    this.onFirstOutput = undefined;
+    this.hooks.onFirstOutput?.();
+    this.hooks.onFirstOutput = undefined;
     this.pending.push(data);
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }

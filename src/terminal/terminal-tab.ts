@@ -6,24 +6,37 @@
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
+import { SerializeAddon } from '@xterm/addon-serialize';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { TerminalEvent, TerminalMessage } from '../../workers/terminal-bridge';
+import type { SavedTerminal } from '../storage/snapshot-store';
 
 export interface TerminalHost {
-  /** asks the worker for a new PTY whose bytes flow through `port` */
-  openTerminal(cols: number, rows: number, port: MessagePort): Promise<number>;
+  /**
+   * asks the worker for a new PTY, or with `attachTo` for a restored machine's shell on that
+   * channel; its bytes flow through `port`; resolves with the channel
+   */
+  openTerminal(cols: number, rows: number, port: MessagePort, attachTo?: number): Promise<number>;
 }
+
+
+/** Lines of scrollback kept with a saved machine: enough context, a small record. */
+const SAVED_SCROLLBACK = 300;
 
 export class TerminalTab {
   readonly terminal: Terminal;
   readonly search = new SearchAddon();
   private readonly fitAddon = new FitAddon();
+  private readonly serializer = new SerializeAddon();
+  /** the guest agent's channel for this shell, once open */
+  channel = -1;
   private port: MessagePort | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private exited = false;
 
   constructor(
     readonly element: HTMLElement,
+    readonly title: string,
     private readonly onExit: (code: number) => void,
   ) {
     this.terminal = new Terminal({
@@ -37,12 +50,15 @@ export class TerminalTab {
     this.terminal.loadAddon(this.fitAddon);
     this.terminal.loadAddon(this.search);
     this.terminal.loadAddon(new WebLinksAddon());
+    this.terminal.loadAddon(this.serializer);
     this.terminal.attachCustomKeyEventHandler((e) => this.handleClipboardKeys(e));
   }
 
-  async open(host: TerminalHost): Promise<void> {
+  /** Opens a new shell, or reattaches a restored machine's shell and shows its saved screen. */
+  async open(host: TerminalHost, saved?: SavedTerminal): Promise<void> {
     this.terminal.open(this.element);
     this.fitAddon.fit();
+    if (saved) this.terminal.write(saved.screen);
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.port.onmessage = (event: MessageEvent<TerminalEvent>) => {
@@ -50,13 +66,19 @@ export class TerminalTab {
       if (m.type === 'output') this.terminal.write(m.data);
       else this.exit(m.code);
     };
-    await host.openTerminal(this.terminal.cols, this.terminal.rows, channel.port2);
+    this.channel = await host.openTerminal(this.terminal.cols, this.terminal.rows, channel.port2, saved?.channel);
     const encoder = new TextEncoder();
     this.terminal.onData((data) => this.send({ type: 'input', data: encoder.encode(data) }));
     this.terminal.onBinary((data) => this.send({ type: 'input', data: Uint8Array.from(data, (c) => c.charCodeAt(0)) }));
     this.terminal.onResize(({ cols, rows }) => this.send({ type: 'resize', cols, rows }));
     this.resizeObserver = new ResizeObserver(() => this.fit());
     this.resizeObserver.observe(this.element);
+  }
+
+  /** What to save with the machine; null once the shell has exited. */
+  saved(): SavedTerminal | null {
+    if (this.exited || this.channel < 0) return null;
+    return { channel: this.channel, title: this.title, screen: this.serializer.serialize({ scrollback: SAVED_SCROLLBACK }) };
   }
 
   /** Types text into the shell, as if the trainee had (used by "run in terminal"). */

@@ -1,9 +1,14 @@
-/** The page shell: start the guest, show progress, open the first terminal. */
+/** The page shell: start the guest (the last saved machine, or a fresh one), show progress, open the terminals. */
 import * as Comlink from 'comlink';
 import '@xterm/xterm/css/xterm.css';
 import './style.css';
+import { describeUse, LOW_SPACE_BYTES, requestPersistence, storageUse } from '../storage/quota';
+import { SnapshotStore, type SnapshotKind, type SnapshotRecord } from '../storage/snapshot-store';
+import type { GuestInfo } from '../../workers/emulator.worker';
+import { Autosave } from './autosave';
 import { browserProblem, isWebKit, startGuest, type Guest } from './guest';
 import { HelpOverlay } from './help';
+import { SnapshotsPanel } from './snapshots-panel';
 import { StatusBar } from './status-bar';
 import { Terminals } from './terminals';
 
@@ -14,15 +19,39 @@ document.querySelector<HTMLButtonElement>('#help-button')!.onclick = () => help.
 /** Where the guest image is served; `?image=` lets an instructor point at another build. */
 const imageUrl = new URLSearchParams(location.search).get('image') ?? `${import.meta.env.BASE_URL}guest/`;
 
+const store = new SnapshotStore();
 let guest: Guest | null = null;
+let info: GuestInfo | null = null;
 let terminals: Terminals | null = null;
 let memoryTimer: ReturnType<typeof setInterval> | undefined;
 let missedPolls = 0;
 let paused = false;
+let saving: Promise<SnapshotRecord | null> | null = null;
 const pauseButton = document.querySelector<HTMLButtonElement>('#pause-button')!;
 const resetButton = document.querySelector<HTMLButtonElement>('#reset-button')!;
+const saveButton = document.querySelector<HTMLButtonElement>('#save-button')!;
+const machineButtons = [pauseButton, resetButton, saveButton];
 
-async function boot(cold = false): Promise<void> {
+const panel = new SnapshotsPanel(document.body, store, {
+  machine: () => info?.machine ?? null,
+  restore: (record) => restart({ snapshotId: record.id }),
+  fresh: () => restart({}),
+  saveAs: (name) => save('named', name),
+});
+document.querySelector<HTMLButtonElement>('#snapshots-button')!.onclick = () => void panel.show();
+
+const autosave = new Autosave(
+  () => save('auto', 'Autosave'),
+  async () => !!guest && !paused && (await guest.api.hasChanges()),
+);
+
+interface BootOptions {
+  cold?: boolean;
+  /** a saved machine to restore instead of the image's fresh one */
+  snapshotId?: string;
+}
+
+async function boot(options: BootOptions = {}): Promise<void> {
   const problem = browserProblem();
   if (problem) return status.error(problem);
   if (isWebKit()) {
@@ -30,48 +59,98 @@ async function boot(cold = false): Promise<void> {
     return;
   }
   try {
-    const started = await startGuest({ imageUrl, cold }, (p) => status.progress(p));
+    const started = await startGuest({ imageUrl, ...options }, (p) => status.progress(p));
     guest = started.guest;
+    info = started.info;
     const g = guest;
     document.querySelector('#tabs')!.replaceChildren();
     document.querySelector('#terminals')!.replaceChildren();
     terminals = new Terminals(document.querySelector('#tabs')!, document.querySelector('#terminals')!, {
       // the port moves to the worker (transferred, not copied)
-      openTerminal: (cols, rows, port) => g.api.openTerminal(cols, rows, Comlink.transfer(port, [port])),
+      openTerminal: (cols, rows, port, attachTo) => g.api.openTerminal(cols, rows, Comlink.transfer(port, [port]), attachTo),
     });
-    await terminals.open();
+    const saved = info.restored?.session.terminals ?? [];
+    for (const terminal of saved) await terminals.open(terminal);
+    if (saved.length === 0) await terminals.open();
+    if (info.restored) status.notice(`Restored "${info.restored.name}"`);
     document.body.dataset.ready = 'true';
-    pauseButton.disabled = resetButton.disabled = false;
+    for (const b of machineButtons) b.disabled = false;
     missedPolls = 0;
-    memoryTimer = setInterval(() => void poll(started.info.memorySize), 5000);
+    const memorySize = info.machine.memorySize;
+    memoryTimer = setInterval(() => void poll(memorySize), 5000);
+    autosave.start();
   } catch (error) {
     stop();
-    status.error(error instanceof Error ? error.message : String(error), () => void boot(cold));
+    const message = error instanceof Error ? error.message : String(error);
+    if (options.snapshotId) {
+      status.error(message, [
+        { label: 'Choose another snapshot', run: () => void panel.show(message) },
+        { label: 'Start a fresh machine', run: () => restart({}) },
+      ]);
+    } else status.error(message, [{ label: 'Retry', run: () => void boot(options) }]);
   }
+}
+
+/** Saves the running machine; says in the status bar how it went (a failed save keeps the previous one). */
+function save(kind: SnapshotKind, name: string): Promise<SnapshotRecord | null> {
+  if (!guest || !terminals) return Promise.resolve(null);
+  if (paused) {
+    status.notice('Resume the machine to save it.', true);
+    return Promise.resolve(null);
+  }
+  const g = guest;
+  const t = terminals;
+  saving ??= (async () => {
+    status.notice('Saving the machine…');
+    try {
+      // one automatic slot: a new autosave replaces the previous one once it is safely written
+      const replaces = kind === 'auto' ? (await store.list()).find((s) => s.kind === 'auto')?.id : undefined;
+      const record = await g.api.saveSnapshot({ name, kind, replaces, terminals: t.saved() });
+      void requestPersistence();
+      const use = await storageUse().catch(() => null);
+      const low = use && use.quota - use.used < LOW_SPACE_BYTES;
+      status.notice(low ? describeUse(use) : `Saved at ${new Date().toLocaleTimeString()} (${(record.storedSize / 2 ** 20).toFixed(0)} MB)`, !!low);
+      return record;
+    } catch (error) {
+      status.notice(`Not saved: ${error instanceof Error ? error.message : String(error)}`, true);
+      return null;
+    } finally {
+      saving = null;
+    }
+  })();
+  return saving;
+}
+
+function restart(options: BootOptions): void {
+  stop();
+  paused = false;
+  pauseButton.textContent = 'Pause';
+  void boot(options);
 }
 
 function stop(): void {
   clearInterval(memoryTimer);
+  autosave.stop();
   guest?.terminate();
   guest = null;
   terminals = null;
+  info = null;
   document.body.dataset.ready = 'false';
-  pauseButton.disabled = resetButton.disabled = true;
+  for (const b of machineButtons) b.disabled = true;
 }
 
 /** Guest memory for the status bar; also the heartbeat that notices a guest gone silent. */
 async function poll(total: number): Promise<void> {
   if (paused || !guest) return;
-  const r = await guest.api.exec("awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo", 20_000).catch(() => null);
+  const r = await guest.api.exec("awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo", 20_000, false).catch(() => null);
   if (r?.exitCode === 0) {
     missedPolls = 0;
     status.memoryUse(Number(r.stdout), total);
   } else if (++missedPolls >= 3) {
     clearInterval(memoryTimer);
-    status.error('The machine stopped answering. Restart it from its snapshot (work since then is lost) or wait and reload.', () => {
-      stop();
-      void boot();
-    });
+    status.error('The machine stopped answering. Restart it from your last save (work since then is lost) or wait and reload.', [
+      { label: 'Restart', run: () => void startup() },
+    ]);
   }
 }
 
@@ -84,12 +163,11 @@ pauseButton.onclick = async () => {
 };
 
 resetButton.onclick = () => {
-  if (!confirm('Reset the machine to a fresh copy? Files, containers and images you made are lost.')) return;
-  stop();
-  paused = false;
-  pauseButton.textContent = 'Pause';
-  void boot();
+  if (!confirm('Start again from a fresh machine? What you did since your last save is lost (saved machines stay in "Saved").')) return;
+  restart({});
 };
+
+saveButton.onclick = () => void save('auto', 'Autosave');
 
 window.addEventListener('keydown', (e: KeyboardEvent) => {
   if (e.code === 'F1') {
@@ -104,4 +182,11 @@ window.addEventListener('keydown', (e: KeyboardEvent) => {
   }
 });
 
-void boot();
+/** Resumes the newest saved machine, or starts a fresh one. */
+async function startup(): Promise<void> {
+  stop();
+  const latest = (await store.list().catch(() => []))[0];
+  await boot(latest ? { snapshotId: latest.id } : {});
+}
+
+void startup();

@@ -1,4 +1,5 @@
 /** The terminal tabs: one login shell per tab, "+" opens another, closing one leaves the rest. */
+import type { SavedTerminal } from '../storage/snapshot-store';
 import { TerminalTab, type TerminalHost } from '../terminal/terminal-tab';
 
 export class Terminals {
@@ -20,22 +21,30 @@ export class Terminals {
     tabBar.append(add);
   }
 
-  async open(): Promise<TerminalTab> {
+  /** Opens a tab on a new shell, or on a restored machine's shell (`saved`). */
+  async open(saved?: SavedTerminal): Promise<TerminalTab> {
     const pane = document.createElement('div');
     pane.className = 'terminal-pane';
     this.panes.append(pane);
-    const tab = new TerminalTab(pane, () => this.markExited(tab));
+    ++this.count;
+    const tab = new TerminalTab(pane, saved?.title ?? `shell ${this.count}`, () => this.markExited(tab));
     const button = document.createElement('button');
     button.className = 'tab';
     button.setAttribute('role', 'tab');
-    button.innerHTML = `<span class="label">shell ${++this.count}</span><span class="close" title="Close (Alt+W)" aria-label="Close">×</span>`;
+    button.innerHTML = `<span class="label"></span><span class="close" title="Close (Alt+W)" aria-label="Close">×</span>`;
+    button.querySelector('.label')!.textContent = tab.title;
     button.onclick = (e) => ((e.target as HTMLElement).classList.contains('close') ? this.close(tab) : this.select(tab));
     this.tabBar.insertBefore(button, this.tabBar.querySelector('.new-tab'));
     this.tabs.set(tab, button);
     this.select(tab);
-    await tab.open(this.host);
+    await tab.open(this.host, saved);
     tab.focus();
     return tab;
+  }
+
+  /** The open shells, as saved with the machine. */
+  saved(): SavedTerminal[] {
+    return [...this.tabs.keys()].map((t) => t.saved()).filter((t): t is SavedTerminal => t !== null);
   }
 
   select(tab: TerminalTab): void {

@@ -154,7 +154,16 @@ export class AgentClient {
 
   /** Opens a login shell on a new pseudo-terminal in the guest. */
   openPty(cols: number, rows: number, onOutput: (data: Uint8Array) => void, onExit: (code: number) => void): PtyHandle {
-    const channel = this.allocate();
+    const pty = this.attachPty(this.allocate(), onOutput, onExit);
+    this.send(encodeFrame(FrameType.PtyOpen, pty.channel, `${cols} ${rows}`));
+    return pty;
+  }
+
+  /**
+   * Takes over a shell the guest already runs on `channel`: after restoring a saved machine,
+   * the shells of its terminals are still there.
+   */
+  attachPty(channel: number, onOutput: (data: Uint8Array) => void, onExit: (code: number) => void): PtyHandle {
     this.channels.set(channel, {
       onFrame: (frame) => {
         if (frame.type === FrameType.PtyOutput) onOutput(frame.payload);
@@ -168,13 +177,22 @@ export class AgentClient {
         onExit(-1);
       },
     });
-    this.send(encodeFrame(FrameType.PtyOpen, channel, `${cols} ${rows}`));
     return {
       channel,
       write: (data) => this.send(encodeFrame(FrameType.Input, channel, typeof data === 'string' ? utf8.encode(data) : data)),
       resize: (c, r) => this.send(encodeFrame(FrameType.Resize, channel, `${c} ${r}`)),
       close: () => this.send(encodeFrame(FrameType.Close, channel)),
     };
+  }
+
+  /** The next channel number this client will use; saved with a machine (see skipChannels). */
+  get nextChannelId(): number {
+    return this.nextChannel;
+  }
+
+  /** A restored machine may still run shells on channels below `next`: never reuse them. */
+  skipChannels(next: number): void {
+    if (next > this.nextChannel && next < 0x7fffffff) this.nextChannel = next;
   }
 
   /** Fails every pending call, e.g. when the emulator stops. */

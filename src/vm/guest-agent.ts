@@ -32,3 +32,14 @@ export async function waitForAgent(emulator: V86, agent: AgentClient, cold: bool
     await agent.setClock();
   }
 }
+
+/**
+ * Shrinks what a saved state holds: writes dirty files out, then lets the kernel drop what it
+ * can read back from the image's disk: clean page cache (drop_caches) and the pages of
+ * programs' code (cgroup v2 proactive reclaim, which drop_caches leaves). The reclaim target is
+ * the file cache's size: asking for more makes the kernel retry while running programs fault
+ * their pages back in. Evicted pages return from the lazy disk when touched.
+ */
+export const SHRINK_GUEST_MEMORY =
+  "sync; echo 3 > /proc/sys/vm/drop_caches; file=$(awk '$1 == \"file\" {print $2}' /sys/fs/cgroup/memory.stat); " +
+  '[ "${file:-0}" -gt 0 ] && timeout 20 sh -c "echo $file > /sys/fs/cgroup/memory.reclaim" 2>/dev/null; sync; true';

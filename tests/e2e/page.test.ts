@@ -59,7 +59,7 @@ describe('the page', () => {
     const status = broken.locator('footer#status');
     await expect.poll(() => status.getAttribute('data-phase'), { timeout: 30_000 }).toBe('error');
     expect(await status.innerText()).toMatch(/could not be loaded/i);
-    expect(await broken.locator('footer .retry').isVisible()).toBe(true);
+    expect(await broken.locator('footer .actions button', { hasText: 'Retry' }).isVisible()).toBe(true);
     await broken.close();
   });
 });

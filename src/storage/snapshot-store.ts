@@ -1,0 +1,185 @@
+/**
+ * The trainee's saved machines in IndexedDB (idb-keyval): each snapshot is the v86 state
+ * gzip-compressed and cut into pieces, plus a small record; one index lists the records.
+ *
+ * Safety: pieces go under a new snapshot id first; only then does one transaction switch the
+ * index to it. A crash or a full quota mid-write leaves the index, and every snapshot it
+ * lists, as it was. Each piece carries its SHA-256, so damage is found before a restore.
+ */
+import { createStore, delMany, get, set, update, type UseStore } from 'idb-keyval';
+import { sha256Hex } from './digest';
+import { gunzipPieces, gzipPieces } from './gzip';
+
+/** 4 MiB: one write never needs much more than the piece in flight. */
+export const PIECE_SIZE = 4 * 2 ** 20;
+
+export type SnapshotKind = 'auto' | 'named';
+
+/** What must match for v86 to restore a state: the same image, emulator build and memory. */
+export interface MachineIdentity {
+  imageVersion: string;
+  v86Version: string;
+  memorySize: number;
+}
+
+/** A terminal as saved with a machine: its shell's agent channel and what was on screen. */
+export interface SavedTerminal {
+  channel: number;
+  title: string;
+  screen: string;
+}
+
+/** What the page wants back after a restore: its terminals, reattached to their shells. */
+export interface SessionInfo {
+  /** the guest agent's next free channel: new channels must not collide with live shells */
+  nextChannel: number;
+  terminals: SavedTerminal[];
+}
+
+export interface SnapshotRecord extends MachineIdentity {
+  id: string;
+  name: string;
+  kind: SnapshotKind;
+  createdAt: string;
+  /** size of the raw v86 state */
+  rawSize: number;
+  /** bytes stored (compressed) */
+  storedSize: number;
+  pieces: { size: number; sha256: string }[];
+  session: SessionInfo;
+}
+
+export type NewSnapshot = Omit<SnapshotRecord, 'id' | 'rawSize' | 'storedSize' | 'pieces' | 'createdAt'>;
+
+interface Index {
+  snapshots: SnapshotRecord[];
+}
+
+/** The browser refused the write for lack of space; nothing already saved was touched. */
+export class StorageFullError extends Error {
+  override name = 'StorageFullError';
+}
+/** A stored snapshot is damaged or truncated; the others are unaffected. */
+export class SnapshotDamagedError extends Error {
+  override name = 'SnapshotDamagedError';
+}
+/** The snapshot was made by another image, emulator or memory size and cannot be restored. */
+export class SnapshotMismatchError extends Error {
+  override name = 'SnapshotMismatchError';
+}
+
+const INDEX_KEY = 'index';
+const pieceKey = (id: string, n: number) => ['piece', id, n];
+
+export class SnapshotStore {
+  constructor(
+    private readonly db: UseStore = createStore('labbox', 'snapshots'),
+    private readonly pieceSize = PIECE_SIZE,
+  ) {}
+
+  /** Newest first. */
+  async list(): Promise<SnapshotRecord[]> {
+    const index = await get<Index>(INDEX_KEY, this.db);
+    return [...(index?.snapshots ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async get(id: string): Promise<SnapshotRecord | undefined> {
+    return (await this.list()).find((s) => s.id === id);
+  }
+
+  /**
+   * Compresses and stores a raw v86 state. `replaces` (an older autosave) leaves the index in
+   * the same transaction that adds the new one, then its pieces are deleted.
+   */
+  async save(snapshot: NewSnapshot, state: Uint8Array, replaces?: string): Promise<SnapshotRecord> {
+    const pieces = await gzipPieces(state, this.pieceSize);
+    return this.storePieces({ ...snapshot, rawSize: state.length }, pieces, replaces);
+  }
+
+  /** Stores already-compressed pieces (an import), checking each against its digest. */
+  async storePieces(snapshot: NewSnapshot & { rawSize: number }, pieces: Uint8Array[], replaces?: string, expected?: SnapshotRecord['pieces']): Promise<SnapshotRecord> {
+    const id = crypto.randomUUID();
+    const replaced = replaces ? await this.get(replaces) : undefined;
+    const record: SnapshotRecord = { ...snapshot, id, createdAt: new Date().toISOString(), storedSize: 0, pieces: [] };
+    try {
+      for (const [n, piece] of pieces.entries()) {
+        const sha256 = await sha256Hex(piece);
+        if (expected && (expected[n]?.sha256 !== sha256 || expected[n]?.size !== piece.length)) {
+          throw new SnapshotDamagedError(`part ${n + 1} of ${expected.length} does not match its checksum`);
+        }
+        await set(pieceKey(id, n), piece, this.db);
+        record.pieces.push({ size: piece.length, sha256 });
+        record.storedSize += piece.length;
+      }
+      await update<Index>(INDEX_KEY, (index) => ({
+        snapshots: [...(index?.snapshots ?? []).filter((s) => s.id !== replaces), record],
+      }), this.db);
+    } catch (error) {
+      await this.deletePieces(id, record.pieces.length + 1).catch(() => {});
+      if (isQuotaError(error)) {
+        throw new StorageFullError('The browser has no room left for this snapshot. Your previous snapshots are unchanged; delete or export old ones to make room.');
+      }
+      throw error;
+    }
+    if (replaced) await this.deletePieces(replaced.id, replaced.pieces.length).catch(() => {});
+    return record;
+  }
+
+  /** The raw v86 state, after every piece is checked. */
+  async load(id: string): Promise<{ record: SnapshotRecord; state: Uint8Array }> {
+    const { record, pieces } = await this.loadPieces(id);
+    try {
+      return { record, state: await gunzipPieces(pieces, record.rawSize) };
+    } catch (error) {
+      throw new SnapshotDamagedError(`Snapshot "${record.name}" is damaged and cannot be restored (${(error as Error).message}). Your other snapshots are unaffected.`);
+    }
+  }
+
+  /** The stored (compressed) pieces, each checked against its digest. */
+  async loadPieces(id: string): Promise<{ record: SnapshotRecord; pieces: Uint8Array[] }> {
+    const record = await this.get(id);
+    if (!record) throw new SnapshotDamagedError('That snapshot no longer exists.');
+    const pieces: Uint8Array[] = [];
+    for (const [n, info] of record.pieces.entries()) {
+      const piece = await get<Uint8Array>(pieceKey(id, n), this.db);
+      if (!piece || piece.length !== info.size || (await sha256Hex(piece)) !== info.sha256) {
+        throw new SnapshotDamagedError(
+          `Snapshot "${record.name}" is damaged (part ${n + 1} of ${record.pieces.length} ${piece ? 'does not match its checksum' : 'is missing'}) and cannot be restored. Your other snapshots are unaffected.`,
+        );
+      }
+      pieces.push(piece);
+    }
+    return { record, pieces };
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await update<Index>(INDEX_KEY, (index) => ({
+      snapshots: (index?.snapshots ?? []).map((s) => (s.id === id ? { ...s, name, kind: 'named' as const } : s)),
+    }), this.db);
+  }
+
+  async remove(id: string): Promise<void> {
+    const record = await this.get(id);
+    await update<Index>(INDEX_KEY, (index) => ({ snapshots: (index?.snapshots ?? []).filter((s) => s.id !== id) }), this.db);
+    if (record) await this.deletePieces(id, record.pieces.length);
+  }
+
+  private async deletePieces(id: string, count: number): Promise<void> {
+    if (count > 0) await delMany(Array.from({ length: count }, (_, n) => pieceKey(id, n)), this.db);
+  }
+}
+
+/** Refuses a snapshot that this machine cannot restore, saying why. */
+export function checkIdentity(snapshot: MachineIdentity & { name: string }, machine: MachineIdentity): void {
+  if (snapshot.imageVersion !== machine.imageVersion) {
+    throw new SnapshotMismatchError(`Snapshot "${snapshot.name}" was made with another version of the machine image (${snapshot.imageVersion}, this site has ${machine.imageVersion}). It is kept: export it, or start a fresh machine.`);
+  }
+  if (snapshot.v86Version !== machine.v86Version || snapshot.memorySize !== machine.memorySize) {
+    throw new SnapshotMismatchError(`Snapshot "${snapshot.name}" was made by another emulator build or memory size and cannot be restored here. It is kept: export it, or start a fresh machine.`);
+  }
+}
+
+function isQuotaError(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'QuotaExceededError' || (name === 'UnknownError' && /quota|space/i.test(String((error as Error).message)));
+}

@@ -1,0 +1,139 @@
+import 'fake-indexeddb/auto';
+import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import { exportSnapshot, importSnapshot } from '../../src/storage/snapshot-file';
+import {
+  SnapshotDamagedError,
+  SnapshotMismatchError,
+  SnapshotStore,
+  StorageFullError,
+  type NewSnapshot,
+} from '../../src/storage/snapshot-store';
+
+const machine = { imageVersion: 'img-1', v86Version: 'v86-1', memorySize: 512 << 20 };
+const draft = (name: string): NewSnapshot => ({
+  ...machine,
+  name,
+  kind: 'named',
+  session: { nextChannel: 7, terminals: [{ channel: 3, title: 'shell 1', screen: '$ ls\r\n' }] },
+});
+let dbCount = 0;
+const freshDb = () => createStore(`labbox-test-${++dbCount}`, 'snapshots');
+/** small pieces keep the in-memory IndexedDB fast */
+const PIECE_SIZE = 64 * 1024;
+const storeOn = (db: UseStore) => new SnapshotStore(db, PIECE_SIZE);
+
+/** A state that does not compress, so it spans several pieces. */
+function noise(bytes: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(bytes);
+  let x = seed;
+  for (let i = 0; i < bytes; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** A store whose writes fail for lack of space after `allowed` pieces. */
+function fillingUp(db: UseStore, allowed: number): UseStore {
+  let puts = 0;
+  return (mode, callback) =>
+    db(mode, (store) =>
+      callback(
+        new Proxy(store, {
+          get(target, prop) {
+            if (prop === 'put') {
+              return (value: unknown, key: IDBValidKey) => {
+                if (Array.isArray(key) && ++puts > allowed) throw new DOMException('quota', 'QuotaExceededError');
+                return target.put(value, key);
+              };
+            }
+            const v = Reflect.get(target, prop);
+            return typeof v === 'function' ? v.bind(target) : v;
+          },
+        }),
+      ),
+    );
+}
+
+describe('SnapshotStore', () => {
+  it('stores a state in pieces and gives it back byte for byte', async () => {
+    const store = storeOn(freshDb());
+    const state = noise(PIECE_SIZE * 2 + 1000);
+    const record = await store.save(draft('before lab 3'), state);
+    expect(record.pieces.length).toBe(3);
+    expect(record.rawSize).toBe(state.length);
+    const loaded = await store.load(record.id);
+    expect(loaded.state).toEqual(state);
+    expect(loaded.record.session.terminals[0].screen).toBe('$ ls\r\n');
+  });
+
+  it('replaces an autosave in one step and frees its pieces', async () => {
+    const db = freshDb();
+    const store = storeOn(db);
+    const first = await store.save({ ...draft('autosave'), kind: 'auto' }, noise(1000, 1));
+    const second = await store.save({ ...draft('autosave'), kind: 'auto' }, noise(1000, 2), first.id);
+    expect((await store.list()).map((s) => s.id)).toEqual([second.id]);
+    expect(await get(['piece', first.id, 0], db)).toBeUndefined();
+  });
+
+  it('finds a damaged piece and still restores the other snapshots', async () => {
+    const db = freshDb();
+    const store = storeOn(db);
+    const good = await store.save(draft('good'), noise(5000, 3));
+    const bad = await store.save(draft('bad'), noise(5000, 4));
+    const piece = (await get<Uint8Array>(['piece', bad.id, 0], db))!;
+    piece[100] ^= 0xff;
+    await set(['piece', bad.id, 0], piece, db);
+    await expect(store.load(bad.id)).rejects.toThrow(/Snapshot "bad" is damaged \(part 1 of 1 does not match its checksum\)/);
+    expect((await store.load(good.id)).state).toEqual(noise(5000, 3));
+  });
+
+  it('says the storage is full and keeps the previous snapshot when a write fails', async () => {
+    const db = freshDb();
+    const previous = await storeOn(db).save(draft('previous'), noise(3000, 5));
+    const store = storeOn(fillingUp(db, 1));
+    const error = await store.save(draft('too big'), noise(PIECE_SIZE * 2, 6), previous.id).catch((e) => e);
+    expect(error).toBeInstanceOf(StorageFullError);
+    expect(error.message).toMatch(/no room left.*previous snapshots are unchanged/);
+    const list = await storeOn(db).list();
+    expect(list.map((s) => s.name)).toEqual(['previous']);
+    expect((await storeOn(db).load(previous.id)).state).toEqual(noise(3000, 5));
+  });
+
+  it('renames and deletes', async () => {
+    const store = storeOn(freshDb());
+    const a = await store.save({ ...draft('autosave'), kind: 'auto' }, noise(100, 7));
+    await store.rename(a.id, 'before lab 4');
+    expect((await store.get(a.id))).toMatchObject({ name: 'before lab 4', kind: 'named' });
+    await store.remove(a.id);
+    expect(await store.list()).toEqual([]);
+  });
+});
+
+describe('snapshot files', () => {
+  it('exports and imports into another browser profile', async () => {
+    const from = storeOn(freshDb());
+    const state = noise(PIECE_SIZE + 10, 8);
+    const record = await from.save(draft('hand-in'), state);
+    const file = await exportSnapshot(from, record.id);
+    const to = storeOn(freshDb());
+    const imported = await importSnapshot(to, file, machine);
+    expect(imported.name).toBe('hand-in');
+    expect((await to.load(imported.id)).state).toEqual(state);
+  });
+
+  it('refuses what it cannot restore, with a reason', async () => {
+    const from = storeOn(freshDb());
+    const record = await from.save(draft('x'), noise(2000, 9));
+    const file = new Uint8Array(await (await exportSnapshot(from, record.id)).arrayBuffer());
+    const to = storeOn(freshDb());
+    await expect(importSnapshot(to, new Blob(['hello']), machine)).rejects.toThrow(/not a LabBox snapshot/);
+    await expect(importSnapshot(to, new Blob([file.slice(0, file.length - 10)]), machine)).rejects.toThrow(/incomplete/);
+    await expect(importSnapshot(to, new Blob([file]), { ...machine, imageVersion: 'img-2' })).rejects.toBeInstanceOf(SnapshotMismatchError);
+    const damaged = file.slice();
+    damaged[damaged.length - 5] ^= 0xff;
+    await expect(importSnapshot(to, new Blob([damaged]), machine)).rejects.toBeInstanceOf(SnapshotDamagedError);
+    expect(await to.list()).toEqual([]);
+  });
+});
