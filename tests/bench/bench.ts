@@ -2,7 +2,8 @@
  * `npm run bench`: speed and size of the guest, one emulator at a time, in one run.
  * Prints a Markdown table and writes it into README.md between the bench markers.
  * Figures from a shared 2-core machine are noisy: compare the ratios measured in the same run.
- * Options: --quick (skip the cold boots), --image DIR.
+ * Options: --quick (skip the cold boots), --image DIR, --compare DIR (another image, e.g. of
+ * another Debian suite: its restore and Docker figures are measured in the same run).
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -15,7 +16,7 @@ import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest } from '../../src/vm/node-vm';
 import { measurePage } from './page';
 import { QemuGuest } from './qemu';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, image: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, image: { type: 'string' }, compare: { type: 'string' } } });
 const imageDir = path.resolve(values.image ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
 const manifest = await loadManifest(imageDir);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -32,12 +33,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const log = (m: string) => console.error(`bench: ${m}`);
 
 /** Counts the bytes v86 reads from the image folder (state and disk parts), by wrapping fs. */
-const fetched = { bytes: 0 };
+const fetched = { bytes: 0, dir: imageDir };
 {
   const fsp = createRequire(import.meta.url)('node:fs').promises;
   const open = fsp.open;
   const readFile = fsp.readFile;
-  const counted = (file: unknown) => typeof file === 'string' && file.startsWith(imageDir);
+  const counted = (file: unknown) => typeof file === 'string' && file.startsWith(fetched.dir);
   fsp.readFile = async (file: unknown, ...rest: unknown[]) => {
     const data = await readFile(file, ...rest);
     if (counted(file)) fetched.bytes += data.length;
@@ -79,28 +80,65 @@ rows.push({ what: 'snapshot size raw / zstd -19', value: `${mib(manifest.files.s
 rows.push({ what: `disk: ${mib(manifest.disk.size)} in ${diskBytes} parts, zstd total`, value: mib(manifest.disk.compressedSize) });
 
 // --- v86: restore ---
-log('restoring the snapshot in v86');
-let t = Date.now();
-const vm = await NodeVM.start({ imageDir });
-const restoreMs = Date.now() - t;
-const firstPs = await timed(vm.agent, 'docker ps');
-rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(restoreMs), goal: '≤ 2 s' });
-rows.push({ what: 'v86: first `docker ps` after restore', value: s(firstPs), goal: '≤ 1 s' });
-const [runFirst, runSteady] = await firstAndSteady(vm.agent, 'docker run --rm busybox true');
-rows.push({ what: 'v86: `docker run --rm busybox true` first', value: s(runFirst) });
-rows.push({ what: 'fetched from restore through the first `docker run` (state + disk parts, compressed)', value: mib(fetched.bytes), goal: '≤ 40 MiB' });
-rows.push({ what: 'v86: `docker run --rm busybox true` steady (median of 5)', value: s(runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
-const [, psSteady] = await firstAndSteady(vm.agent, 'docker ps');
-rows.push({ what: 'v86: `docker ps` steady (median of 5)', value: s(psSteady), goal: '≤ 1 s' });
-const [, hostRun] = await firstAndSteady(vm.agent, 'docker run --rm --network host busybox true', 3);
-rows.push({ what: 'v86: `docker run --rm --network host busybox true` steady', value: s(hostRun) });
-const [, execSteady] = await firstAndSteady(vm.agent, 'true', 5);
-rows.push({ what: 'v86: agent round trip (`true`)', value: s(execSteady) });
-await vm.stop();
+interface RestoreFigures {
+  restoreMs: number;
+  firstPs: number;
+  runFirst: number;
+  fetchedBytes: number;
+  runSteady: number;
+  psSteady: number;
+  hostRun: number;
+  execSteady: number;
+}
+
+async function measureRestore(dir: string): Promise<RestoreFigures> {
+  log(`restoring the snapshot of ${dir} in v86`);
+  fetched.bytes = 0;
+  fetched.dir = dir;
+  const t = Date.now();
+  const vm = await NodeVM.start({ imageDir: dir });
+  const restoreMs = Date.now() - t;
+  const firstPs = await timed(vm.agent, 'docker ps');
+  const [runFirst, runSteady] = await firstAndSteady(vm.agent, 'docker run --rm busybox true');
+  const fetchedBytes = fetched.bytes;
+  const [, psSteady] = await firstAndSteady(vm.agent, 'docker ps');
+  const [, hostRun] = await firstAndSteady(vm.agent, 'docker run --rm --network host busybox true', 3);
+  const [, execSteady] = await firstAndSteady(vm.agent, 'true', 5);
+  await vm.stop();
+  return { restoreMs, firstPs, runFirst, fetchedBytes, runSteady, psSteady, hostRun, execSteady };
+}
+
+const r = await measureRestore(imageDir);
+rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(r.restoreMs), goal: '≤ 2 s' });
+rows.push({ what: 'v86: first `docker ps` after restore', value: s(r.firstPs), goal: '≤ 1 s' });
+rows.push({ what: 'v86: `docker run --rm busybox true` first', value: s(r.runFirst) });
+rows.push({ what: 'fetched from restore through the first `docker run` (state + disk parts, compressed)', value: mib(r.fetchedBytes), goal: '≤ 40 MiB' });
+rows.push({ what: 'v86: `docker run --rm busybox true` steady (median of 5)', value: s(r.runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
+rows.push({ what: 'v86: `docker ps` steady (median of 5)', value: s(r.psSteady), goal: '≤ 1 s' });
+rows.push({ what: 'v86: `docker run --rm --network host busybox true` steady', value: s(r.hostRun) });
+rows.push({ what: 'v86: agent round trip (`true`)', value: s(r.execSteady) });
+let t: number;
+
+if (values.compare) {
+  // the same figures for another image (another suite), as ratios to this one
+  const dir = path.resolve(values.compare);
+  const other = await loadManifest(dir);
+  const c = await measureRestore(dir);
+  const vs = (a: number, b: number, unit: (n: number) => string) => `${unit(a)} vs ${unit(b)} (${(a / b).toFixed(2)}×)`;
+  const label = `${other.suite} vs ${manifest.suite}`;
+  rows.push({ what: `${label}: snapshot zstd`, value: vs(other.files.state.size, manifest.files.state.size, mib) });
+  rows.push({ what: `${label}: restore to agent`, value: vs(c.restoreMs, r.restoreMs, s) });
+  rows.push({ what: `${label}: first \`docker ps\``, value: vs(c.firstPs, r.firstPs, s) });
+  rows.push({ what: `${label}: \`docker run\` first`, value: vs(c.runFirst, r.runFirst, s) });
+  rows.push({ what: `${label}: \`docker run\` steady`, value: vs(c.runSteady, r.runSteady, s) });
+  rows.push({ what: `${label}: \`docker ps\` steady`, value: vs(c.psSteady, r.psSteady, s) });
+  rows.push({ what: `${label}: fetched through the first \`docker run\``, value: vs(c.fetchedBytes, r.fetchedBytes, mib) });
+}
 
 if (!values.quick) {
   // --- v86: cold boot ---
   log('cold boot in v86');
+  fetched.dir = imageDir;
   t = Date.now();
   const cold = await NodeVM.start({ imageDir, cold: true });
   await cold.waitFor('docker info >/dev/null 2>&1', 900_000);
@@ -140,6 +178,10 @@ rows.push({ what: 'page: open to a prompt, warm cache', value: s(pageFigures.war
 rows.push({ what: 'page: bytes before the first prompt (cold)', value: mib(pageFigures.coldBytes), goal: '≤ 40 MiB' });
 rows.push({ what: 'page: `docker run --rm busybox true` typed in the terminal', value: s(pageFigures.dockerRunMs) });
 rows.push({ what: 'page: longest main-thread task while the guest runs', value: `${Math.round(pageFigures.longestTaskMs)} ms`, goal: '< 100 ms' });
+rows.push({ what: 'page: save after a small lab (nginx running, files written), click to saved', value: s(pageFigures.saveMs) });
+rows.push({ what: 'page: saved machine stored size (gzip) / raw state', value: `${mib(pageFigures.savedBytes)} / ${mib(pageFigures.savedRawBytes)}`, goal: '≤ 30 MB stored' });
+rows.push({ what: 'page: longest main-thread task during the save', value: `${Math.round(pageFigures.longestTaskDuringSaveMs)} ms`, goal: '≤ 100 ms' });
+rows.push({ what: 'page: reload to the saved machine ready (IndexedDB restore)', value: s(pageFigures.resumeMs) });
 
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), image ${manifest.imageVersion}, v86 ${manifest.v86.version}.`,

@@ -1,7 +1,8 @@
 /**
  * The page's figures for the benchmark: open to an interactive prompt (cold cache, then warm),
- * bytes transferred before the first prompt, a `docker run` typed in the page, and the
- * longest main-thread task while the guest runs.
+ * bytes transferred before the first prompt, a `docker run` typed in the page, the longest
+ * main-thread task while the guest runs; then saving the machine after a small lab (time,
+ * stored size) and resuming it on reload.
  */
 import { build, preview } from 'vite';
 import { launch, openReady, typeLine, waitForText } from '../e2e/browser';
@@ -12,6 +13,27 @@ export interface PageFigures {
   coldBytes: number;
   dockerRunMs: number;
   longestTaskMs: number;
+  saveMs: number;
+  savedBytes: number;
+  savedRawBytes: number;
+  longestTaskDuringSaveMs: number;
+  resumeMs: number;
+}
+
+/** The stored sizes of the newest saved machine, read from the page's IndexedDB. */
+function newestSnapshotSizes(): Promise<{ storedSize: number; rawSize: number }> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('labbox');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const get = open.result.transaction('snapshots').objectStore('snapshots').get('index');
+      get.onerror = () => reject(get.error);
+      get.onsuccess = () => {
+        const list = get.result.snapshots as { createdAt: string; storedSize: number; rawSize: number }[];
+        resolve(list.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]);
+      };
+    };
+  });
 }
 
 export async function measurePage(): Promise<PageFigures> {
@@ -46,8 +68,27 @@ export async function measurePage(): Promise<PageFigures> {
     await typeLine(page, 'docker run --rm busybox true; echo run-done-$?');
     await waitForText(page, /^run-done-0$/m, 300_000);
     const dockerRunMs = Date.now() - t;
-    const longestTaskMs = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
-    return { coldMs, warmMs, coldBytes, dockerRunMs, longestTaskMs };
+    const longest = () => page.evaluate(() => (window as unknown as { __longest: number }).__longest);
+    const longestTaskMs = await longest();
+
+    // a small lab, then a save and a resume
+    await typeLine(page, 'clear; docker run -d --name web -p 8080:80 nginx >/dev/null && mkdir -p /root/lab && echo notes > /root/lab/notes.txt && echo lab-done');
+    await waitForText(page, /^lab-done$/m, 300_000);
+    await page.evaluate(() => ((window as unknown as { __longest: number }).__longest = 0));
+    t = Date.now();
+    await page.click('#save-button');
+    await page.waitForFunction(() => /Saved at|Not saved/.test(document.querySelector('footer .note')?.textContent ?? ''), null, { timeout: 300_000, polling: 100 });
+    const saveMs = Date.now() - t;
+    const longestTaskDuringSaveMs = await longest();
+    const sizes = await page.evaluate(newestSnapshotSizes);
+    t = Date.now();
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
+    const resumeMs = Date.now() - t;
+    return {
+      coldMs, warmMs, coldBytes, dockerRunMs, longestTaskMs,
+      saveMs, savedBytes: sizes.storedSize, savedRawBytes: sizes.rawSize, longestTaskDuringSaveMs, resumeMs,
+    };
   } finally {
     await browser.close();
     await server.close();

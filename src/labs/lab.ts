@@ -1,0 +1,197 @@
+/**
+ * The lab format: one Markdown file per lab and language.
+ *
+ *   ---                          front matter: id, title, lang (fr|en), time (minutes),
+ *   id: namespaces               checks / solution (shell files shared by every language,
+ *   title: Namespaces by hand    relative to the lab's URL)
+ *   lang: en
+ *   time: 20
+ *   checks: checks.sh
+ *   solution: solution.sh
+ *   ---
+ *   Introduction…
+ *   ## A step {#step-id}         each `##` heading is a step; its id ties it to the shared
+ *   Instructions, ```sh blocks   checks and solution
+ *   ```hint  …  ```              optional hints, shown on request
+ *   ```check …  ```              a check inline (a lab shared as one file)
+ *   ```quiz                      a multiple-choice question: `?` question, `- [x]` right,
+ *   ? …  - [x] …  - [ ] …  = …   `- [ ]` wrong, `=` the explanation shown after answering
+ *   ```
+ * Shared script files hold one section per step, each opened by a `#@ step-id` line.
+ * Nothing here touches the DOM: the Node lab runner parses labs too.
+ */
+
+export type LabLanguage = 'fr' | 'en';
+
+export interface QuizChoice {
+  text: string;
+  correct: boolean;
+}
+
+export interface Quiz {
+  question: string;
+  choices: QuizChoice[];
+  explanation: string;
+}
+
+export interface LabStep {
+  id: string;
+  title: string;
+  /** the step's Markdown, without its check, hint and quiz blocks */
+  body: string;
+  hints: string[];
+  /** a shell script run in the guest: exit 0 means the step is done */
+  check?: string;
+  /** what the trainee would type: used by the CI run and "show solution" */
+  solution?: string;
+  quiz?: Quiz;
+}
+
+export interface Lab {
+  id: string;
+  title: string;
+  lang: LabLanguage;
+  minutes?: number;
+  intro: string;
+  steps: LabStep[];
+  /** shared script files, relative to the lab's URL */
+  checksFile?: string;
+  solutionFile?: string;
+}
+
+/** A lab file that cannot be read, with the line where it went wrong. */
+export class LabFormatError extends Error {
+  override name = 'LabFormatError';
+  constructor(message: string, readonly line?: number) {
+    super(line ? `line ${line}: ${message}` : message);
+  }
+}
+
+const SPECIAL_FENCES = new Set(['check', 'hint', 'quiz', 'solution']);
+
+export function parseLab(text: string): Lab {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const front = parseFrontMatter(lines);
+  const lab: Lab = {
+    id: requireField(front, 'id'),
+    title: requireField(front, 'title'),
+    lang: front.values.lang === 'fr' ? 'fr' : front.values.lang === 'en' ? 'en' : badLanguage(front),
+    minutes: front.values.time ? Number.parseInt(front.values.time, 10) || undefined : undefined,
+    intro: '',
+    steps: [],
+    checksFile: front.values.checks,
+    solutionFile: front.values.solution,
+  };
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(lab.id)) throw new LabFormatError(`the lab id "${lab.id}" may only hold a-z, 0-9 and "-"`, front.lineOf.id);
+
+  let body: string[] = [];
+  let step: LabStep | null = null;
+  const finish = () => {
+    const markdown = body.join('\n').trim();
+    if (step) step.body = markdown;
+    else lab.intro = markdown;
+    body = [];
+  };
+  for (let i = front.end; i < lines.length; i++) {
+    const line = lines[i];
+    const heading = /^##\s+(.+?)\s*(?:\{#([a-z0-9][a-z0-9-]*)\})?\s*$/.exec(line);
+    if (heading && !/^###/.test(line)) {
+      finish();
+      const id = heading[2] ?? `step-${lab.steps.length + 1}`;
+      if (lab.steps.some((s) => s.id === id)) throw new LabFormatError(`two steps have the id "${id}"`, i + 1);
+      step = { id, title: heading[1], body: '', hints: [] };
+      lab.steps.push(step);
+      continue;
+    }
+    const fence = /^(```+|~~~+)\s*([\w-]*)\s*$/.exec(line);
+    if (fence) {
+      const end = lines.findIndex((l, j) => j > i && l.startsWith(fence[1]) && l.trim() === fence[1]);
+      if (end < 0) throw new LabFormatError(`this \`${fence[1]}${fence[2]}\` block is never closed`, i + 1);
+      const kind = fence[2];
+      if (SPECIAL_FENCES.has(kind)) {
+        if (!step) throw new LabFormatError(`a \`${kind}\` block must be inside a step (after a "## " heading)`, i + 1);
+        const content = lines.slice(i + 1, end).join('\n');
+        if (kind === 'hint') step.hints.push(content.trim());
+        else if (kind === 'check') step.check = content;
+        else if (kind === 'solution') step.solution = content;
+        else step.quiz = parseQuiz(content, i + 2);
+      } else body.push(...lines.slice(i, end + 1));
+      i = end;
+      continue;
+    }
+    body.push(line);
+  }
+  finish();
+  if (lab.steps.length === 0) throw new LabFormatError('a lab needs at least one step (a "## " heading)');
+  return lab;
+}
+
+/** Gives each step its section of a shared checks or solution file (`#@ step-id` lines). */
+export function attachScripts(lab: Lab, text: string, what: 'check' | 'solution'): void {
+  const sections = new Map<string, string[]>();
+  let current: string[] | null = null;
+  text.replace(/\r\n?/g, '\n').split('\n').forEach((line, i) => {
+    const marker = /^#@\s*([a-z0-9][a-z0-9-]*)\s*$/.exec(line);
+    if (marker) {
+      if (!lab.steps.some((s) => s.id === marker[1])) {
+        throw new LabFormatError(`the ${what} file names a step "${marker[1]}" that the lab does not have`, i + 1);
+      }
+      current = [];
+      sections.set(marker[1], current);
+    } else current?.push(line);
+  });
+  for (const step of lab.steps) {
+    const section = sections.get(step.id);
+    if (section) step[what] = section.join('\n').trim();
+  }
+}
+
+function parseQuiz(content: string, firstLine: number): Quiz {
+  const quiz: Quiz = { question: '', choices: [], explanation: '' };
+  content.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    let m: RegExpExecArray | null;
+    if (!line) return;
+    if ((m = /^\?\s*(.+)$/.exec(line))) quiz.question += (quiz.question ? ' ' : '') + m[1];
+    else if ((m = /^[-*]\s*\[([ xX])\]\s*(.+)$/.exec(line))) quiz.choices.push({ text: m[2], correct: m[1] !== ' ' });
+    else if ((m = /^=\s*(.+)$/.exec(line))) quiz.explanation += (quiz.explanation ? ' ' : '') + m[1];
+    else throw new LabFormatError('a quiz line starts with "?" (question), "- [x]" / "- [ ]" (choices) or "=" (explanation)', firstLine + i);
+  });
+  if (!quiz.question) throw new LabFormatError('this quiz has no question ("? …" line)', firstLine);
+  if (quiz.choices.length < 2) throw new LabFormatError('a quiz needs at least two choices', firstLine);
+  if (!quiz.choices.some((c) => c.correct)) throw new LabFormatError('a quiz needs at least one right answer ("- [x] …")', firstLine);
+  return quiz;
+}
+
+interface FrontMatter {
+  values: Record<string, string>;
+  lineOf: Record<string, number>;
+  /** index of the first line after the front matter */
+  end: number;
+}
+
+function parseFrontMatter(lines: string[]): FrontMatter {
+  if (lines[0]?.trim() !== '---') throw new LabFormatError('a lab starts with front matter: a "---" line, then "id:", "title:", "lang:", then "---"', 1);
+  const values: Record<string, string> = {};
+  const lineOf: Record<string, number> = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === '---') return { values, lineOf, end: i + 1 };
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    const m = /^([a-z]+):\s*(.*?)\s*$/.exec(line);
+    if (!m) throw new LabFormatError('front matter lines are "key: value"', i + 1);
+    values[m[1]] = m[2].replace(/^(["'])(.*)\1$/, '$2');
+    lineOf[m[1]] = i + 1;
+  }
+  throw new LabFormatError('the front matter is never closed (a second "---" line)', 1);
+}
+
+function requireField(front: FrontMatter, key: string): string {
+  const value = front.values[key];
+  if (!value) throw new LabFormatError(`the front matter needs "${key}:"`, 1);
+  return value;
+}
+
+function badLanguage(front: FrontMatter): never {
+  throw new LabFormatError(`"lang:" must be fr or en, not "${front.values.lang ?? ''}"`, front.lineOf.lang ?? 1);
+}

@@ -1,0 +1,48 @@
+/**
+ * Every built-in lab in the real guest: on a fresh machine each check must fail (no check is
+ * always true); then, step by step, the solution makes its check pass. The French and English
+ * files of a lab must have the same steps (they share one checks and one solution file).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Lab } from '../../src/labs/lab';
+import { builtInLabPath, loadLab, type CatalogueEntry } from '../../src/labs/load';
+import { NodeVM } from '../../src/vm/node-vm';
+
+const labsDir = path.resolve(import.meta.dirname, '../../public/labs');
+const catalogue: CatalogueEntry[] = JSON.parse(readFileSync(path.join(labsDir, 'index.json'), 'utf8'));
+const readText = async (url: string) => readFileSync(new URL(url), 'utf8');
+const labUrl = (id: string, lang: 'fr' | 'en') => pathToFileURL(path.join(labsDir, builtInLabPath(id, lang))).href;
+const CHECK_TIMEOUT_MS = 120_000;
+
+describe.each(catalogue.map((entry) => [entry.id, entry] as const))('lab %s', (id) => {
+  it('has the same steps, checks and solution in French and English', async () => {
+    const [fr, en] = await Promise.all([loadLab(labUrl(id, 'fr'), readText), loadLab(labUrl(id, 'en'), readText)]);
+    const shape = (lab: Lab) => lab.steps.map((s) => [s.id, !!s.check, !!s.solution, s.quiz?.choices.map((c) => c.correct)]);
+    expect(shape(fr)).toEqual(shape(en));
+    expect(en.steps.filter((s) => s.check).length).toBeGreaterThan(0);
+    for (const step of en.steps) expect(!!step.check || !!step.quiz, `step ${step.id} has a check or a quiz`).toBe(true);
+  });
+
+  it('fails every check on a fresh machine, then passes each after its solution', async () => {
+    const lab = await loadLab(labUrl(id, 'en'), readText);
+    const vm = await NodeVM.start();
+    try {
+      const checked = lab.steps.filter((s) => s.check);
+      for (const step of checked) {
+        const r = await vm.exec(step.check!, { timeoutMs: CHECK_TIMEOUT_MS });
+        expect(r.exitCode, `check of step "${step.id}" on a fresh machine`).not.toBe(0);
+      }
+      for (const step of checked) {
+        expect(step.solution, `step "${step.id}" has a solution`).toBeTruthy();
+        await vm.exec(step.solution!, { timeoutMs: 300_000 });
+        const r = await vm.exec(step.check!, { timeoutMs: CHECK_TIMEOUT_MS });
+        expect(r.exitCode, `check of step "${step.id}" after its solution: ${r.stdout}${r.stderr}`).toBe(0);
+      }
+    } finally {
+      await vm.stop();
+    }
+  });
+});
