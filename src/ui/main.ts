@@ -8,6 +8,9 @@ import type { GuestInfo } from '../../workers/emulator.worker';
 import { Autosave } from './autosave';
 import { browserProblem, isWebKit, startGuest, type Guest } from './guest';
 import { HelpOverlay } from './help';
+import { LabPanel } from './lab-panel';
+import { showLabFromAddress } from './lab-source';
+import { ProgressStore } from '../labs/progress';
 import { SnapshotsPanel } from './snapshots-panel';
 import { StatusBar } from './status-bar';
 import { Terminals } from './terminals';
@@ -39,6 +42,25 @@ const panel = new SnapshotsPanel(document.body, store, {
   saveAs: (name) => save('named', name),
 });
 document.querySelector<HTMLButtonElement>('#snapshots-button')!.onclick = () => void panel.show();
+
+const labPanel = new LabPanel(document.querySelector('#lab')!, {
+  exec: async (command, timeoutMs) => {
+    if (!guest) throw new Error('The machine is not running yet.');
+    return guest.api.exec(command, timeoutMs, false);
+  },
+  type: (text) => {
+    const term = terminals?.current();
+    term?.type(text);
+    term?.focus();
+  },
+}, new ProgressStore());
+const labAside = document.querySelector<HTMLElement>('#lab')!;
+document.querySelector<HTMLButtonElement>('#lab-button')!.onclick = () => {
+  labAside.hidden = !labAside.hidden;
+  terminals?.current()?.fit();
+};
+void showLabFromAddress(labPanel);
+window.addEventListener('hashchange', () => void showLabFromAddress(labPanel));
 
 const autosave = new Autosave(
   () => save('auto', 'Autosave'),

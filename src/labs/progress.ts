@@ -1,0 +1,30 @@
+/** A trainee's progress in a lab (which steps passed, quiz answers), kept in IndexedDB. */
+import { createStore, get, set, type UseStore } from 'idb-keyval';
+
+export interface StepResult {
+  passed: boolean;
+  /** ISO time of the last check or answer */
+  at: string;
+  /** for a quiz: whether the answer was right */
+  correct?: boolean;
+}
+
+export interface LabProgress {
+  labId: string;
+  steps: Record<string, StepResult>;
+}
+
+export class ProgressStore {
+  constructor(private readonly db: UseStore = createStore('labbox-progress', 'labs')) {}
+
+  async load(labId: string): Promise<LabProgress> {
+    return (await get<LabProgress>(labId, this.db).catch(() => undefined)) ?? { labId, steps: {} };
+  }
+
+  async record(labId: string, stepId: string, result: StepResult): Promise<LabProgress> {
+    const progress = await this.load(labId);
+    progress.steps[stepId] = result;
+    await set(labId, progress, this.db);
+    return progress;
+  }
+}

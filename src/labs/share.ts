@@ -1,0 +1,39 @@
+/**
+ * A lab packed into the page's URL fragment (`#lab=…`), so an instructor can share one with no
+ * server: deflate (the platform's CompressionStream) then base64url. The fragment never
+ * reaches a server.
+ */
+import { LabLoadError } from './load';
+
+/** Longer links break in chat tools and QR codes; a lab this big belongs at a URL. */
+export const MAX_PACKED_CHARS = 32_000;
+
+export async function packLab(text: string): Promise<string> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  const packed = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  if (packed.length > MAX_PACKED_CHARS) {
+    throw new LabLoadError(`This lab is too long to share in a link (${packed.length} characters packed, at most ${MAX_PACKED_CHARS}): put it on a web server and share ?lab=<its URL>.`);
+  }
+  return packed;
+}
+
+export async function unpackLab(packed: string): Promise<string> {
+  const damaged = new LabLoadError('This lab link is damaged or cut short (its packed lab does not decode). Ask for the link again.');
+  if (packed.length > MAX_PACKED_CHARS || !/^[A-Za-z0-9_-]*$/.test(packed)) throw damaged;
+  let binary: string;
+  try {
+    binary = atob(packed.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    throw damaged;
+  }
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return await new Response(stream).text();
+  } catch {
+    throw damaged;
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The lab beside the terminals: the catalogue, or one lab's steps with "run in terminal"
+ * buttons, hints, checks run in the guest, and quizzes; progress kept in IndexedDB.
+ */
+import type { ExecResult } from '../vm/agent';
+import type { Lab, LabLanguage, LabStep, Quiz } from '../labs/lab';
+import type { CatalogueEntry } from '../labs/load';
+import type { LabProgress, ProgressStore } from '../labs/progress';
+import { renderMarkdown, RUNNABLE_LANGUAGES } from '../labs/render';
+
+export interface LabHost {
+  /** runs a check in the guest */
+  exec(command: string, timeoutMs: number): Promise<ExecResult>;
+  /** types text into the active terminal */
+  type(text: string): void;
+}
+
+/** A check that runs longer is stopped; the machine itself keeps working. */
+export const CHECK_TIMEOUT_MS = 60_000;
+
+const WORDS = {
+  en: {
+    labs: 'Labs', run: 'Run in terminal', hint: 'Hint', check: 'Check', checking: 'Checking…', passed: 'Done',
+    notYet: 'Not done yet', answer: 'Answer', right: 'Right.', wrong: 'Not quite.', minutes: 'min', steps: 'steps passed',
+    noMachine: 'The machine is not running yet.', timeout: `The check did not finish within ${CHECK_TIMEOUT_MS / 1000} s and was stopped; the machine keeps working.`,
+    exitCode: (n: number) => `The check says this step is not done yet (exit code ${n}).`, catalogue: 'All labs',
+  },
+  fr: {
+    labs: 'Labs', run: 'Exécuter dans le terminal', hint: 'Indice', check: 'Vérifier', checking: 'Vérification…', passed: 'Fait',
+    notYet: 'Pas encore', answer: 'Répondre', right: 'Exact.', wrong: 'Pas tout à fait.', minutes: 'min', steps: 'étapes réussies',
+    noMachine: 'La machine ne tourne pas encore.', timeout: `La vérification n'a pas fini en ${CHECK_TIMEOUT_MS / 1000} s et a été arrêtée ; la machine continue de fonctionner.`,
+    exitCode: (n: number) => `La vérification indique que l'étape n'est pas encore faite (code de sortie ${n}).`, catalogue: 'Tous les labs',
+  },
+} as const;
+
+export class LabPanel {
+  private lab: Lab | null = null;
+  private progress: LabProgress | null = null;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: LabHost,
+    private readonly store: ProgressStore,
+  ) {}
+
+  showCatalogue(entries: CatalogueEntry[], lang: LabLanguage, linkTo: (id: string) => string): void {
+    const w = WORDS[lang];
+    this.lab = null;
+    this.root.innerHTML = `<h2>${w.labs}</h2><ul class="catalogue"></ul>`;
+    const list = this.root.querySelector('ul')!;
+    for (const entry of entries) {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = linkTo(entry.id);
+      link.textContent = entry.title[lang];
+      item.append(link, ` (${entry.minutes} ${w.minutes})`);
+      list.append(item);
+    }
+  }
+
+  showError(message: string): void {
+    this.root.innerHTML = '<p class="lab-error" role="alert"></p>';
+    this.root.querySelector('p')!.textContent = message;
+  }
+
+  async showLab(lab: Lab, catalogueHref: string): Promise<void> {
+    const w = WORDS[lab.lang];
+    this.lab = lab;
+    this.progress = await this.store.load(lab.id);
+    this.root.innerHTML = `<p class="lab-nav"><a href="${catalogueHref}">← ${w.catalogue}</a> <span class="score"></span></p><h2></h2><div class="intro"></div>`;
+    this.root.querySelector('h2')!.textContent = lab.title;
+    this.root.querySelector('.intro')!.innerHTML = renderMarkdown(lab.intro);
+    this.addRunButtons(this.root.querySelector('.intro')!, w.run);
+    for (const step of lab.steps) this.root.append(this.stepSection(step));
+    this.updateScore();
+  }
+
+  private stepSection(step: LabStep): HTMLElement {
+    const w = WORDS[this.lab!.lang];
+    const section = document.createElement('section');
+    section.className = 'step';
+    section.dataset.step = step.id;
+    section.innerHTML = '<h3><span class="mark" aria-hidden="true"></span><span class="title"></span></h3><div class="body"></div>';
+    section.querySelector('.title')!.textContent = step.title;
+    const body = section.querySelector<HTMLElement>('.body')!;
+    body.innerHTML = renderMarkdown(step.body);
+    this.addRunButtons(body, w.run);
+    for (const hint of step.hints) {
+      const details = document.createElement('details');
+      details.className = 'hint';
+      details.innerHTML = `<summary>${w.hint}</summary>${renderMarkdown(hint)}`;
+      section.append(details);
+    }
+    if (step.check) section.append(this.checkControls(step));
+    if (step.quiz) section.append(this.quizControls(step, step.quiz));
+    this.showResult(section, this.progress?.steps[step.id]?.passed);
+    return section;
+  }
+
+  private checkControls(step: LabStep): HTMLElement {
+    const w = WORDS[this.lab!.lang];
+    const box = document.createElement('div');
+    box.className = 'check';
+    box.innerHTML = `<button class="check-button"></button><span class="verdict" role="status"></span><pre class="check-output" hidden></pre>`;
+    const button = box.querySelector('button')!;
+    const verdict = box.querySelector<HTMLElement>('.verdict')!;
+    const output = box.querySelector<HTMLElement>('pre')!;
+    button.textContent = w.check;
+    button.onclick = async () => {
+      button.disabled = true;
+      verdict.textContent = w.checking;
+      output.hidden = true;
+      let passed = false;
+      try {
+        const r = await this.host.exec(step.check!, CHECK_TIMEOUT_MS);
+        passed = r.exitCode === 0;
+        verdict.textContent = passed ? w.passed : w.notYet;
+        if (!passed) {
+          output.textContent = `${r.stdout}${r.stderr}`.trim() || w.exitCode(r.exitCode);
+          output.hidden = false;
+        }
+      } catch (error) {
+        const name = (error as Error).name;
+        verdict.textContent = w.notYet;
+        output.textContent = name === 'AgentTimeoutError' ? w.timeout : (error as Error).message || w.noMachine;
+        output.hidden = false;
+      } finally {
+        button.disabled = false;
+      }
+      await this.record(step, { passed, at: new Date().toISOString() });
+    };
+    return box;
+  }
+
+  private quizControls(step: LabStep, quiz: Quiz): HTMLElement {
+    const w = WORDS[this.lab!.lang];
+    const several = quiz.choices.filter((c) => c.correct).length > 1;
+    const form = document.createElement('fieldset');
+    form.className = 'quiz';
+    const legend = document.createElement('legend');
+    legend.innerHTML = renderMarkdown(quiz.question);
+    form.append(legend);
+    quiz.choices.forEach((choice, i) => {
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      input.type = several ? 'checkbox' : 'radio';
+      input.name = `quiz-${step.id}`;
+      input.value = String(i);
+      const text = document.createElement('span');
+      text.innerHTML = renderMarkdown(choice.text).replace(/^<p>|<\/p>\s*$/g, '');
+      label.append(input, ' ', text);
+      form.append(label);
+    });
+    const button = document.createElement('button');
+    button.textContent = w.answer;
+    const explanation = document.createElement('p');
+    explanation.className = 'explanation';
+    explanation.setAttribute('role', 'status');
+    button.onclick = async () => {
+      const chosen = new Set([...form.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => Number(i.value)));
+      const correct = quiz.choices.every((c, i) => c.correct === chosen.has(i));
+      explanation.textContent = `${correct ? w.right : w.wrong} ${quiz.explanation}`;
+      await this.record(step, { passed: true, correct, at: new Date().toISOString() });
+    };
+    form.append(button, explanation);
+    return form;
+  }
+
+  /** A button before each shell code block that types it into the active terminal. */
+  private addRunButtons(container: HTMLElement, label: string): void {
+    for (const code of container.querySelectorAll<HTMLElement>('pre > code')) {
+      const lang = /language-(\S+)/.exec(code.className)?.[1];
+      if (!lang || !RUNNABLE_LANGUAGES.has(lang)) continue;
+      const button = document.createElement('button');
+      button.className = 'run-button';
+      button.textContent = `▶ ${label}`;
+      // Enter is a carriage return on a keyboard: the shell then runs each line in turn
+      button.onclick = () => this.host.type(code.textContent!.replace(/\n*$/, '\n').replace(/\n/g, '\r'));
+      code.parentElement!.before(button);
+    }
+  }
+
+  private async record(step: LabStep, result: { passed: boolean; correct?: boolean; at: string }): Promise<void> {
+    if (!this.lab) return;
+    this.progress = await this.store.record(this.lab.id, step.id, result).catch(() => this.progress);
+    const section = this.root.querySelector<HTMLElement>(`section.step[data-step="${step.id}"]`);
+    if (section) this.showResult(section, result.passed);
+    this.updateScore();
+  }
+
+  private showResult(section: HTMLElement, passed: boolean | undefined): void {
+    section.classList.toggle('passed', passed === true);
+    section.querySelector('.mark')!.textContent = passed ? '✓ ' : '';
+  }
+
+  private updateScore(): void {
+    if (!this.lab) return;
+    const done = this.lab.steps.filter((s) => this.progress?.steps[s.id]?.passed).length;
+    const score = this.root.querySelector('.score');
+    if (score) score.textContent = `${done} / ${this.lab.steps.length} ${WORDS[this.lab.lang].steps}`;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Which lab the page shows, from its address:
+ *   ?lab=<id>         a built-in lab (public/labs/<id>/<lang>.md)
+ *   ?lab=<url>        an instructor's lab at any URL the server lets us read (CORS)
+ *   #lab=<packed>     a lab packed into the link itself (see src/labs/share.ts)
+ *   nothing           the catalogue of built-in labs
+ * ?lang=fr|en picks the language (default: the browser's).
+ */
+import type { LabLanguage } from '../labs/lab';
+import { builtInLabPath, fetchText, LabLoadError, loadLab, parseLabText, type CatalogueEntry } from '../labs/load';
+import { unpackLab } from '../labs/share';
+import type { LabPanel } from './lab-panel';
+
+export function pageLanguage(params: URLSearchParams): LabLanguage {
+  const asked = params.get('lang');
+  if (asked === 'fr' || asked === 'en') return asked;
+  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+/** This page's address with other lab parameters (the image stays). */
+function linkWith(changes: Record<string, string | null>): string {
+  const params = new URLSearchParams(location.search);
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) params.delete(key);
+    else params.set(key, value);
+  }
+  return `?${params}`;
+}
+
+export async function showLabFromAddress(panel: LabPanel): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const lang = pageLanguage(params);
+  const labsBase = new URL(`${import.meta.env.BASE_URL}labs/`, location.href);
+  const catalogueHref = linkWith({ lab: null, lang });
+  const packed = new URLSearchParams(location.hash.slice(1)).get('lab');
+  const wanted = params.get('lab');
+  try {
+    if (packed) {
+      const lab = parseLabText(await unpackLab(packed), 'The lab in this link');
+      if (lab.checksFile || lab.solutionFile) {
+        throw new LabLoadError('A lab shared inside a link must hold its checks in the file itself (```check blocks), not in separate files.');
+      }
+      await panel.showLab(lab, catalogueHref);
+    } else if (wanted) {
+      const url = /^[a-z0-9-]+$/.test(wanted) ? new URL(builtInLabPath(wanted, lang), labsBase).href : new URL(wanted, location.href).href;
+      await panel.showLab(await loadLab(url), catalogueHref);
+    } else {
+      const entries: CatalogueEntry[] = JSON.parse(await fetchText(new URL('index.json', labsBase).href));
+      panel.showCatalogue(entries, lang, (id) => linkWith({ lab: id, lang }));
+    }
+  } catch (error) {
+    panel.showError(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,57 @@
+/** Labs in the page, in real Chromium against the real guest (issue: labs). */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { packLab } from '../../src/labs/share';
+import { launch, openReady, waitForText } from './browser';
+
+let browser: Browser;
+let page: Page;
+const baseUrl = inject('baseUrl');
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await openReady(browser, `${baseUrl}?lab=namespaces&lang=en`);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('labs in the page', () => {
+  it('runs a step in the terminal, then its check passes', async () => {
+    const step = page.locator('section.step[data-step="uts"]');
+    await expect.poll(() => step.count(), { timeout: 30_000 }).toBe(1);
+    await step.locator('button.check-button').click();
+    await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 90_000 }).toBe('Not done yet');
+    await step.locator('button.run-button').first().click();
+    await waitForText(page, /^labbox$/m, 60_000); // the last `hostname` of the block, outside the namespace
+    await step.locator('button.check-button').click();
+    await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 90_000 }).toBe('Done');
+    expect(await step.getAttribute('class')).toContain('passed');
+    expect(await page.locator('#lab .score').innerText()).toMatch(/^1 \/ 8 steps passed$/);
+  });
+
+  it('answers a quiz', async () => {
+    const quiz = page.locator('section.step[data-step="quiz"]');
+    await quiz.locator('label', { hasText: 'PID' }).locator('input').check();
+    await quiz.locator('button', { hasText: 'Answer' }).click();
+    expect(await quiz.locator('.explanation').innerText()).toMatch(/^Right\. The PID namespace/);
+  });
+
+  it('opens a lab packed into the link, with its Markdown made safe', async () => {
+    const lab = '---\nid: shared\ntitle: Shared lab\nlang: fr\n---\n## Étape <img src=x onerror="window.hacked=1">\n<script>window.hacked=1</script>\n[x](javascript:window.hacked=1)\n```check\ntest -f /root/shared\n```\n';
+    const other = await browser.newPage();
+    await other.goto(`${baseUrl}#lab=${await packLab(lab)}`);
+    await expect.poll(() => other.locator('#lab h2').innerText(), { timeout: 30_000 }).toBe('Shared lab');
+    expect(await other.locator('#lab img, #lab script, #lab a[href^="javascript"]').count()).toBe(0);
+    expect(await other.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
+    expect(await other.locator('section.step .check-button').innerText()).toBe('Vérifier');
+    await other.close();
+  });
+
+  it('says clearly when a lab cannot be loaded', async () => {
+    const other = await browser.newPage();
+    await other.goto(`${baseUrl}?lab=${encodeURIComponent(`${baseUrl}no-such-lab.md`)}`);
+    await expect.poll(() => other.locator('#lab .lab-error').innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/could not be downloaded: the server answered HTTP 404|is not a valid lab/);
+    await other.close();
+  });
+});

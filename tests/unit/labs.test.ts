@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { attachScripts, parseLab } from '../../src/labs/lab';
+import { loadLab } from '../../src/labs/load';
+import { MAX_PACKED_CHARS, packLab, unpackLab } from '../../src/labs/share';
+
+const sample = `---
+id: demo
+title: "Demo: a lab"
+lang: en
+time: 5
+checks: checks.sh
+---
+Intro **text**.
+
+## First step {#first}
+Do this:
+\`\`\`sh
+echo hi > /tmp/x
+\`\`\`
+\`\`\`hint
+Look at /tmp.
+\`\`\`
+
+## Inline check
+\`\`\`check
+test -f /tmp/y
+\`\`\`
+
+## Quiz {#q}
+\`\`\`quiz
+? Which one?
+- [x] this
+- [ ] that
+= Because.
+\`\`\`
+`;
+
+describe('lab format', () => {
+  it('reads front matter, steps, hints, checks and quizzes', () => {
+    const lab = parseLab(sample);
+    expect(lab).toMatchObject({ id: 'demo', title: 'Demo: a lab', lang: 'en', minutes: 5, intro: 'Intro **text**.', checksFile: 'checks.sh' });
+    expect(lab.steps.map((s) => s.id)).toEqual(['first', 'step-2', 'q']);
+    expect(lab.steps[0].body).toContain('echo hi > /tmp/x');
+    expect(lab.steps[0].body).not.toContain('Look at');
+    expect(lab.steps[0].hints).toEqual(['Look at /tmp.']);
+    expect(lab.steps[1].check).toBe('test -f /tmp/y');
+    expect(lab.steps[2].quiz).toEqual({ question: 'Which one?', choices: [{ text: 'this', correct: true }, { text: 'that', correct: false }], explanation: 'Because.' });
+  });
+
+  it('gives each step its section of a shared checks file', () => {
+    const lab = parseLab(sample);
+    attachScripts(lab, '#@ first\ntest -f /tmp/x\n#@ q\ntrue\n', 'check');
+    expect(lab.steps[0].check).toBe('test -f /tmp/x');
+    expect(() => attachScripts(lab, 'x\n#@ nope\n', 'check')).toThrow(/line 2: the check file names a step "nope"/);
+  });
+
+  it('says which line is wrong', () => {
+    expect(() => parseLab('# not a lab')).toThrow(/line 1: a lab starts with front matter/);
+    expect(() => parseLab('---\nid: x\ntitle: t\nlang: de\n---\n## s\n')).toThrow(/line 4: "lang:" must be fr or en/);
+    expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```check\ntrue\n')).toThrow(/line 7: .* never closed/);
+    expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```quiz\n? q\n- [ ] a\n- [ ] b\n```\n')).toThrow(/line 8: a quiz needs at least one right answer/);
+    expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\nno steps\n')).toThrow(/at least one step/);
+  });
+
+  it('loads a built-in lab with its shared files', async () => {
+    const dir = path.resolve(import.meta.dirname, '../../public/labs');
+    const read = async (url: string) => readFileSync(new URL(url), 'utf8');
+    const lab = await loadLab(`file://${dir}/namespaces/fr.md`, read);
+    expect(lab.lang).toBe('fr');
+    expect(lab.steps.find((s) => s.id === 'uts')?.check).toMatch(/lab-uts/);
+    expect(lab.steps.find((s) => s.id === 'uts')?.solution).toMatch(/unshare --uts/);
+    await expect(loadLab(`file://${dir}/nope/en.md`, read)).rejects.toThrow();
+  });
+});
+
+describe('lab links', () => {
+  it('packs a lab into a URL fragment and back', async () => {
+    const packed = await packLab(sample);
+    expect(packed).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(packed.length).toBeLessThan(sample.length);
+    expect(await unpackLab(packed)).toBe(sample);
+  });
+
+  it('refuses a damaged link and a lab too long for one', async () => {
+    await expect(unpackLab('not*base64')).rejects.toThrow(/damaged/);
+    await expect(unpackLab((await packLab(sample)).slice(0, 20))).rejects.toThrow(/damaged/);
+    let x = 1;
+    const noise = Array.from({ length: 60_000 }, () => String.fromCharCode(33 + ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 25))).join('');
+    await expect(packLab(noise)).rejects.toThrow(new RegExp(`at most ${MAX_PACKED_CHARS}`));
+  });
+});
