@@ -3,12 +3,14 @@
  *   ?lab=<id>         a built-in lab (public/labs/<id>/<lang>.md)
  *   ?lab=<url>        an instructor's lab at any URL the server lets us read (CORS)
  *   #lab=<packed>     a lab packed into the link itself (see src/labs/share.ts)
+ *   ?author           the authoring view
  *   nothing           the catalogue of built-in labs
  * ?lang=fr|en picks the language (default: the browser's).
  */
 import type { LabLanguage } from '../labs/lab';
 import { builtInLabPath, fetchText, LabLoadError, loadLab, parseLabText, type CatalogueEntry } from '../labs/load';
 import { unpackLab } from '../labs/share';
+import type { LabAuthor } from './lab-author';
 import type { LabPanel } from './lab-panel';
 
 export function pageLanguage(params: URLSearchParams): LabLanguage {
@@ -27,8 +29,9 @@ function linkWith(changes: Record<string, string | null>): string {
   return `?${params}`;
 }
 
-export async function showLabFromAddress(panel: LabPanel): Promise<void> {
+export async function showLabFromAddress(panel: LabPanel, author: LabAuthor): Promise<void> {
   const params = new URLSearchParams(location.search);
+  if (params.has('author')) return author.show();
   const lang = pageLanguage(params);
   const labsBase = new URL(`${import.meta.env.BASE_URL}labs/`, location.href);
   const catalogueHref = linkWith({ lab: null, lang });

@@ -8,7 +8,8 @@ import type { GuestInfo } from '../../workers/emulator.worker';
 import { Autosave } from './autosave';
 import { browserProblem, isWebKit, startGuest, type Guest } from './guest';
 import { HelpOverlay } from './help';
-import { LabPanel } from './lab-panel';
+import { LabAuthor } from './lab-author';
+import { LabPanel, type LabHost } from './lab-panel';
 import { showLabFromAddress } from './lab-source';
 import { ProgressStore } from '../labs/progress';
 import { SnapshotsPanel } from './snapshots-panel';
@@ -43,7 +44,7 @@ const panel = new SnapshotsPanel(document.body, store, {
 });
 document.querySelector<HTMLButtonElement>('#snapshots-button')!.onclick = () => void panel.show();
 
-const labPanel = new LabPanel(document.querySelector('#lab')!, {
+const labHost: LabHost = {
   exec: async (command, timeoutMs) => {
     if (!guest) throw new Error('The machine is not running yet.');
     return guest.api.exec(command, timeoutMs, false);
@@ -53,14 +54,17 @@ const labPanel = new LabPanel(document.querySelector('#lab')!, {
     term?.type(text);
     term?.focus();
   },
-}, new ProgressStore());
+};
+const progressStore = new ProgressStore();
+const labPanel = new LabPanel(document.querySelector('#lab')!, labHost, progressStore);
+const labAuthor = new LabAuthor(document.querySelector('#lab')!, labHost, progressStore);
 const labAside = document.querySelector<HTMLElement>('#lab')!;
 document.querySelector<HTMLButtonElement>('#lab-button')!.onclick = () => {
   labAside.hidden = !labAside.hidden;
   terminals?.current()?.fit();
 };
-void showLabFromAddress(labPanel);
-window.addEventListener('hashchange', () => void showLabFromAddress(labPanel));
+void showLabFromAddress(labPanel, labAuthor);
+window.addEventListener('hashchange', () => void showLabFromAddress(labPanel, labAuthor));
 
 const autosave = new Autosave(
   () => save('auto', 'Autosave'),

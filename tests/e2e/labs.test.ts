@@ -48,6 +48,24 @@ describe('labs in the page', () => {
     await other.close();
   });
 
+  it('writes a lab in the authoring view, previews it and shares it as a link', async () => {
+    const author = await browser.newPage();
+    await author.goto(`${baseUrl}?author`);
+    const lab = '---\nid: written\ntitle: Written here\nlang: en\n---\n## Only step {#only}\n```check\ntrue\n```\n';
+    await author.locator('#lab .lab-source').fill('---\nid: broken\n');
+    await author.click('#lab [data-do=preview]');
+    expect(await author.locator('#lab .lab-error').innerText()).toMatch(/This lab is not a valid lab: line 1: the front matter is never closed/);
+    await author.locator('#lab .lab-source').fill(lab);
+    await author.click('#lab [data-do=preview]');
+    expect(await author.locator('#lab .preview h2').innerText()).toBe('Written here');
+    await author.click('#lab [data-do=share]');
+    const link = await author.locator('#lab .share-link').inputValue();
+    expect(link).toMatch(/#lab=[A-Za-z0-9_-]+$/);
+    await author.goto(link.replace(/^[^#]*/, `${baseUrl}`));
+    await expect.poll(() => author.locator('#lab h2').innerText(), { timeout: 30_000 }).toBe('Written here');
+    await author.close();
+  });
+
   it('says clearly when a lab cannot be loaded', async () => {
     const other = await browser.newPage();
     await other.goto(`${baseUrl}?lab=${encodeURIComponent(`${baseUrl}no-such-lab.md`)}`);
