@@ -7,6 +7,7 @@ import type { Lab, LabLanguage, LabStep, Quiz } from '../labs/lab';
 import type { CatalogueEntry } from '../labs/load';
 import type { LabProgress, ProgressStore } from '../labs/progress';
 import { renderMarkdown, RUNNABLE_LANGUAGES } from '../labs/render';
+import { makeCompletionRecord } from '../labs/completion';
 
 export interface LabHost {
   /** runs a check in the guest */
@@ -24,12 +25,16 @@ const WORDS = {
     notYet: 'Not done yet', answer: 'Answer', right: 'Right.', wrong: 'Not quite.', minutes: 'min', steps: 'steps passed',
     noMachine: 'The machine is not running yet.', timeout: `The check did not finish within ${CHECK_TIMEOUT_MS / 1000} s and was stopped; the machine keeps working.`,
     exitCode: (n: number) => `The check says this step is not done yet (exit code ${n}).`, catalogue: 'All labs',
+    record: 'Completion record', yourName: 'Your name', makeRecord: 'Download the record',
+    caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
   },
   fr: {
     labs: 'Labs', run: 'Exécuter dans le terminal', hint: 'Indice', check: 'Vérifier', checking: 'Vérification…', passed: 'Fait',
     notYet: 'Pas encore', answer: 'Répondre', right: 'Exact.', wrong: 'Pas tout à fait.', minutes: 'min', steps: 'étapes réussies',
     noMachine: 'La machine ne tourne pas encore.', timeout: `La vérification n'a pas fini en ${CHECK_TIMEOUT_MS / 1000} s et a été arrêtée ; la machine continue de fonctionner.`,
     exitCode: (n: number) => `La vérification indique que l'étape n'est pas encore faite (code de sortie ${n}).`, catalogue: 'Tous les labs',
+    record: 'Attestation de réalisation', yourName: 'Votre nom', makeRecord: "Télécharger l'attestation",
+    caveat: "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
   },
 } as const;
 
@@ -72,7 +77,39 @@ export class LabPanel {
     this.root.querySelector('.intro')!.innerHTML = renderMarkdown(lab.intro);
     this.addRunButtons(this.root.querySelector('.intro')!, w.run);
     for (const step of lab.steps) this.root.append(this.stepSection(step));
+    this.root.append(this.completionControls());
     this.updateScore();
+  }
+
+  /** The record a trainee hands in: a file and a QR code of the same JSON. */
+  private completionControls(): HTMLElement {
+    const w = WORDS[this.lab!.lang];
+    const box = document.createElement('section');
+    box.className = 'completion';
+    box.innerHTML = `<h3></h3><label><span></span> <input class="trainee" autocomplete="name"></label> <button class="record-button"></button>
+      <p class="caveat"></p><img class="record-qr" alt="" hidden>`;
+    box.querySelector('h3')!.textContent = w.record;
+    box.querySelector('label span')!.textContent = w.yourName;
+    box.querySelector('.caveat')!.textContent = w.caveat;
+    const button = box.querySelector<HTMLButtonElement>('.record-button')!;
+    button.textContent = w.makeRecord;
+    button.onclick = async () => {
+      if (!this.lab || !this.progress) return;
+      const name = box.querySelector<HTMLInputElement>('.trainee')!.value.trim();
+      const record = await makeCompletionRecord(this.lab, this.progress, name);
+      const json = JSON.stringify(record);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      link.download = `labbox-${record.lab.id}-${(name || 'trainee').replace(/[^\p{L}\p{N}_-]+/gu, '-')}.json`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      const { toDataURL } = await import('qrcode');
+      const qr = box.querySelector<HTMLImageElement>('.record-qr')!;
+      qr.src = await toDataURL(json, { errorCorrectionLevel: 'L', margin: 2 });
+      qr.alt = `${w.record}: ${record.score.passed} / ${record.score.steps}`;
+      qr.hidden = false;
+    };
+    return box;
   }
 
   private stepSection(step: LabStep): HTMLElement {

@@ -1,8 +1,16 @@
 /** Labs in the page, in real Chromium against the real guest (issue: labs). */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Readable } from 'node:stream';
+import { verifyCompletionRecord } from '../../src/labs/completion';
 import { packLab } from '../../src/labs/share';
 import { launch, openReady, waitForText } from './browser';
+
+async function streamText(stream: Readable): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk;
+  return text;
+}
 
 let browser: Browser;
 let page: Page;
@@ -10,7 +18,7 @@ const baseUrl = inject('baseUrl');
 
 beforeAll(async () => {
   browser = await launch();
-  page = await openReady(browser, `${baseUrl}?lab=namespaces&lang=en`);
+  page = await openReady(await browser.newContext({ acceptDownloads: true }), `${baseUrl}?lab=namespaces&lang=en`);
 });
 afterAll(async () => {
   await browser?.close();
@@ -35,6 +43,16 @@ describe('labs in the page', () => {
     await quiz.locator('label', { hasText: 'PID' }).locator('input').check();
     await quiz.locator('button', { hasText: 'Answer' }).click();
     expect(await quiz.locator('.explanation').innerText()).toMatch(/^Right\. The PID namespace/);
+  });
+
+  it('hands in a completion record as a file and a QR code', async () => {
+    await page.locator('#lab .trainee').fill('Ada Lovelace');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#lab .record-button')]);
+    const record = JSON.parse(await streamText(await download.createReadStream()));
+    expect(record).toMatchObject({ trainee: 'Ada Lovelace', lab: { id: 'namespaces' }, score: { passed: 2, steps: 8, quizRight: 1, quizzes: 1 } });
+    expect(record.steps.find((s: { id: string }) => s.id === 'uts')).toMatchObject({ passed: true });
+    expect(await verifyCompletionRecord(record)).toBe(true);
+    await expect.poll(() => page.locator('#lab .record-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
   });
 
   it('opens a lab packed into the link, with its Markdown made safe', async () => {

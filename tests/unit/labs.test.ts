@@ -91,3 +91,18 @@ describe('lab links', () => {
     await expect(packLab(noise)).rejects.toThrow(new RegExp(`at most ${MAX_PACKED_CHARS}`));
   });
 });
+
+describe('completion records', async () => {
+  const { makeCompletionRecord, verifyCompletionRecord } = await import('../../src/labs/completion');
+  it('records each step and catches an edit', async () => {
+    const lab = parseLab(sample);
+    const progress = { labId: 'demo', steps: { first: { passed: true, at: '2026-11-28T10:00:00.000Z' }, q: { passed: true, correct: false, at: '2026-11-28T10:05:00.000Z' } } };
+    const record = await makeCompletionRecord(lab, progress, 'Ada', new Date('2026-11-28T11:00:00Z'));
+    expect(record.score).toEqual({ passed: 2, steps: 3, quizRight: 0, quizzes: 1 });
+    expect(record.steps[1]).toMatchObject({ id: 'step-2', passed: false });
+    expect(await verifyCompletionRecord(record)).toBe(true);
+    const edited = JSON.parse(JSON.stringify(record));
+    edited.steps[1].passed = true;
+    expect(await verifyCompletionRecord(edited)).toBe(false);
+  });
+});
