@@ -60,7 +60,8 @@ describe('labs in the page', () => {
     const other = await browser.newPage();
     await other.goto(`${baseUrl}#lab=${await packLab(lab)}`);
     await expect.poll(() => other.locator('#lab h2').innerText(), { timeout: 30_000 }).toBe('Shared lab');
-    expect(await other.locator('#lab img, #lab script, #lab a[href^="javascript"]').count()).toBe(0);
+    expect(await other.locator('#lab section.step').locator('img, script, a[href^="javascript"]').count()).toBe(0);
+    expect(await other.locator('#lab section.step h3').innerText()).toContain('<img src=x');
     expect(await other.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
     expect(await other.locator('section.step .check-button').innerText()).toBe('Vérifier');
     await other.close();
