@@ -13,6 +13,9 @@ export function connectAgent(emulator: V86): AgentClient {
   return agent;
 }
 
+/** How long a cold boot waits for the agent's hello before pinging it. */
+const HELLO_GRACE_MS = 120_000;
+
 /**
  * Waits for the emulator to start and the agent to answer; a restored guest gets today's clock.
  * A cold guest's console device breaks if written before its driver is up, so a cold boot
@@ -26,8 +29,11 @@ export async function waitForAgent(emulator: V86, agent: AgentClient, cold: bool
       resolve();
     });
   });
-  if (cold) await agent.waitHello(timeoutMs);
-  else {
+  if (cold) {
+    // The hello can be missed (seen once on a loaded host): by this time the console driver
+    // is long up, so asking is safe.
+    await agent.waitHello(Math.min(timeoutMs, HELLO_GRACE_MS)).catch(() => agent.waitReady(timeoutMs));
+  } else {
     await agent.waitReady(timeoutMs);
     await agent.setClock();
   }
