@@ -109,8 +109,9 @@ export class EmulatorApi {
     });
     const agent = connectAgent(emulator);
     this.agent = agent;
-    await waitForAgent(emulator, agent, !!options.cold && !restored);
+    // a saved machine's shells still hold their channels: even setting the clock must not reuse one
     if (restored) agent.skipChannels(restored.session.nextChannel);
+    await waitForAgent(emulator, agent, !!options.cold && !restored);
     this.machine = machine;
     this.changed = false;
     onProgress({ phase: 'ready', message: 'Ready' });
