@@ -28,6 +28,19 @@ describe('AgentClient', () => {
     expect(r).toMatchObject({ stdout: 'out', stderr: 'ls: /nope: No such file', exitCode: 2 });
   });
 
+  it('reattaches a restored shell and never reuses its channel', async () => {
+    const { client, sent } = fakeGuest((_, ch, reply) => reply(encodeFrame(FrameType.Exit, ch, '0')));
+    client.skipChannels(8);
+    const output: string[] = [];
+    const pty = client.attachPty(5, (d) => output.push(new TextDecoder().decode(d)), () => {});
+    client.receive(encodeFrame(FrameType.PtyOutput, 5, 'still here'));
+    pty.write('ls\r');
+    await client.exec('true');
+    expect(output).toEqual(['still here']);
+    expect(sent.map((f) => [f.type, f.channel])).toEqual([[FrameType.Input, 5], [FrameType.Exec, 8]]);
+    expect(client.nextChannelId).toBe(9);
+  });
+
   it('keeps concurrent commands apart by channel', async () => {
     const { client } = fakeGuest((command, ch, reply) => {
       setTimeout(() => {
