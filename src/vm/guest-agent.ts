@@ -5,10 +5,52 @@
 import type { V86 } from 'v86';
 import { AgentClient } from './agent';
 
+/** The guest driver's receive buffers are one page each: a write never spans two. */
+const CONSOLE_BUFFER = 4096;
+
+interface V86Internals {
+  bus: { send(name: string, data: unknown): void };
+  v86?: { cpu?: { devices?: { virtio_console?: { virtio?: { queues?: { has_request(): boolean }[] } } } } };
+}
+
+/**
+ * Writes to console port 0 without losing bytes. v86 drops input when the guest has no free
+ * receive buffer (a busy guest, a burst of keystrokes), and each write takes a whole buffer:
+ * queue the bytes, merge them into buffer-sized writes, and send only when a buffer is free.
+ */
+function consoleWriter(emulator: V86): (bytes: Uint8Array) => void {
+  const internals = emulator as unknown as V86Internals;
+  const pending: Uint8Array[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const bufferFree = () => internals.v86?.cpu?.devices?.virtio_console?.virtio?.queues?.[0]?.has_request() ?? true;
+  const pump = () => {
+    timer = null;
+    while (pending.length > 0) {
+      if (!bufferFree()) {
+        timer = setTimeout(pump, 2);
+        return;
+      }
+      let size = 0;
+      let count = 0;
+      while (count < pending.length && size + pending[count].length <= CONSOLE_BUFFER) size += pending[count++].length;
+      const write = new Uint8Array(size);
+      let offset = 0;
+      for (const piece of pending.splice(0, count)) {
+        write.set(piece, offset);
+        offset += piece.length;
+      }
+      internals.bus.send('virtio-console0-input-bytes', write);
+    }
+  };
+  return (bytes) => {
+    for (let i = 0; i < bytes.length; i += CONSOLE_BUFFER) pending.push(bytes.subarray(i, i + CONSOLE_BUFFER));
+    if (!timer) pump();
+  };
+}
+
 /** Wires an agent client to the emulator's console port 0 (the guest's /dev/hvc0). */
 export function connectAgent(emulator: V86): AgentClient {
-  const bus = (emulator as unknown as { bus: { send(name: string, data: unknown): void } }).bus;
-  const agent = new AgentClient((bytes) => bus.send('virtio-console0-input-bytes', bytes));
+  const agent = new AgentClient(consoleWriter(emulator));
   emulator.add_listener('virtio-console0-output-bytes', (bytes: Uint8Array) => agent.receive(bytes));
   return agent;
 }
