@@ -135,7 +135,7 @@ function save(kind: SnapshotKind, name: string): Promise<SnapshotRecord | null> 
       void requestPersistence();
       const use = await storageUse().catch(() => null);
       const low = use && use.quota - use.used < LOW_SPACE_BYTES;
-      status.notice(low ? describeUse(use) : `Saved at ${new Date().toLocaleTimeString()} (${(record.storedSize / 2 ** 20).toFixed(0)} MB)`, !!low);
+      status.notice(low ? describeUse(use) : `Saved at ${clockTime(new Date())} (${(record.storedSize / 2 ** 20).toFixed(0)} MB)`, !!low);
       return record;
     } catch (error) {
       status.notice(`Not saved: ${error instanceof Error ? error.message : String(error)}`, true);
@@ -145,6 +145,11 @@ function save(kind: SnapshotKind, name: string): Promise<SnapshotRecord | null> 
     }
   })();
   return saving;
+}
+
+/** HH:MM without Intl: the first toLocaleTimeString() loads locale data in one long task. */
+function clockTime(d: Date): string {
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 function restart(options: BootOptions): void {
