@@ -39,7 +39,11 @@ export class QemuGuest {
     const socket = await connectWhenReady(sock, 30_000);
     const agent = new AgentClient((bytes) => socket.write(bytes));
     socket.on('data', (data: Buffer) => agent.receive(new Uint8Array(data)));
-    await agent.waitReady(900_000);
+    // a qemu that exits (bad option, disk) must fail the benchmark, not leave it waiting
+    const exited = new Promise<never>((_, reject) =>
+      qemu.once('exit', (code) => reject(new Error(`qemu-system-i386 exited (code ${code}) before its agent answered`))),
+    );
+    await Promise.race([agent.waitReady(900_000), exited]);
     return new QemuGuest(qemu, socket, agent);
   }
 
