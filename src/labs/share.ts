@@ -3,6 +3,7 @@
  * server: deflate (the platform's CompressionStream) then base64url. The fragment never
  * reaches a server.
  */
+import type { Lab } from './lab';
 import { LabLoadError } from './load';
 
 /** Longer links break in chat tools and QR codes; a lab this big belongs at a URL. */
@@ -35,5 +36,12 @@ export async function unpackLab(packed: string): Promise<string> {
     return await new Response(stream).text();
   } catch {
     throw damaged;
+  }
+}
+
+/** A lab carried by a link has no URL to resolve shared files against: its checks must be inline. */
+export function assertSelfContained(lab: Lab): void {
+  if (lab.checksFile || lab.solutionFile) {
+    throw new LabLoadError('A lab shared inside a link must hold its checks in the file itself (```check blocks), not in separate files.');
   }
 }

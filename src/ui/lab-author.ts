@@ -4,7 +4,7 @@
  */
 import { parseLabText } from '../labs/load';
 import type { ProgressStore } from '../labs/progress';
-import { packLab } from '../labs/share';
+import { assertSelfContained, packLab } from '../labs/share';
 import { LabPanel, type LabHost } from './lab-panel';
 
 const TEMPLATE = `---
@@ -60,7 +60,7 @@ export class LabAuthor {
       error.hidden = true;
       try {
         const lab = parseLabText(source.value, 'This lab');
-        if (lab.checksFile || lab.solutionFile) throw new Error('A lab shared inside a link must hold its checks in the file itself (```check blocks).');
+        assertSelfContained(lab);
         link.value = `${location.origin}${location.pathname}#lab=${await packLab(source.value)}`;
         link.hidden = false;
         link.select();

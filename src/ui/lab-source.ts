@@ -8,8 +8,8 @@
  * ?lang=fr|en picks the language (default: the browser's).
  */
 import type { LabLanguage } from '../labs/lab';
-import { builtInLabPath, fetchText, LabLoadError, loadLab, parseLabText, type CatalogueEntry } from '../labs/load';
-import { unpackLab } from '../labs/share';
+import { builtInLabPath, fetchText, loadLab, parseLabText, type CatalogueEntry } from '../labs/load';
+import { assertSelfContained, unpackLab } from '../labs/share';
 import type { LabAuthor } from './lab-author';
 import type { LabPanel } from './lab-panel';
 
@@ -40,9 +40,7 @@ export async function showLabFromAddress(panel: LabPanel, author: LabAuthor): Pr
   try {
     if (packed) {
       const lab = parseLabText(await unpackLab(packed), 'The lab in this link');
-      if (lab.checksFile || lab.solutionFile) {
-        throw new LabLoadError('A lab shared inside a link must hold its checks in the file itself (```check blocks), not in separate files.');
-      }
+      assertSelfContained(lab);
       await panel.showLab(lab, catalogueHref);
     } else if (wanted) {
       const url = /^[a-z0-9-]+$/.test(wanted) ? new URL(builtInLabPath(wanted, lang), labsBase).href : new URL(wanted, location.href).href;
