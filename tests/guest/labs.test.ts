@@ -16,6 +16,8 @@ const catalogue: CatalogueEntry[] = JSON.parse(readFileSync(path.join(labsDir, '
 const readText = async (url: string) => readFileSync(new URL(url), 'utf8');
 const labUrl = (id: string, lang: 'fr' | 'en') => pathToFileURL(path.join(labsDir, builtInLabPath(id, lang))).href;
 const CHECK_TIMEOUT_MS = 120_000;
+/** a whole lab, solution included: Swarm's rolling update and rollback take minutes in v86 */
+const LAB_TIMEOUT_MS = 1_200_000;
 
 const labs = await Promise.all(
   catalogue.map(async ({ id }) => ({ id, fr: await loadLab(labUrl(id, 'fr'), readText), en: await loadLab(labUrl(id, 'en'), readText) })),
@@ -48,5 +50,5 @@ describe.each(labs.filter((lab) => lab.en.steps.some((s) => s.check)).map((lab) 
     } finally {
       await vm.stop();
     }
-  });
+  }, LAB_TIMEOUT_MS);
 });
