@@ -1,21 +1,37 @@
 /**
  * The site: plain static files. Two folders are served as they are, unhashed, because
- * their files name each other: the guest image (images/out/dist, at /guest/: the manifest
- * names the snapshot and disk parts) and v86's WebAssembly (at /v86/: v86 derives
+ * their files name each other: the guest image (images/out/dist, at /guest/<image
+ * version>/: the manifest names the snapshot and disk parts; the version in the path keeps
+ * two builds' files apart in caches) and v86's WebAssembly (at /v86/: v86 derives
  * v86-fallback.wasm from v86.wasm's URL). Served from their folders in development,
- * copied into dist/ by the build.
+ * copied into dist/ by the build, with guest/<version>/files.json listing what "make
+ * available offline" downloads. The service worker (src/offline/sw.ts) is built by
+ * vite-plugin-pwa around Workbox.
  */
-import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const guestDir = path.resolve(import.meta.dirname, process.env.LABBOX_IMAGE_DIR ?? 'images/out/dist');
+const guestManifest = path.join(guestDir, 'manifest.json');
+const guestVersion: string = existsSync(guestManifest) ? JSON.parse(readFileSync(guestManifest, 'utf8')).imageVersion : 'missing';
+const guestPath = `guest/${guestVersion}/`;
 const v86Dir = path.resolve(import.meta.dirname, 'node_modules/v86/build');
 const STATIC: Record<string, { dir: string; files?: string[] }> = {
-  '/guest/': { dir: guestDir },
+  [`/${guestPath}`]: { dir: guestDir },
   '/v86/': { dir: v86Dir, files: ['v86.wasm', 'v86-fallback.wasm'] },
 };
+
+/** Every file of the guest folder with its size: the offline download's list and total. */
+function listFiles(dir: string, prefix = ''): { path: string; size: number }[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const name = `${prefix}${entry.name}`;
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(full, `${name}/`) : [{ path: name, size: statSync(full).size }];
+  });
+}
 
 function unhashedFolders(): Plugin {
   const serve = (req: { url?: string }, res: ServerResponse, next: () => void) => {
@@ -41,17 +57,54 @@ function unhashedFolders(): Plugin {
     writeBundle(options) {
       const out = options.dir ?? 'dist';
       for (const file of STATIC['/v86/'].files!) cpSync(path.join(v86Dir, file), path.join(out, 'v86', file));
-      if (!existsSync(path.join(guestDir, 'manifest.json'))) {
+      if (!existsSync(guestManifest)) {
         this.warn(`no guest image in ${guestDir}: run \`npm run build:image\`; the site will say the image is missing`);
         return;
       }
-      cpSync(guestDir, path.join(out, 'guest'), { recursive: true });
+      const target = path.join(out, guestPath);
+      cpSync(guestDir, target, { recursive: true });
+      writeFileSync(path.join(target, 'files.json'), JSON.stringify(listFiles(guestDir)));
     },
   };
 }
 
 export default defineConfig({
-  plugins: [unhashedFolders()],
+  define: {
+    __GUEST_PATH__: JSON.stringify(guestPath),
+    __GUEST_VERSION__: JSON.stringify(guestVersion),
+  },
+  plugins: [
+    unhashedFolders(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/offline',
+      filename: 'sw.ts',
+      injectRegister: false,
+      registerType: 'prompt',
+      manifest: {
+        name: 'LabBox — Linux, containers and Docker labs',
+        short_name: 'LabBox',
+        description: 'A real Linux machine with namespaces, cgroups, LXC and Docker, in the browser, for the hands-on labs of a Docker and Kubernetes course.',
+        start_url: './?app',
+        scope: './',
+        display: 'standalone',
+        background_color: '#1e1e1e',
+        theme_color: '#1e1e1e',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      injectManifest: {
+        // the app shell, the emulator and the labs; the guest image is cached by the service
+        // worker as it is used, and in full by "make available offline"
+        globPatterns: ['**/*.{html,js,css,wasm,json,md,sh,png,svg,webmanifest}'],
+        globIgnores: ['guest/**'],
+        maximumFileSizeToCacheInBytes: 16 * 2 ** 20,
+      },
+    }),
+  ],
   worker: { format: 'es' },
   build: { target: 'es2022', assetsInlineLimit: 0 },
   server: { port: 5173 },

@@ -10,12 +10,13 @@ import { connectAgent, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest
 import { parseManifest } from '../src/vm/manifest';
 import { v86Options } from '../src/vm/options';
 import { sha256Hex } from '../src/storage/digest';
-import { checkIdentity, SnapshotStore, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
+import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
-import { fetchWithProgress } from './fetch-progress';
+import { fetchWithProgress, unreachableReason } from './fetch-progress';
+import { watchDiskParts } from './disk-watch';
 import { TerminalBridge } from './terminal-bridge';
 
-export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped';
+export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
 
 export interface Progress {
   phase: GuestPhase;
@@ -44,9 +45,11 @@ export interface GuestInfo {
 export interface SaveRequest {
   name: string;
   kind: SnapshotKind;
-  /** an older autosave this one replaces */
+  /** an older snapshot this one replaces (the autosave slot, a step's previous checkpoint) */
   replaces?: string;
-  terminals: SessionInfo['terminals'];
+  /** what the page keeps with the machine: its terminals and the labs' progress */
+  session: Omit<SessionInfo, 'nextChannel'>;
+  checkpoint?: CheckpointInfo;
 }
 
 
@@ -65,7 +68,7 @@ export class EmulatorApi {
     onProgress({ phase: 'loading', message: 'Reading the guest manifest' });
     const manifestResponse = await fetch(new URL('manifest.json', base)).catch(() => null);
     if (!manifestResponse?.ok) {
-      throw new Error(`The guest image could not be loaded from ${base.href} (${manifestResponse ? `HTTP ${manifestResponse.status}` : 'network error'}).`);
+      throw new Error(`The guest image could not be loaded from ${base.href} (${manifestResponse ? `HTTP ${manifestResponse.status}` : unreachableReason()}).`);
     }
     // a static server may answer a missing file with its index page: say what went wrong
     const manifest = parseManifest(
@@ -97,6 +100,16 @@ export class EmulatorApi {
     }
 
     onProgress({ phase: 'booting', message: options.cold ? 'Booting Linux (about two minutes)' : 'Restoring the machine' });
+    const diskFolder = new URL('.', resolve(manifest.disk.url)).href;
+    watchDiskParts(
+      (url) => url.startsWith(diskFolder),
+      (stalled) =>
+        onProgress(
+          stalled
+            ? { phase: 'waiting-for-disk', message: `The machine is waiting for a part of its disk that could not be downloaded: ${unreachableReason()}. It carries on by itself once the part arrives.` }
+            : { phase: 'ready', message: 'Ready' },
+        ),
+    );
     const emulator = new V86({
       ...v86Options(manifest, resolve, { cold: options.cold, state }),
       // served unhashed at the site's /v86/ (see vite.config.ts)
@@ -156,8 +169,9 @@ export class EmulatorApi {
     this.changed = false;
     const state = new Uint8Array(await emulator.save_state());
     try {
-      const session = { nextChannel: agent.nextChannelId, terminals: request.terminals };
-      return await this.store.save({ ...this.machine, name: request.name, kind: request.kind, session }, state, request.replaces);
+      const session = { ...request.session, nextChannel: agent.nextChannelId };
+      const { name, kind, checkpoint } = request;
+      return await this.store.save({ ...this.machine, name, kind, session, checkpoint }, state, request.replaces);
     } catch (error) {
       this.changed ||= changedBefore;
       throw error;

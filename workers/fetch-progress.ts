@@ -5,7 +5,7 @@ export async function fetchWithProgress(url: string, expectedSize: number, onPro
   try {
     response = await fetch(url);
   } catch {
-    throw new Error(`Could not download ${url.split('/').pop()}: the network or the server is unreachable.`);
+    throw new Error(`Could not download ${url.split('/').pop()}: ${unreachableReason()}.`);
   }
   if (!response.ok || !response.body) {
     throw new Error(`Could not download ${url.split('/').pop()}: the server answered HTTP ${response.status}.`);
@@ -28,4 +28,11 @@ export async function fetchWithProgress(url: string, expectedSize: number, onPro
     offset += c.length;
   }
   return out.buffer;
+}
+
+/** Why a file of the machine could not be fetched, in words for the trainee. */
+export function unreachableReason(): string {
+  return navigator.onLine
+    ? 'the network or the server is unreachable'
+    : 'this browser is offline, and the machine was not made available offline here (use the Offline button once connected)';
 }

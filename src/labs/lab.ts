@@ -8,7 +8,8 @@
  *   time: 20
  *   checks: checks.sh
  *   solution: solution.sh
- *   ---
+ *   image: trixie                optional: the guest image (its Debian suite) the lab was
+ *   ---                          written for; another one gets a warning, not a refusal
  *   Introduction…
  *   ## A step {#step-id}         each `##` heading is a step; its id ties it to the shared
  *   Instructions, ```sh blocks   checks and solution
@@ -52,6 +53,8 @@ export interface Lab {
   title: string;
   lang: LabLanguage;
   minutes?: number;
+  /** the guest image (Debian suite) the lab was written for, if it says */
+  image?: string;
   intro: string;
   steps: LabStep[];
   /** shared script files, relative to the lab's URL */
@@ -77,6 +80,7 @@ export function parseLab(text: string): Lab {
     title: requireField(front, 'title'),
     lang: front.values.lang === 'fr' ? 'fr' : front.values.lang === 'en' ? 'en' : badLanguage(front),
     minutes: front.values.time ? Number.parseInt(front.values.time, 10) || undefined : undefined,
+    image: front.values.image || undefined,
     intro: '',
     steps: [],
     checksFile: front.values.checks,

@@ -1,5 +1,5 @@
 /** A trainee's progress in a lab (which steps passed, quiz answers), kept in IndexedDB. */
-import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, get, set, setMany, values, type UseStore } from 'idb-keyval';
 
 export interface StepResult {
   passed: boolean;
@@ -26,5 +26,16 @@ export class ProgressStore {
     progress.steps[stepId] = result;
     await set(labId, progress, this.db);
     return progress;
+  }
+
+  /** Every lab's progress: saved with the machine. */
+  all(): Promise<LabProgress[]> {
+    return values<LabProgress>(this.db);
+  }
+
+  /** Puts back the progress saved with a machine that was just restored. */
+  async replaceAll(labs: LabProgress[]): Promise<void> {
+    await clear(this.db);
+    await setMany(labs.map((p) => [p.labId, p]), this.db);
   }
 }

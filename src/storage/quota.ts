@@ -25,8 +25,13 @@ export async function requestPersistence(): Promise<boolean> {
   }
 }
 
+/** A size as people read it: "4.2 MB", "77 MB" (MiB, as browsers count storage). */
+export function megabytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;
+}
+
 export function describeUse(use: StorageUse): string {
-  const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+  const mb = megabytes;
   const room = use.quota - use.used;
   const warning = room < LOW_SPACE_BYTES ? ` — only ${mb(room)} left: delete or export snapshots before the next save` : '';
   return `Stored: ${mb(use.used)} of ${mb(use.quota)} the browser allows${use.persisted ? ' (kept safe from eviction)' : ''}${warning}`;

@@ -52,6 +52,8 @@ export async function importSnapshot(store: SnapshotStore, file: Blob, machine: 
     pieces.push(bytes.slice(offset, offset + info.size));
     offset += info.size;
   }
-  const { name, kind, imageVersion, v86Version, memorySize, rawSize, session } = record;
+  // an imported checkpoint is an ordinary saved machine here: it starts no step of this page's labs
+  const { name, imageVersion, v86Version, memorySize, rawSize, session } = record;
+  const kind = record.kind === 'checkpoint' ? 'named' : record.kind;
   return store.storePieces({ name, kind, imageVersion, v86Version, memorySize, rawSize, session }, pieces, undefined, record.pieces);
 }

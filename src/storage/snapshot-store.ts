@@ -7,13 +7,15 @@
  * lists, as it was. Each piece carries its SHA-256, so damage is found before a restore.
  */
 import { createStore, delMany, get, set, update, type UseStore } from 'idb-keyval';
+import type { LabProgress } from '../labs/progress';
 import { sha256Hex } from './digest';
 import { gunzipPieces, gzipPieces } from './gzip';
 
 /** 4 MiB: one write never needs much more than the piece in flight. */
 export const PIECE_SIZE = 4 * 2 ** 20;
 
-export type SnapshotKind = 'auto' | 'named';
+/** auto: the one autosave slot; named: saved by the trainee; checkpoint: the start of a lab step */
+export type SnapshotKind = 'auto' | 'named' | 'checkpoint';
 
 /** What must match for v86 to restore a state: the same image, emulator build and memory. */
 export interface MachineIdentity {
@@ -34,6 +36,14 @@ export interface SessionInfo {
   /** the guest agent's next free channel: new channels must not collide with live shells */
   nextChannel: number;
   terminals: SavedTerminal[];
+  /** every lab's progress when the machine was saved: a restore brings both back together */
+  labs?: LabProgress[];
+}
+
+/** The lab step a checkpoint snapshot starts. */
+export interface CheckpointInfo {
+  labId: string;
+  stepId: string;
 }
 
 export interface SnapshotRecord extends MachineIdentity {
@@ -47,6 +57,7 @@ export interface SnapshotRecord extends MachineIdentity {
   storedSize: number;
   pieces: { size: number; sha256: string }[];
   session: SessionInfo;
+  checkpoint?: CheckpointInfo;
 }
 
 export type NewSnapshot = Omit<SnapshotRecord, 'id' | 'rawSize' | 'storedSize' | 'pieces' | 'createdAt'>;

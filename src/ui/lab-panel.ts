@@ -1,6 +1,7 @@
 /**
  * The lab beside the terminals: the catalogue, or one lab's steps with "run in terminal"
- * buttons, hints, checks run in the guest, and quizzes; progress kept in IndexedDB.
+ * buttons, hints, checks run in the guest, and quizzes; progress kept in IndexedDB; a
+ * checkpoint at the start of each step to start it again.
  */
 import type { ExecResult } from '../vm/agent';
 import type { Lab, LabLanguage, LabStep, Quiz } from '../labs/lab';
@@ -8,12 +9,15 @@ import type { CatalogueEntry } from '../labs/load';
 import type { LabProgress, ProgressStore } from '../labs/progress';
 import { renderMarkdown, RUNNABLE_LANGUAGES } from '../labs/render';
 import { makeCompletionRecord } from '../labs/completion';
+import type { Checkpoints } from './checkpoints';
 
 export interface LabHost {
   /** runs a check in the guest */
   exec(command: string, timeoutMs: number): Promise<ExecResult>;
   /** types text into the active terminal */
   type(text: string): void;
+  /** says something went wrong outside the lab's own text (progress not stored, say) */
+  warn(message: string): void;
 }
 
 /** A check that runs longer is stopped; the machine itself keeps working. */
@@ -27,6 +31,9 @@ const WORDS = {
     exitCode: (n: number) => `The check says this step is not done yet (exit code ${n}).`, catalogue: 'All labs',
     record: 'Completion record', yourName: 'Your name', makeRecord: 'Download the record',
     caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
+    rewind: '↺ Start this step again',
+    otherImage: (wanted: string, here: string) => `This lab was written for the "${wanted}" machine image; this machine is "${here}": some steps may not work as written.`,
+    rewindConfirm: (step: string) => `Go back to the start of "${step}"? The machine returns to how it was then. Your current machine is saved first as "Autosave" (in "Saved").`,
   },
   fr: {
     labs: 'Labs', run: 'Exécuter dans le terminal', hint: 'Indice', check: 'Vérifier', checking: 'Vérification…', passed: 'Fait',
@@ -35,18 +42,45 @@ const WORDS = {
     exitCode: (n: number) => `La vérification indique que l'étape n'est pas encore faite (code de sortie ${n}).`, catalogue: 'Tous les labs',
     record: 'Attestation de réalisation', yourName: 'Votre nom', makeRecord: "Télécharger l'attestation",
     caveat: "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
+    rewind: '↺ Reprendre cette étape au début',
+    otherImage: (wanted: string, here: string) => `Ce lab a été écrit pour l'image de machine « ${wanted} » ; cette machine est « ${here} » : certaines étapes peuvent ne pas marcher telles quelles.`,
+    rewindConfirm: (step: string) => `Revenir au début de « ${step} » ? La machine redevient telle qu'elle était alors. Votre machine actuelle est d'abord enregistrée comme « Autosave » (dans « Saved »).`,
   },
 } as const;
 
 export class LabPanel {
   private lab: Lab | null = null;
+  private catalogueHref = '';
   private progress: LabProgress | null = null;
+  private machineRunning = false;
+  /** the running guest's Debian suite, for a lab that names the image it was written for */
+  private suite = '';
 
   constructor(
     private readonly root: HTMLElement,
     private readonly host: LabHost,
     private readonly store: ProgressStore,
+    /** none in the authoring preview */
+    private readonly checkpoints?: Checkpoints,
   ) {}
+
+  /** The machine is up (started, restored, rewound): make sure the current step can be started again. */
+  machineReady(suite: string): void {
+    this.machineRunning = true;
+    this.suite = suite;
+    this.showImageWarning();
+    const step = this.currentStep();
+    if (step) void this.checkpointFor(step, false);
+  }
+
+  machineStopped(): void {
+    this.machineRunning = false;
+  }
+
+  /** Shows the open lab again with the progress now stored (after a restore brought older progress back). */
+  async reload(): Promise<void> {
+    if (this.lab) await this.showLab(this.lab, this.catalogueHref);
+  }
 
   showCatalogue(entries: CatalogueEntry[], lang: LabLanguage, linkTo: (id: string) => string): void {
     const w = WORDS[lang];
@@ -71,6 +105,7 @@ export class LabPanel {
   async showLab(lab: Lab, catalogueHref: string): Promise<void> {
     const w = WORDS[lab.lang];
     this.lab = lab;
+    this.catalogueHref = catalogueHref;
     this.progress = await this.store.load(lab.id);
     this.root.innerHTML = `<p class="lab-nav"><a href="${catalogueHref}">← ${w.catalogue}</a> <span class="score"></span></p><h2></h2><div class="intro"></div>`;
     this.root.querySelector('h2')!.textContent = lab.title;
@@ -79,6 +114,55 @@ export class LabPanel {
     for (const step of lab.steps) this.root.append(this.stepSection(step));
     this.root.append(this.completionControls());
     this.updateScore();
+    await this.showCheckpoints();
+    if (this.machineRunning) this.machineReady(this.suite);
+  }
+
+  /** A lab written for another guest image may not work here: say so, do not refuse it. */
+  private showImageWarning(): void {
+    const lab = this.lab;
+    this.root.querySelector('.image-warning')?.remove();
+    if (!lab?.image || !this.suite || lab.image === this.suite) return;
+    const note = document.createElement('p');
+    note.className = 'image-warning';
+    note.setAttribute('role', 'note');
+    note.textContent = WORDS[lab.lang].otherImage(lab.image, this.suite);
+    this.root.querySelector('h2')?.after(note);
+  }
+
+  /** The first step with a check not passed yet: the one the trainee is doing. */
+  private currentStep(): LabStep | undefined {
+    return this.checkpoints && this.lab?.steps.find((s) => s.check && !this.progress?.steps[s.id]?.passed);
+  }
+
+  /** Saves the machine as the start of `step` (unless it has a checkpoint and `replace` is false). */
+  private async checkpointFor(step: LabStep, replace: boolean): Promise<void> {
+    const lab = this.lab;
+    if (!lab || !this.checkpoints || !this.machineRunning) return;
+    if (!replace && (await this.checkpoints.forLab(lab.id)).has(step.id)) return;
+    const record = await this.checkpoints.take(lab, step);
+    if (record && this.lab === lab) await this.showCheckpoints();
+  }
+
+  /** A "start this step again" button on each step that has a checkpoint. */
+  private async showCheckpoints(): Promise<void> {
+    const lab = this.lab;
+    if (!lab || !this.checkpoints) return;
+    const w = WORDS[lab.lang];
+    const saved = await this.checkpoints.forLab(lab.id);
+    for (const step of lab.steps) {
+      const section = this.root.querySelector<HTMLElement>(`section.step[data-step="${step.id}"]`);
+      const record = saved.get(step.id);
+      section?.querySelector('.rewind-button')?.remove();
+      if (!section || !record) continue;
+      const button = document.createElement('button');
+      button.className = 'rewind-button';
+      button.textContent = w.rewind;
+      button.onclick = () => {
+        if (confirm(w.rewindConfirm(step.title))) void this.checkpoints!.rewind(record);
+      };
+      section.querySelector('h3')!.after(button);
+    }
   }
 
   /** The record a trainee hands in: a file and a QR code of the same JSON. */
@@ -219,10 +303,17 @@ export class LabPanel {
 
   private async record(step: LabStep, result: { passed: boolean; correct?: boolean; at: string }): Promise<void> {
     if (!this.lab) return;
-    this.progress = await this.store.record(this.lab.id, step.id, result).catch(() => this.progress);
+    const lab = this.lab;
+    this.progress = await this.store.record(lab.id, step.id, result).catch((error) => {
+      this.host.warn(`This step's result could not be stored in the browser (${(error as Error).message}); it is shown but will be lost on reload.`);
+      return this.progress;
+    });
     const section = this.root.querySelector<HTMLElement>(`section.step[data-step="${step.id}"]`);
     if (section) this.showResult(section, result.passed);
     this.updateScore();
+    // a passed check starts the next step: its checkpoint is this machine, now
+    const next = lab.steps.slice(lab.steps.indexOf(step) + 1).find((s) => s.check);
+    if (step.check && result.passed && next) void this.checkpointFor(next, true);
   }
 
   private showResult(section: HTMLElement, passed: boolean | undefined): void {

@@ -4,6 +4,7 @@
  *   ?lab=<url>        an instructor's lab at any URL the server lets us read (CORS)
  *   #lab=<packed>     a lab packed into the link itself (see src/labs/share.ts)
  *   ?author           the authoring view
+ *   ?app              the installed app's start: the last lab opened, else the catalogue
  *   nothing           the catalogue of built-in labs
  * ?lang=fr|en picks the language (default: the browser's).
  */
@@ -29,7 +30,24 @@ function linkWith(changes: Record<string, string | null>): string {
   return `?${params}`;
 }
 
+const LAST_LAB_KEY = 'labbox-last-lab';
+
+/** The installed app opens on the lab the trainee had open last. */
+function resumeLastLab(): void {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('app') || params.has('lab') || location.hash) return;
+  const last = (() => {
+    try {
+      return localStorage.getItem(LAST_LAB_KEY);
+    } catch {
+      return null; // storage disabled: the app opens on the catalogue
+    }
+  })();
+  if (last) history.replaceState(null, '', last);
+}
+
 export async function showLabFromAddress(panel: LabPanel, author: LabAuthor): Promise<void> {
+  resumeLastLab();
   const params = new URLSearchParams(location.search);
   if (params.has('author')) return author.show();
   const lang = pageLanguage(params);
@@ -48,6 +66,11 @@ export async function showLabFromAddress(panel: LabPanel, author: LabAuthor): Pr
     } else {
       const entries: CatalogueEntry[] = JSON.parse(await fetchText(new URL('index.json', labsBase).href));
       panel.showCatalogue(entries, lang, (id) => linkWith({ lab: id, lang }));
+    }
+    try {
+      if (packed || wanted) localStorage.setItem(LAST_LAB_KEY, `${location.pathname}${location.search}${location.hash}`);
+    } catch {
+      // storage disabled: the app will open on the catalogue instead
     }
   } catch (error) {
     panel.showError(error instanceof Error ? error.message : String(error));

@@ -2,10 +2,13 @@
 import * as Comlink from 'comlink';
 import '@xterm/xterm/css/xterm.css';
 import './style.css';
-import { describeUse, LOW_SPACE_BYTES, requestPersistence, storageUse } from '../storage/quota';
-import { SnapshotStore, type SnapshotKind, type SnapshotRecord } from '../storage/snapshot-store';
+import { describeUse, LOW_SPACE_BYTES, megabytes, requestPersistence, storageUse } from '../storage/quota';
+import { SnapshotStore, type CheckpointInfo, type SnapshotKind, type SnapshotRecord } from '../storage/snapshot-store';
 import type { GuestInfo } from '../../workers/emulator.worker';
 import { Autosave } from './autosave';
+import { Checkpoints } from './checkpoints';
+import { OfflineButton } from './offline-button';
+import { registerServiceWorker } from '../offline/updates';
 import { browserProblem, isWebKit, startGuest, type Guest } from './guest';
 import { HelpOverlay } from './help';
 import { LabAuthor } from './lab-author';
@@ -21,7 +24,8 @@ const help = new HelpOverlay(document.body);
 document.querySelector<HTMLButtonElement>('#help-button')!.onclick = () => help.toggle();
 
 /** Where the guest image is served; `?image=` lets an instructor point at another build. */
-const imageUrl = new URLSearchParams(location.search).get('image') ?? `${import.meta.env.BASE_URL}guest/`;
+const imageOverride = new URLSearchParams(location.search).get('image');
+const imageUrl = imageOverride ?? `${import.meta.env.BASE_URL}${__GUEST_PATH__}`;
 
 const store = new SnapshotStore();
 let guest: Guest | null = null;
@@ -30,7 +34,9 @@ let terminals: Terminals | null = null;
 let memoryTimer: ReturnType<typeof setInterval> | undefined;
 let missedPolls = 0;
 let paused = false;
-let saving: Promise<SnapshotRecord | null> | null = null;
+/** saves run one after another: a checkpoint asked for during an autosave waits for it */
+let saveQueue: Promise<unknown> = Promise.resolve();
+let pendingAutosave: Promise<SnapshotRecord | null> | null = null;
 const pauseButton = document.querySelector<HTMLButtonElement>('#pause-button')!;
 const resetButton = document.querySelector<HTMLButtonElement>('#reset-button')!;
 const saveButton = document.querySelector<HTMLButtonElement>('#save-button')!;
@@ -54,9 +60,19 @@ const labHost: LabHost = {
     term?.type(text);
     term?.focus();
   },
+  warn: (message) => status.notice(message, true),
 };
 const progressStore = new ProgressStore();
-const labPanel = new LabPanel(document.querySelector('#lab')!, labHost, progressStore);
+const checkpoints = new Checkpoints(store, {
+  save: (name, checkpoint, replaces) => save('checkpoint', name, { checkpoint, replaces }),
+  rewindTo: async (record) => {
+    if (guest && !paused && (await guest.api.hasChanges()) && !(await save('auto', 'Autosave'))) {
+      if (!confirm('Your current machine could not be saved (see the status bar). Go back anyway and lose what you did since your last save?')) return;
+    }
+    restart({ snapshotId: record.id });
+  },
+});
+const labPanel = new LabPanel(document.querySelector('#lab')!, labHost, progressStore, checkpoints);
 const labAuthor = new LabAuthor(document.querySelector('#lab')!, labHost, progressStore);
 const labAside = document.querySelector<HTMLElement>('#lab')!;
 document.querySelector<HTMLButtonElement>('#lab-button')!.onclick = () => {
@@ -99,7 +115,15 @@ async function boot(options: BootOptions = {}): Promise<void> {
     for (const terminal of saved) await terminals.open(terminal);
     if (saved.length === 0) await terminals.open();
     if (info.restored) status.notice(`Restored "${info.restored.name}"`);
+    const labs = info.restored?.session.labs;
+    if (labs) {
+      // the labs' progress goes back to what it was when this machine was saved
+      await progressStore.replaceAll(labs).catch((error) => status.notice(`Lab progress not restored: ${(error as Error).message}`, true));
+      await labPanel.reload();
+    }
+    labPanel.machineReady(info.suite);
     document.body.dataset.ready = 'true';
+    startServiceWorker();
     for (const b of machineButtons) b.disabled = false;
     missedPolls = 0;
     const memorySize = info.machine.memorySize;
@@ -118,33 +142,40 @@ async function boot(options: BootOptions = {}): Promise<void> {
 }
 
 /** Saves the running machine; says in the status bar how it went (a failed save keeps the previous one). */
-function save(kind: SnapshotKind, name: string): Promise<SnapshotRecord | null> {
+function save(kind: SnapshotKind, name: string, options: { checkpoint?: CheckpointInfo; replaces?: string } = {}): Promise<SnapshotRecord | null> {
   if (!guest || !terminals) return Promise.resolve(null);
   if (paused) {
     status.notice('Resume the machine to save it.', true);
     return Promise.resolve(null);
   }
+  if (kind === 'auto' && pendingAutosave) return pendingAutosave;
   const g = guest;
   const t = terminals;
-  saving ??= (async () => {
-    status.notice('Saving the machine…');
+  const run = saveQueue.then(async () => {
+    if (g !== guest) return null; // the machine was restarted while this save waited
+    status.notice(kind === 'checkpoint' ? `Saving a checkpoint: ${name}…` : 'Saving the machine…');
     try {
       // one automatic slot: a new autosave replaces the previous one once it is safely written
-      const replaces = kind === 'auto' ? (await store.list()).find((s) => s.kind === 'auto')?.id : undefined;
-      const record = await g.api.saveSnapshot({ name, kind, replaces, terminals: t.saved() });
+      const replaces = kind === 'auto' ? (await store.list()).find((s) => s.kind === 'auto')?.id : options.replaces;
+      const labs = await progressStore.all().catch(() => undefined);
+      const record = await g.api.saveSnapshot({ name, kind, replaces, checkpoint: options.checkpoint, session: { terminals: t.saved(), labs } });
       void requestPersistence();
       const use = await storageUse().catch(() => null);
       const low = use && use.quota - use.used < LOW_SPACE_BYTES;
-      status.notice(low ? describeUse(use) : `Saved at ${clockTime(new Date())} (${(record.storedSize / 2 ** 20).toFixed(0)} MB)`, !!low);
+      const what = kind === 'checkpoint' ? `Checkpoint saved: ${name}` : 'Saved';
+      status.notice(low ? describeUse(use) : `${what} at ${clockTime(new Date())} (${megabytes(record.storedSize)})`, !!low);
       return record;
     } catch (error) {
-      status.notice(`Not saved: ${error instanceof Error ? error.message : String(error)}`, true);
+      status.notice(`${kind === 'checkpoint' ? 'No checkpoint for this step' : 'Not saved'}: ${error instanceof Error ? error.message : String(error)}`, true);
       return null;
-    } finally {
-      saving = null;
     }
-  })();
-  return saving;
+  });
+  saveQueue = run;
+  if (kind === 'auto') {
+    pendingAutosave = run;
+    void run.finally(() => (pendingAutosave = null));
+  }
+  return run;
 }
 
 /** HH:MM without Intl: the first toLocaleTimeString() loads locale data in one long task. */
@@ -161,6 +192,7 @@ function restart(options: BootOptions): void {
 
 function stop(): void {
   clearInterval(memoryTimer);
+  labPanel.machineStopped();
   autosave.stop();
   guest?.terminate();
   guest = null;
@@ -213,11 +245,33 @@ window.addEventListener('keydown', (e: KeyboardEvent) => {
   }
 });
 
-/** Resumes the newest saved machine, or starts a fresh one. */
+let serviceWorkerStarted = false;
+/** After the first prompt, not before: installing it downloads the app shell again. */
+function startServiceWorker(): void {
+  if (serviceWorkerStarted) return;
+  serviceWorkerStarted = true;
+  registerServiceWorker({
+    ask: (message, actions) => status.notice(message, false, actions),
+    machineVersion: () => info?.machine.imageVersion ?? null,
+    saveFirst: () => save('auto', 'Autosave'),
+  });
+}
+
+new OfflineButton(document.querySelector('#offline-button')!, new URL(imageUrl, location.href), __GUEST_VERSION__, status);
+
+/** Resumes the newest saved machine this site's image can restore, or starts a fresh one. */
 async function startup(): Promise<void> {
   stop();
-  const latest = (await store.list().catch(() => []))[0];
+  const saved = await store.list().catch((error) => {
+    status.notice(`Your saved machines could not be read (${(error as Error).message}); starting a fresh machine.`, true);
+    return [];
+  });
+  // with ?image= the image's version is only known once it is loaded: try the newest
+  const latest = imageOverride ? saved[0] : saved.find((s) => s.imageVersion === __GUEST_VERSION__);
   await boot(latest ? { snapshotId: latest.id } : {});
+  if (!imageOverride && saved[0] && saved[0] !== latest) {
+    status.notice(`Your last machine, "${saved[0].name}", was made with another version of LabBox's machine image and cannot run here. It is kept in "Saved": export it to keep a copy.`, true);
+  }
 }
 
 void startup();

@@ -2,7 +2,7 @@
  * The saved machines: restore, rename, delete, export to a file, import one, save under a
  * name, start fresh; with the space used and what the browser allows.
  */
-import { describeUse, storageUse } from '../storage/quota';
+import { describeUse, megabytes, storageUse } from '../storage/quota';
 import { exportFileName, exportSnapshot, importSnapshot } from '../storage/snapshot-file';
 import type { MachineIdentity, SnapshotRecord, SnapshotStore } from '../storage/snapshot-store';
 
@@ -14,7 +14,6 @@ export interface SnapshotsPanelHost {
   saveAs(name: string): Promise<SnapshotRecord | null>;
 }
 
-const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
 
 export class SnapshotsPanel {
   private readonly dialog: HTMLDialogElement;
@@ -80,7 +79,7 @@ export class SnapshotsPanel {
   private row(record: SnapshotRecord): HTMLTableRowElement {
     const tr = document.createElement('tr');
     tr.dataset.id = record.id;
-    const cells = [record.kind === 'auto' ? `${record.name} (automatic)` : record.name, new Date(record.createdAt).toLocaleString(), mb(record.storedSize)];
+    const cells = [record.kind === 'named' ? record.name : `${record.name} (${record.kind === 'auto' ? 'automatic' : 'start of a lab step'})`, new Date(record.createdAt).toLocaleString(), megabytes(record.storedSize)];
     for (const text of cells) tr.insertCell().textContent = text;
     const actions = tr.insertCell();
     actions.className = 'actions';

@@ -1,4 +1,5 @@
 /** The status bar: what the guest is doing, download progress, guest memory, errors with a retry. */
+import { megabytes } from '../storage/quota';
 import type { Progress } from '../../workers/emulator.worker';
 
 export interface StatusAction {
@@ -6,7 +7,15 @@ export interface StatusAction {
   run: () => void;
 }
 
-const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0)} MB`;
+const buttons = (actions: StatusAction[]) =>
+  actions.map(({ label, run }) => {
+    const button = document.createElement('button');
+    button.textContent = label;
+    button.onclick = run;
+    return button;
+  });
+
+const percent = (loaded: number, total: number) => `${megabytes(loaded)} of ${megabytes(total)} (${Math.floor((100 * loaded) / total)} %)`;
 
 export class StatusBar {
   private readonly text: HTMLElement;
@@ -14,15 +23,20 @@ export class StatusBar {
   private readonly memory: HTMLElement;
   private readonly actions: HTMLElement;
   private readonly note: HTMLElement;
+  private readonly noteBar: HTMLProgressElement;
+  private readonly noteActions: HTMLElement;
 
   constructor(private readonly root: HTMLElement) {
     root.innerHTML = `<span class="state" role="status" aria-live="polite"></span>
-      <progress hidden></progress><span class="actions"></span><span class="note" role="status" aria-live="polite"></span><span class="memory"></span>`;
+      <progress hidden></progress><span class="actions"></span><span class="note" role="status" aria-live="polite"></span>
+      <progress class="note-progress" hidden></progress><span class="note-actions"></span><span class="memory"></span>`;
     this.text = root.querySelector('.state')!;
     this.bar = root.querySelector('progress')!;
     this.memory = root.querySelector('.memory')!;
     this.actions = root.querySelector('.actions')!;
     this.note = root.querySelector('.note')!;
+    this.noteBar = root.querySelector('.note-progress')!;
+    this.noteActions = root.querySelector('.note-actions')!;
   }
 
   progress(p: Progress): void {
@@ -34,7 +48,7 @@ export class StatusBar {
     if (known) {
       this.bar.max = p.total!;
       this.bar.value = p.loaded!;
-      this.text.textContent = `${p.message}: ${mib(p.loaded!)} of ${mib(p.total!)} (${Math.floor((100 * p.loaded!) / p.total!)} %)`;
+      this.text.textContent = `${p.message}: ${percent(p.loaded!, p.total!)}`;
     } else {
       this.text.textContent = p.message;
     }
@@ -46,23 +60,26 @@ export class StatusBar {
     this.root.classList.add('error');
     this.bar.hidden = true;
     this.text.textContent = message;
-    this.actions.replaceChildren(
-      ...actions.map(({ label, run }) => {
-        const button = document.createElement('button');
-        button.textContent = label;
-        button.onclick = run;
-        return button;
-      }),
-    );
+    this.actions.replaceChildren(...buttons(actions));
   }
 
-  /** A note beside the state (a save done or failed) that does not stop the machine. */
-  notice(message: string, isWarning = false): void {
+  /** A note beside the state (a save done or failed, a question) that does not stop the machine. */
+  notice(message: string, isWarning = false, actions: StatusAction[] = []): void {
     this.note.textContent = message;
     this.note.classList.toggle('warning', isWarning);
+    this.noteBar.hidden = true;
+    this.noteActions.replaceChildren(...buttons(actions));
+  }
+
+  /** A background task's progress beside the state (the offline download). */
+  noticeProgress(message: string, loaded: number, total: number): void {
+    this.notice(`${message}: ${percent(loaded, total)}`);
+    this.noteBar.hidden = false;
+    this.noteBar.max = total;
+    this.noteBar.value = loaded;
   }
 
   memoryUse(usedBytes: number, totalBytes: number): void {
-    this.memory.textContent = `guest memory ${mib(usedBytes)} / ${mib(totalBytes)}`;
+    this.memory.textContent = `guest memory ${megabytes(usedBytes)} / ${megabytes(totalBytes)}`;
   }
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Readable } from 'node:stream';
 import { verifyCompletionRecord } from '../../src/labs/completion';
 import { packLab } from '../../src/labs/share';
-import { launch, openReady, waitForText } from './browser';
+import { launch, openReady, typeLine, waitForText } from './browser';
 
 async function streamText(stream: Readable): Promise<string> {
   let text = '';
@@ -83,6 +83,23 @@ describe('labs in the page', () => {
     await author.goto(link.replace(/^[^#]*/, `${baseUrl}`));
     await expect.poll(() => author.locator('#lab h2').innerText(), { timeout: 30_000 }).toBe('Written here');
     await author.close();
+  });
+
+  it('starts a step again from its checkpoint, after saving the work done since', async () => {
+    // passing "uts" made the machine a checkpoint at the start of the next step
+    const next = page.locator('section.step[data-step="pid"]');
+    await expect.poll(() => next.locator('.rewind-button').count(), { timeout: 300_000 }).toBe(1);
+    await typeLine(page, 'touch /root/after-checkpoint');
+    await waitForText(page, /touch \/root\/after-checkpoint\s*\n.*root@labbox/, 30_000);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await next.locator('.rewind-button').click();
+    await page.waitForSelector('body[data-ready="false"]', { timeout: 300_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 180_000 });
+    await typeLine(page, 'test -e /root/after-checkpoint && echo PRESENT || echo ABSENT');
+    await waitForText(page, /^ABSENT$/m, 60_000);
+    expect(await page.locator('section.step[data-step="uts"]').getAttribute('class')).toContain('passed');
+    await page.click('#snapshots-button');
+    await expect.poll(() => page.locator('dialog[open] tr').allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/^Autosave \(automatic\)/));
   });
 
   it('says clearly when a lab cannot be loaded', async () => {

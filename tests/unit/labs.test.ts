@@ -11,6 +11,7 @@ title: "Demo: a lab"
 lang: en
 time: 5
 checks: checks.sh
+image: trixie
 ---
 Intro **text**.
 
@@ -40,7 +41,7 @@ test -f /tmp/y
 describe('lab format', () => {
   it('reads front matter, steps, hints, checks and quizzes', () => {
     const lab = parseLab(sample);
-    expect(lab).toMatchObject({ id: 'demo', title: 'Demo: a lab', lang: 'en', minutes: 5, intro: 'Intro **text**.', checksFile: 'checks.sh' });
+    expect(lab).toMatchObject({ id: 'demo', title: 'Demo: a lab', lang: 'en', minutes: 5, image: 'trixie', intro: 'Intro **text**.', checksFile: 'checks.sh' });
     expect(lab.steps.map((s) => s.id)).toEqual(['first', 'step-2', 'q']);
     expect(lab.steps[0].body).toContain('echo hi > /tmp/x');
     expect(lab.steps[0].body).not.toContain('Look at');

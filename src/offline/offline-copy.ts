@@ -1,0 +1,82 @@
+/**
+ * "Make available offline": every file of this build's guest image into the Cache Storage
+ * cache the service worker serves them from. The list and sizes come from the build
+ * (guest/<version>/files.json), so the trainee sees the total before anything is fetched.
+ */
+import { guestCacheName } from './guest-cache';
+
+export interface GuestFile {
+  path: string;
+  size: number;
+}
+
+export interface OfflinePlan {
+  total: number;
+  missing: GuestFile[];
+  missingBytes: number;
+}
+
+/** The browser cannot keep files for offline use here (plain http on a LAN address, say). */
+export class OfflineUnavailableError extends Error {
+  override name = 'OfflineUnavailableError';
+}
+
+const PARALLEL = 4;
+
+export class OfflineCopy {
+  constructor(
+    /** the guest image's folder, ending in "/" */
+    private readonly guestUrl: URL,
+    private readonly version: string,
+  ) {}
+
+  private async cache(): Promise<Cache> {
+    if (!('caches' in self) || !('serviceWorker' in navigator)) {
+      throw new OfflineUnavailableError('This browser cannot keep LabBox for offline use at this address: offline use needs https, or the site opened as localhost.');
+    }
+    return caches.open(guestCacheName(this.version));
+  }
+
+  async plan(): Promise<OfflinePlan> {
+    const cache = await this.cache();
+    const response = await fetch(new URL('files.json', this.guestUrl)).catch(() => null);
+    if (!response?.ok) throw new Error(`The list of the machine's files could not be downloaded (${response ? `HTTP ${response.status}` : 'network error'}).`);
+    const files = (await response.json()) as GuestFile[];
+    const cached = new Set((await cache.keys()).map((r) => r.url));
+    const missing = files.filter((f) => !cached.has(new URL(f.path, this.guestUrl).href));
+    const sum = (list: GuestFile[]) => list.reduce((n, f) => n + f.size, 0);
+    return { total: sum(files), missing, missingBytes: sum(missing) };
+  }
+
+  /** Fetches the missing files into the cache; what was stored before a failure stays stored. */
+  async download(plan: OfflinePlan, onProgress: (loaded: number, total: number) => void): Promise<void> {
+    const cache = await this.cache();
+    const queue = [...plan.missing];
+    let loaded = 0;
+    const worker = async () => {
+      for (let file = queue.shift(); file; file = queue.shift()) {
+        const url = new URL(file.path, this.guestUrl).href;
+        const response = await fetch(url, { cache: 'no-store' }).catch(() => null);
+        if (!response?.ok) throw new Error(`${file.path} could not be downloaded (${response ? `HTTP ${response.status}` : 'the network or the server is unreachable'}). What was downloaded is kept: try again to finish.`);
+        try {
+          await cache.put(url, response);
+        } catch (error) {
+          if ((error as Error).name === 'QuotaExceededError') {
+            throw new Error(`The browser has no room left for the offline copy (${Math.round(plan.missingBytes / 2 ** 20)} MB needed). Free some space (delete or export saved machines) and try again.`);
+          }
+          throw error;
+        }
+        loaded += file.size;
+        onProgress(loaded, plan.missingBytes);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: PARALLEL }, () =>
+        worker().catch((error) => {
+          queue.length = 0; // the other downloads stop after their current file
+          throw error;
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The service worker's registration, and what happens when a new build is published: it
+ * waits (Workbox's "waiting" state) until the trainee agrees to switch. If the new build
+ * comes with another machine image, the trainee is told that their saved machines will not
+ * restore on it, and may keep working on the current one.
+ */
+import { messageSW, Workbox } from 'workbox-window';
+
+export interface UpdateAction {
+  label: string;
+  run: () => void;
+}
+
+export interface UpdateHost {
+  ask(message: string, actions: UpdateAction[]): void;
+  /** the running machine's image version, or null */
+  machineVersion(): string | null;
+  /** saves the trainee's machine before the page switches */
+  saveFirst(): Promise<unknown>;
+}
+
+/** Registers the service worker (built site only); null where the browser has none. */
+export function registerServiceWorker(host: UpdateHost): Workbox | null {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return null;
+  const wb = new Workbox(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL });
+  wb.addEventListener('waiting', (event) => {
+    void (async () => {
+      const reply = event.sw ? ((await messageSW(event.sw, { type: 'GET_VERSION' }).catch(() => null)) as { guestVersion?: string } | null) : null;
+      const running = host.machineVersion();
+      const newImage = !!reply?.guestVersion && !!running && reply.guestVersion !== running;
+      const message = newImage
+        ? 'A new version of LabBox is ready, with a new machine image: machines saved with this one will not restore on it (they stay in "Saved", where you can export them). It starts the next time LabBox is opened.'
+        : 'A new version of LabBox is ready.';
+      host.ask(message, [
+        {
+          label: newImage ? 'Save and switch now' : 'Switch now',
+          run: async () => {
+            await host.saveFirst();
+            wb.addEventListener('controlling', () => location.reload());
+            wb.messageSkipWaiting();
+          },
+        },
+        { label: newImage ? 'Keep working on my machine' : 'Later', run: () => host.ask('', []) },
+      ]);
+    })();
+  });
+  void wb.register().catch((error) => host.ask(`Offline use is not available: the service worker did not start (${(error as Error).message}).`, []));
+  return wb;
+}
