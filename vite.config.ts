@@ -40,6 +40,10 @@ function unhashedFolders(): Plugin {
     if (!prefix) return next();
     const { dir, files } = STATIC[prefix];
     const name = url.slice(prefix.length);
+    if (dir === guestDir && name === 'files.json') {
+      res.setHeader('Content-Type', 'application/json');
+      return res.end(JSON.stringify(listFiles(guestDir)));
+    }
     const file = path.join(dir, name);
     if (!file.startsWith(dir) || (files && !files.includes(name)) || !existsSync(file) || !statSync(file).isFile()) {
       res.statusCode = 404;
@@ -68,14 +72,18 @@ function unhashedFolders(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   define: {
     __GUEST_PATH__: JSON.stringify(guestPath),
     __GUEST_VERSION__: JSON.stringify(guestVersion),
+    // the dev server has no service worker; a build has one, whatever NODE_ENV says (tests build under NODE_ENV=test)
+    __SERVICE_WORKER__: JSON.stringify(command === 'build'),
   },
   plugins: [
     unhashedFolders(),
     VitePWA({
+      // Workbox's quiet production build even when tests build under NODE_ENV=test
+      mode: 'production',
       strategies: 'injectManifest',
       srcDir: 'src/offline',
       filename: 'sw.ts',
@@ -109,4 +117,4 @@ export default defineConfig({
   build: { target: 'es2022', assetsInlineLimit: 0 },
   server: { port: 5173 },
   preview: { port: 8080 },
-});
+}));

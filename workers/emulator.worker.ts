@@ -12,7 +12,7 @@ import { v86Options } from '../src/vm/options';
 import { sha256Hex } from '../src/storage/digest';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
-import { fetchWithProgress, unreachableReason } from './fetch-progress';
+import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
 import { watchDiskParts } from './disk-watch';
 import { TerminalBridge } from './terminal-bridge';
 
@@ -68,7 +68,7 @@ export class EmulatorApi {
     onProgress({ phase: 'loading', message: 'Reading the guest manifest' });
     const manifestResponse = await fetch(new URL('manifest.json', base)).catch(() => null);
     if (!manifestResponse?.ok) {
-      throw new Error(`The guest image could not be loaded from ${base.href} (${manifestResponse ? `HTTP ${manifestResponse.status}` : unreachableReason()}).`);
+      throw new Error(`The guest image could not be loaded from ${base.href} (${manifestResponse ? `HTTP ${manifestResponse.status}` : UNREACHABLE}).`);
     }
     // a static server may answer a missing file with its index page: say what went wrong
     const manifest = parseManifest(
@@ -106,7 +106,7 @@ export class EmulatorApi {
       (stalled) =>
         onProgress(
           stalled
-            ? { phase: 'waiting-for-disk', message: `The machine is waiting for a part of its disk that could not be downloaded: ${unreachableReason()}. It carries on by itself once the part arrives.` }
+            ? { phase: 'waiting-for-disk', message: `The machine is waiting for a part of its disk that could not be downloaded: ${UNREACHABLE}. It carries on by itself once the part arrives.` }
             : { phase: 'ready', message: 'Ready' },
         ),
     );

@@ -5,7 +5,7 @@ export async function fetchWithProgress(url: string, expectedSize: number, onPro
   try {
     response = await fetch(url);
   } catch {
-    throw new Error(`Could not download ${url.split('/').pop()}: ${unreachableReason()}.`);
+    throw new Error(`Could not download ${url.split('/').pop()}: ${UNREACHABLE}.`);
   }
   if (!response.ok || !response.body) {
     throw new Error(`Could not download ${url.split('/').pop()}: the server answered HTTP ${response.status}.`);
@@ -31,8 +31,4 @@ export async function fetchWithProgress(url: string, expectedSize: number, onPro
 }
 
 /** Why a file of the machine could not be fetched, in words for the trainee. */
-export function unreachableReason(): string {
-  return navigator.onLine
-    ? 'the network or the server is unreachable'
-    : 'this browser is offline, and the machine was not made available offline here (use the Offline button once connected)';
-}
+export const UNREACHABLE = 'the network or the server is unreachable; if you are offline, this machine was not made available offline in this browser (the Offline button does that, once connected)';

@@ -18,6 +18,8 @@
  *   ```quiz                      a multiple-choice question: `?` question, `- [x]` right,
  *   ? …  - [x] …  - [ ] …  = …   `- [ ]` wrong, `=` the explanation shown after answering
  *   ```
+ *   ```inspect cgroups```        a button opening the inspector on a view (namespaces,
+ *                                cgroups or network)
  * Shared script files hold one section per step, each opened by a `#@ step-id` line.
  * Nothing here touches the DOM: the Node lab runner parses labs too.
  */
@@ -46,6 +48,8 @@ export interface LabStep {
   /** what the trainee would type: used by the CI run and "show solution" */
   solution?: string;
   quiz?: Quiz;
+  /** an inspector view this step shows (namespaces, cgroups, network) */
+  inspect?: string;
 }
 
 export interface Lab {
@@ -70,7 +74,8 @@ export class LabFormatError extends Error {
   }
 }
 
-const SPECIAL_FENCES = new Set(['check', 'hint', 'quiz', 'solution']);
+const SPECIAL_FENCES = new Set(['check', 'hint', 'quiz', 'solution', 'inspect']);
+const INSPECT_VIEWS = ['namespaces', 'cgroups', 'network'];
 
 export function parseLab(text: string): Lab {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
@@ -118,6 +123,10 @@ export function parseLab(text: string): Lab {
         if (kind === 'hint') step.hints.push(content.trim());
         else if (kind === 'check') step.check = content;
         else if (kind === 'solution') step.solution = content;
+        else if (kind === 'inspect') {
+          if (!INSPECT_VIEWS.includes(content.trim())) throw new LabFormatError(`an \`inspect\` block names a view: ${INSPECT_VIEWS.join(', ')}`, i + 2);
+          step.inspect = content.trim();
+        }
         else step.quiz = parseQuiz(content, i + 2);
       } else body.push(...lines.slice(i, end + 1));
       i = end;

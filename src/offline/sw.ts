@@ -9,7 +9,11 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { GUEST_CACHE_PREFIX, guestCacheName } from './guest-cache';
 
-declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[]; __WB_DISABLE_DEV_LOGS?: boolean };
+
+// a build made under NODE_ENV=test (the browser tests) keeps Workbox's development logging: a
+// console group for every disk part the guest reads
+self.__WB_DISABLE_DEV_LOGS = true;
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
@@ -17,7 +21,12 @@ cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 
 const guestRoot = new URL(__GUEST_PATH__, self.registration.scope).pathname;
-registerRoute(({ url }) => url.origin === self.location.origin && url.pathname.startsWith(guestRoot), new CacheFirst({ cacheName: guestCacheName(__GUEST_VERSION__) }));
+// ignoreVary: a static server may answer "Vary: Origin", and the page's fetch (which fills
+// the cache) and v86's XMLHttpRequest (which reads it) need not send the same Origin
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && url.pathname.startsWith(guestRoot),
+  new CacheFirst({ cacheName: guestCacheName(__GUEST_VERSION__), matchOptions: { ignoreVary: true } }),
+);
 
 self.addEventListener('activate', (event) => {
   // another image's files serve no page of this build; the trainee's saved machines are in IndexedDB, untouched

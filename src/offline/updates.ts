@@ -21,7 +21,7 @@ export interface UpdateHost {
 
 /** Registers the service worker (built site only); null where the browser has none. */
 export function registerServiceWorker(host: UpdateHost): Workbox | null {
-  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return null;
+  if (!__SERVICE_WORKER__ || !('serviceWorker' in navigator)) return null;
   const wb = new Workbox(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL });
   wb.addEventListener('waiting', (event) => {
     void (async () => {

@@ -8,7 +8,7 @@
  */
 import { createStore, delMany, get, set, update, type UseStore } from 'idb-keyval';
 import type { LabProgress } from '../labs/progress';
-import { sha256Hex } from './digest';
+import { randomId, sha256Hex } from './digest';
 import { gunzipPieces, gzipPieces } from './gzip';
 
 /** 4 MiB: one write never needs much more than the piece in flight. */
@@ -109,7 +109,7 @@ export class SnapshotStore {
 
   /** Stores already-compressed pieces (an import), checking each against its digest. */
   async storePieces(snapshot: NewSnapshot & { rawSize: number }, pieces: Uint8Array[], replaces?: string, expected?: SnapshotRecord['pieces']): Promise<SnapshotRecord> {
-    const id = crypto.randomUUID();
+    const id = randomId();
     const replaced = replaces ? await this.get(replaces) : undefined;
     const record: SnapshotRecord = { ...snapshot, id, createdAt: new Date().toISOString(), storedSize: 0, pieces: [] };
     try {

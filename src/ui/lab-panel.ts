@@ -18,6 +18,8 @@ export interface LabHost {
   type(text: string): void;
   /** says something went wrong outside the lab's own text (progress not stored, say) */
   warn(message: string): void;
+  /** opens the inspector on a view */
+  inspect?(view: string): void;
 }
 
 /** A check that runs longer is stopped; the machine itself keeps working. */
@@ -32,6 +34,7 @@ const WORDS = {
     record: 'Completion record', yourName: 'Your name', makeRecord: 'Download the record',
     caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
     rewind: '↺ Start this step again',
+    inspect: (view: string) => `🔍 See it in the inspector (${view})`,
     otherImage: (wanted: string, here: string) => `This lab was written for the "${wanted}" machine image; this machine is "${here}": some steps may not work as written.`,
     rewindConfirm: (step: string) => `Go back to the start of "${step}"? The machine returns to how it was then. Your current machine is saved first as "Autosave" (in "Saved").`,
   },
@@ -43,6 +46,7 @@ const WORDS = {
     record: 'Attestation de réalisation', yourName: 'Votre nom', makeRecord: "Télécharger l'attestation",
     caveat: "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
     rewind: '↺ Reprendre cette étape au début',
+    inspect: (view: string) => `🔍 Le voir dans l'inspecteur (${view})`,
     otherImage: (wanted: string, here: string) => `Ce lab a été écrit pour l'image de machine « ${wanted} » ; cette machine est « ${here} » : certaines étapes peuvent ne pas marcher telles quelles.`,
     rewindConfirm: (step: string) => `Revenir au début de « ${step} » ? La machine redevient telle qu'elle était alors. Votre machine actuelle est d'abord enregistrée comme « Autosave » (dans « Saved »).`,
   },
@@ -211,6 +215,13 @@ export class LabPanel {
       details.className = 'hint';
       details.innerHTML = `<summary>${w.hint}</summary>${renderMarkdown(hint)}`;
       section.append(details);
+    }
+    if (step.inspect && this.host.inspect) {
+      const button = document.createElement('button');
+      button.className = 'inspect-button';
+      button.textContent = w.inspect(step.inspect);
+      button.onclick = () => this.host.inspect!(step.inspect!);
+      section.append(button);
     }
     if (step.check) section.append(this.checkControls(step));
     if (step.quiz) section.append(this.quizControls(step, step.quiz));

@@ -8,6 +8,8 @@ import type { GuestInfo } from '../../workers/emulator.worker';
 import { Autosave } from './autosave';
 import { Checkpoints } from './checkpoints';
 import { OfflineButton } from './offline-button';
+import { InspectorPanel, INSPECTOR_VIEWS, type InspectorView } from './inspector-panel';
+import { pageLanguage } from './lab-source';
 import { registerServiceWorker } from '../offline/updates';
 import { browserProblem, isWebKit, startGuest, type Guest } from './guest';
 import { HelpOverlay } from './help';
@@ -61,6 +63,18 @@ const labHost: LabHost = {
     term?.focus();
   },
   warn: (message) => status.notice(message, true),
+  inspect: (view) => {
+    if (INSPECTOR_VIEWS.includes(view as InspectorView)) inspector.show(view as InspectorView);
+  },
+};
+const inspector = new InspectorPanel(
+  document.querySelector('#inspector')!,
+  { exec: (command, timeoutMs) => (guest && !paused ? guest.api.exec(command, timeoutMs, false) : null) },
+  pageLanguage(new URLSearchParams(location.search)),
+);
+document.querySelector<HTMLButtonElement>('#inspect-button')!.onclick = () => {
+  inspector.toggle();
+  terminals?.current()?.fit();
 };
 const progressStore = new ProgressStore();
 const checkpoints = new Checkpoints(store, {

@@ -7,12 +7,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AgentClient } from '../../src/vm/agent';
 import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest } from '../../src/vm/node-vm';
+import { COLLECT_SCRIPT, refreshIntervalMs } from '../../src/inspector/collect';
+import { parseGuestView } from '../../src/inspector/parse';
 import { measurePage } from './page';
 import { QemuGuest } from './qemu';
 
@@ -20,6 +22,14 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean', default: fal
 const imageDir = path.resolve(values.image ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
 const manifest = await loadManifest(imageDir);
 const root = path.resolve(import.meta.dirname, '../..');
+
+/** Bytes of every file under a folder. */
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
+    const full = path.join(dir, e.name);
+    return n + (e.isDirectory() ? folderBytes(full) : statSync(full).size);
+  }, 0);
+}
 
 interface Row {
   what: string;
@@ -89,6 +99,23 @@ interface RestoreFigures {
   psSteady: number;
   hostRun: number;
   execSteady: number;
+  /** the inspector's refresh with a container running: guest CPU busy and wall time, median of 5 */
+  inspectorBusyMs: number;
+  inspectorWallMs: number;
+}
+
+async function measureInspector(vm: NodeVM): Promise<{ busyMs: number; wallMs: number }> {
+  await vm.exec('docker run -d --name bench-web nginx', { timeoutMs: 300_000 });
+  const busy: number[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = Date.now();
+    const view = parseGuestView((await vm.exec(COLLECT_SCRIPT, { timeoutMs: 120_000 })).stdout);
+    wall.push(Date.now() - t);
+    busy.push((view.cost?.busyTicks ?? NaN) * 10);
+  }
+  await vm.exec('docker rm -f bench-web', { timeoutMs: 300_000 });
+  return { busyMs: median(busy), wallMs: median(wall) };
 }
 
 async function measureRestore(dir: string): Promise<RestoreFigures> {
@@ -104,8 +131,9 @@ async function measureRestore(dir: string): Promise<RestoreFigures> {
   const [, psSteady] = await firstAndSteady(vm.agent, 'docker ps');
   const [, hostRun] = await firstAndSteady(vm.agent, 'docker run --rm --network host busybox true', 3);
   const [, execSteady] = await firstAndSteady(vm.agent, 'true', 5);
+  const inspector = await measureInspector(vm);
   await vm.stop();
-  return { restoreMs, firstPs, runFirst, fetchedBytes, runSteady, psSteady, hostRun, execSteady };
+  return { restoreMs, firstPs, runFirst, fetchedBytes, runSteady, psSteady, hostRun, execSteady, inspectorBusyMs: inspector.busyMs, inspectorWallMs: inspector.wallMs };
 }
 
 const r = await measureRestore(imageDir);
@@ -115,6 +143,9 @@ rows.push({ what: 'v86: `docker run --rm busybox true` first', value: s(r.runFir
 rows.push({ what: 'fetched from restore through the first `docker run` (state + disk parts, compressed)', value: mib(r.fetchedBytes), goal: '≤ 40 MiB' });
 rows.push({ what: 'v86: `docker run --rm busybox true` steady (median of 5)', value: s(r.runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
 rows.push({ what: 'v86: `docker ps` steady (median of 5)', value: s(r.psSteady), goal: '≤ 1 s' });
+const inspectorInterval = refreshIntervalMs(r.inspectorBusyMs / 10);
+rows.push({ what: 'inspector: one refresh, guest CPU busy / wall (a container running, median of 5)', value: `${s(r.inspectorBusyMs)} / ${s(r.inspectorWallMs)}` });
+rows.push({ what: 'inspector: refresh interval it picks, and its share of the guest CPU while open (nothing while closed)', value: `${s(inspectorInterval)}, ${((100 * r.inspectorBusyMs) / inspectorInterval).toFixed(1)} %`, goal: '< 5 %' });
 rows.push({ what: 'v86: `docker run --rm --network host busybox true` steady', value: s(r.hostRun) });
 rows.push({ what: 'v86: agent round trip (`true`)', value: s(r.execSteady) });
 let t: number;
@@ -182,6 +213,10 @@ rows.push({ what: 'page: save after a small lab (nginx running, files written), 
 rows.push({ what: 'page: saved machine stored size (gzip) / raw state', value: `${mib(pageFigures.savedBytes)} / ${mib(pageFigures.savedRawBytes)}`, goal: '≤ 30 MB stored' });
 rows.push({ what: 'page: longest main-thread task during the save', value: `${Math.round(pageFigures.longestTaskDuringSaveMs)} ms`, goal: '≤ 100 ms' });
 rows.push({ what: 'page: reload to the saved machine ready (IndexedDB restore)', value: s(pageFigures.resumeMs) });
+const offlineSet = folderBytes(path.join(root, 'dist'));
+rows.push({ what: 'offline: the whole offline set (built site: app, emulator, labs, guest image)', value: mib(offlineSet), goal: '≤ 150 MB' });
+rows.push({ what: 'offline: "Offline" button, click to all cached (loopback server)', value: s(pageFigures.offlineDownloadMs) });
+rows.push({ what: 'offline: reload with the server stopped to the saved machine ready', value: s(pageFigures.offlineReloadMs) });
 
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), image ${manifest.imageVersion}, v86 ${manifest.v86.version}.`,

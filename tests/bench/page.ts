@@ -2,8 +2,10 @@
  * The page's figures for the benchmark: open to an interactive prompt (cold cache, then warm),
  * bytes transferred before the first prompt, a `docker run` typed in the page, the longest
  * main-thread task while the guest runs; then saving the machine after a small lab (time,
- * stored size) and resuming it on reload.
+ * stored size) and resuming it on reload; then making the site available offline and
+ * reloading it with the server stopped.
  */
+import type { Server } from 'node:http';
 import { build, preview } from 'vite';
 import { launch, openReady, typeLine, waitForText } from '../e2e/browser';
 
@@ -18,6 +20,8 @@ export interface PageFigures {
   savedRawBytes: number;
   longestTaskDuringSaveMs: number;
   resumeMs: number;
+  offlineDownloadMs: number;
+  offlineReloadMs: number;
 }
 
 /** The stored sizes of the newest saved machine, read from the page's IndexedDB. */
@@ -85,12 +89,28 @@ export async function measurePage(): Promise<PageFigures> {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
     const resumeMs = Date.now() - t;
+
+    // offline: the whole machine into the cache, then the server goes away
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    page.once('dialog', (dialog) => void dialog.accept());
+    t = Date.now();
+    await page.click('#offline-button');
+    await page.waitForFunction(() => /available offline in this browser|Not available offline/.test(document.querySelector('footer .note')?.textContent ?? ''), null, { timeout: 900_000, polling: 250 });
+    const offlineDownloadMs = Date.now() - t;
+    (server.httpServer as Server).closeAllConnections();
+    await server.close();
+    await context.setOffline(true);
+    t = Date.now();
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
+    const offlineReloadMs = Date.now() - t;
     return {
       coldMs, warmMs, coldBytes, dockerRunMs, longestTaskMs,
       saveMs, savedBytes: sizes.storedSize, savedRawBytes: sizes.rawSize, longestTaskDuringSaveMs, resumeMs,
+      offlineDownloadMs, offlineReloadMs,
     };
   } finally {
     await browser.close();
-    await server.close();
+    await server.close().catch(() => {});
   }
 }

@@ -63,6 +63,11 @@ describe('lab format', () => {
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```check\ntrue\n')).toThrow(/line 7: .* never closed/);
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```quiz\n? q\n- [ ] a\n- [ ] b\n```\n')).toThrow(/line 8: a quiz needs at least one right answer/);
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\nno steps\n')).toThrow(/at least one step/);
+    expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```inspect\nkernel\n```\n')).toThrow(/line 8: an `inspect` block names a view/);
+  });
+
+  it('reads the inspector view a step opens', () => {
+    expect(parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```inspect\ncgroups\n```\n').steps[0]).toMatchObject({ inspect: 'cgroups', body: '' });
   });
 
   it('loads a built-in lab with its shared files', async () => {

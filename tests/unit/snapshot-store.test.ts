@@ -137,3 +137,22 @@ describe('snapshot files', () => {
     expect(await to.list()).toEqual([]);
   });
 });
+
+describe('digests without crypto.subtle (plain http on a LAN address)', () => {
+  it('gives the same SHA-256 and ids as the platform', async () => {
+    const { sha256Hex, randomId } = await import('../../src/storage/digest');
+    const data = new TextEncoder().encode('LabBox');
+    const platform = await sha256Hex(data);
+    // own properties hide the prototype's getters; deleting them brings the platform back
+    Object.defineProperty(globalThis.crypto, 'subtle', { value: undefined, configurable: true });
+    Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      expect(await sha256Hex(data)).toBe(platform);
+      expect(randomId()).toMatch(/^[0-9a-f]{32}$/);
+    } finally {
+      delete (globalThis.crypto as { subtle?: unknown }).subtle;
+      delete (globalThis.crypto as { randomUUID?: unknown }).randomUUID;
+      expect(globalThis.crypto.subtle).toBeTruthy();
+    }
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * "Inspect": a live view of what makes a container — its processes grouped by namespace,
+ * the cgroup tree with memory, pids, CPU and OOM kills, and the network (bridges, veth pairs,
+ * addresses, published ports) as a small diagram. Fed by one agent exec per refresh while
+ * open (src/inspector/collect.ts); nothing runs in the guest while it is closed.
+ */
+import { COLLECT_SCRIPT, MIN_REFRESH_MS, refreshIntervalMs } from '../inspector/collect';
+import type { Container, GuestView, NetInterface } from '../inspector/model';
+import { parseGuestView } from '../inspector/parse';
+import { megabytes } from '../storage/quota';
+import type { LabLanguage } from '../labs/lab';
+
+export type InspectorView = 'namespaces' | 'cgroups' | 'network';
+export const INSPECTOR_VIEWS: InspectorView[] = ['namespaces', 'cgroups', 'network'];
+
+export interface InspectorHost {
+  /** runs the collect script in the guest; null while no machine runs */
+  exec(command: string, timeoutMs: number): Promise<{ exitCode: number; stdout: string }> | null;
+}
+
+const WORDS = {
+  en: {
+    title: 'Inspect', namespaces: 'Namespaces', cgroups: 'cgroups', network: 'Network', what: 'What am I looking at?',
+    machine: 'the machine', processes: 'processes', noLimit: 'no limit', oom: 'OOM kills', waiting: 'Reading the machine…',
+    notRunning: 'The machine is not running.', containers: 'Containers', none: 'none', cpu: 'CPU',
+    notes: {
+      namespaces: 'Each row is a namespace: the number is its inode, the one you see in `ls -l /proc/<pid>/ns` and `lsns`. Processes in the same namespace share that view of the system (PID: process numbers; mnt: mounts; net: interfaces and ports; uts: host name; ipc: shared memory and queues; user: user ids; cgroup: the cgroup root). A container is a process tree whose namespaces are not the machine\'s.',
+      cgroups: 'The cgroup v2 tree under /sys/fs/cgroup. Each group limits and counts its processes: memory.current against memory.max, pids.current against pids.max, CPU time (cpu.stat), and the OOM kills of memory.events. `docker run --memory` and `--pids-limit` write these files.',
+      network: 'Bridges (docker0, one br-… per user network) are virtual switches. Each container has one end of a veth pair (its eth0) in its own network namespace; the other end is plugged into a bridge on the machine. Published ports (-p) are NAT rules from the machine\'s port to the container\'s.',
+    },
+  },
+  fr: {
+    title: 'Inspecter', namespaces: 'Namespaces', cgroups: 'cgroups', network: 'Réseau', what: 'Que regarde-t-on ?',
+    machine: 'la machine', processes: 'processus', noLimit: 'sans limite', oom: 'OOM kills', waiting: 'Lecture de la machine…',
+    notRunning: 'La machine ne tourne pas.', containers: 'Conteneurs', none: 'aucun', cpu: 'CPU',
+    notes: {
+      namespaces: 'Chaque ligne est un namespace : le nombre est son inode, celui que montrent `ls -l /proc/<pid>/ns` et `lsns`. Les processus d\'un même namespace partagent cette vue du système (PID : numéros de processus ; mnt : montages ; net : interfaces et ports ; uts : nom d\'hôte ; ipc : mémoire partagée et files ; user : identifiants ; cgroup : la racine des cgroups). Un conteneur est un arbre de processus dont les namespaces ne sont pas ceux de la machine.',
+      cgroups: 'L\'arbre des cgroups v2 sous /sys/fs/cgroup. Chaque groupe limite et compte ses processus : memory.current face à memory.max, pids.current face à pids.max, le temps CPU (cpu.stat) et les OOM kills de memory.events. `docker run --memory` et `--pids-limit` écrivent ces fichiers.',
+      network: 'Les bridges (docker0, un br-… par réseau utilisateur) sont des commutateurs virtuels. Chaque conteneur a un bout d\'une paire veth (son eth0) dans son propre namespace réseau ; l\'autre bout est branché sur un bridge de la machine. Les ports publiés (-p) sont des règles NAT du port de la machine vers celui du conteneur.',
+    },
+  },
+} as const;
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export class InspectorPanel {
+  private view: InspectorView = 'namespaces';
+  private current: { at: number; view: GuestView } | null = null;
+  /** the refresh before, for CPU use per group */
+  private previous: { at: number; view: GuestView } | null = null;
+  private selected: string | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private intervalMs = MIN_REFRESH_MS;
+  private readonly body: HTMLElement;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: InspectorHost,
+    private readonly lang: LabLanguage,
+  ) {
+    const w = WORDS[lang];
+    root.innerHTML = `<h2>${w.title}</h2><nav class="views" role="tablist"></nav><p class="containers"></p><details class="what"><summary>${w.what}</summary><p></p></details><div class="view-body" aria-live="polite"></div>`;
+    const nav = root.querySelector('nav')!;
+    for (const view of INSPECTOR_VIEWS) {
+      const b = document.createElement('button');
+      b.dataset.view = view;
+      b.setAttribute('role', 'tab');
+      b.textContent = w[view];
+      b.onclick = () => this.show(view);
+      nav.append(b);
+    }
+    this.body = root.querySelector('.view-body')!;
+  }
+
+  get isOpen(): boolean {
+    return !this.root.hidden;
+  }
+
+  /** Opens the panel on a view (a lab step can ask for one) and starts refreshing. */
+  show(view: InspectorView = this.view): void {
+    this.view = view;
+    this.root.hidden = false;
+    for (const b of this.root.querySelectorAll<HTMLElement>('nav button')) b.setAttribute('aria-selected', String(b.dataset.view === view));
+    this.root.querySelector('.what p')!.textContent = WORDS[this.lang].notes[view];
+    this.render();
+    if (this.timer === undefined) void this.refresh();
+  }
+
+  hide(): void {
+    this.root.hidden = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  toggle(): void {
+    if (this.isOpen) this.hide();
+    else this.show();
+  }
+
+  /** The latest data (tests read it through the page). */
+  get latest(): GuestView | null {
+    return this.current?.view ?? null;
+  }
+
+  private async refresh(): Promise<void> {
+    this.timer = setTimeout(() => {}, 0); // marks a refresh in flight
+    const run = this.host.exec(COLLECT_SCRIPT, 30_000);
+    const result = run ? await run.catch(() => null) : null;
+    if (!this.isOpen) return;
+    if (result) {
+      const view = parseGuestView(result.stdout);
+      this.previous = this.current;
+      this.current = { at: Date.now(), view };
+      if (view.cost) this.intervalMs = refreshIntervalMs(view.cost.busyTicks);
+      this.render();
+    } else if (!run) {
+      this.body.textContent = WORDS[this.lang].notRunning;
+    }
+    this.timer = setTimeout(() => void this.refresh(), this.intervalMs);
+  }
+
+  private render(): void {
+    const w = WORDS[this.lang];
+    const data = this.latest;
+    if (!data) {
+      this.body.textContent = w.waiting;
+      return;
+    }
+    this.renderContainers(data.containers);
+    this.body.innerHTML = this.view === 'namespaces' ? this.namespacesHtml(data) : this.view === 'cgroups' ? this.cgroupsHtml(data) : this.networkHtml(data);
+    for (const el of this.body.querySelectorAll<HTMLElement>('[data-container]')) {
+      el.onclick = () => this.select(el.dataset.container!);
+      el.classList.toggle('selected', el.dataset.container === this.selected);
+    }
+  }
+
+  private renderContainers(containers: Container[]): void {
+    const w = WORDS[this.lang];
+    const p = this.root.querySelector<HTMLElement>('.containers')!;
+    p.textContent = `${w.containers}: `;
+    if (containers.length === 0) p.append(w.none);
+    for (const c of containers) {
+      const b = document.createElement('button');
+      b.className = 'container-chip';
+      b.dataset.container = c.name;
+      b.textContent = `${c.name} (${c.engine}${c.running ? '' : ', stopped'})`;
+      b.classList.toggle('selected', c.name === this.selected);
+      b.onclick = () => this.select(c.name);
+      p.append(b, ' ');
+    }
+  }
+
+  /** Highlights a container's processes, cgroup and network path everywhere. */
+  select(name: string): void {
+    this.selected = this.selected === name ? null : name;
+    this.render();
+  }
+
+  private containerOfPid(pid: number): Container | undefined {
+    const data = this.latest!;
+    const process = data.processes.find((p) => p.pid === pid);
+    return data.containers.find((c) => c.cgroup && process?.cgroup.startsWith(c.cgroup));
+  }
+
+  private namespacesHtml(data: GuestView): string {
+    const w = WORDS[this.lang];
+    const rows = [...data.namespaces]
+      .sort((a, b) => Number(a.initial) - Number(b.initial) || a.type.localeCompare(b.type))
+      .map((ns) => {
+        const owners = new Set(ns.pids.map((pid) => this.containerOfPid(pid)?.name).filter((n): n is string => !!n));
+        const owner = ns.initial ? w.machine : [...owners].join(', ') || '—';
+        const commands = ns.pids.slice(0, 6).map((pid) => `${pid} ${esc(data.processes.find((p) => p.pid === pid)?.command ?? '')}`).join(', ');
+        const attr = !ns.initial && owners.size === 1 ? ` data-container="${esc([...owners][0])}"` : '';
+        return `<tr${attr}><td>${ns.type}</td><td>${ns.inode}</td><td>${esc(owner)}</td><td>${ns.pids.length} ${w.processes}: ${commands}${ns.pids.length > 6 ? ', …' : ''}</td></tr>`;
+      });
+    return `<table class="namespaces"><thead><tr><th>type</th><th>inode</th><th></th><th>${w.processes}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  }
+
+  private cgroupsHtml(data: GuestView): string {
+    const w = WORDS[this.lang];
+    const before = new Map(this.previous?.view.cgroups.map((g) => [g.path, g.cpuUsec]) ?? []);
+    const seconds = this.previous && this.current ? (this.current.at - this.previous.at) / 1000 : 0;
+    const rows = [...data.cgroups].sort((a, b) => a.path.localeCompare(b.path)).map((g) => {
+      const depth = g.path.split('/').length - 2;
+      const owner = data.containers.find((c) => c.cgroup === g.path);
+      const memory = g.memory === undefined ? '' : `${megabytes(g.memory)} / ${g.memoryMax === undefined ? w.noLimit : megabytes(g.memoryMax)}`;
+      const share = g.memoryMax && g.memory !== undefined ? Math.min(1, g.memory / g.memoryMax) : 0;
+      const pids = g.pids === undefined ? '' : `${g.pids} / ${g.pidsMax ?? w.noLimit}`;
+      const was = before.get(g.path);
+      const cpu = seconds > 0 && was !== undefined && g.cpuUsec !== undefined ? `${Math.round((100 * (g.cpuUsec - was)) / 1e6 / seconds)} %` : '';
+      const attr = owner ? ` data-container="${esc(owner.name)}"` : '';
+      const name = owner ? `${esc(g.path.split('/').pop()!.slice(0, 12))} (${esc(owner.name)})` : esc(g.path.split('/').pop()!);
+      return `<tr${attr} class="${g.oomKills ? 'oom' : ''}"><td style="padding-left:${depth}rem">${name}</td><td>${memory}${share ? `<meter value="${share.toFixed(3)}" low="0.7" high="0.9"></meter>` : ''}</td><td>${pids}</td><td>${cpu}</td><td>${g.oomKills || ''}</td></tr>`;
+    });
+    return `<table class="cgroups"><thead><tr><th>/sys/fs/cgroup</th><th>memory</th><th>pids</th><th>${w.cpu}</th><th>${w.oom}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  }
+
+  /** Bridges across the top, each container under the bridge its veth is plugged into. */
+  private networkHtml(data: GuestView): string {
+    const addr = (i: NetInterface) => i.addresses.filter((a) => a.family === 'inet').map((a) => `${a.address}/${a.prefix}`).join(' ');
+    const bridges = data.interfaces.filter((i) => i.kind === 'bridge');
+    const uplinks = data.interfaces.filter((i) => i.kind !== 'bridge' && i.kind !== 'veth' && i.kind !== 'loopback');
+    const hostVeth = (c: Container) => {
+      const inside = c.interfaces.find((i) => i.name !== 'lo' && i.peerIfindex !== undefined);
+      return inside && data.interfaces.find((i) => i.ifindex === inside.peerIfindex);
+    };
+    const columns = bridges.map((b) => {
+      const members = data.containers.filter((c) => hostVeth(c)?.master === b.name);
+      const boxes = members.map((c) => {
+        const inside = c.interfaces.filter((i) => i.name !== 'lo');
+        const veth = hostVeth(c);
+        return `<div class="net-container" data-container="${esc(c.name)}"><div class="wire">${esc(veth?.name ?? '')} ⇄ ${inside.map((i) => esc(i.name)).join(', ')}</div><strong>${esc(c.name)}</strong><br>${inside.map((i) => esc(addr(i))).join('<br>')}${c.ports.length ? `<br>-p ${c.ports.map(esc).join(', ')}` : ''}</div>`;
+      });
+      return `<div class="net-bridge"><div class="bridge-box"><strong>${esc(b.name)}</strong> ${esc(addr(b))}</div>${boxes.join('')}</div>`;
+    });
+    const host = `<div class="net-host">${uplinks.map((i) => `<span><strong>${esc(i.name)}</strong> ${esc(addr(i))}</span>`).join(' ')}</div>`;
+    return `${host}<div class="net-bridges">${columns.join('')}</div>`;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The built site offline (issue: offline classroom), in real Chromium with the real service
+ * worker. Each test serves the build on its own port (its own origin, so its own service
+ * worker and caches), then stops that server: the network is really gone.
+ */
+import type { Server } from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openReady, typeLine, waitForText } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report its URL');
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      (server.httpServer as Server).closeAllConnections();
+      await server.close();
+    })());
+  return { url, stop };
+}
+
+/** The service worker is installed and active (it was registered after the first prompt). */
+async function serviceWorkerActive(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+}
+
+async function cutNetwork(context: BrowserContext, stop: () => Promise<void>): Promise<void> {
+  await stop();
+  await context.setOffline(true);
+}
+
+describe('offline', () => {
+  it('made available offline, the site reloads with the network cut: the guest restores, docker runs, a lab check runs', async () => {
+    const { url, stop } = await serve();
+    const context = await browser.newContext();
+    try {
+      const page = await openReady(context, `${url}?lab=namespaces&lang=en`);
+      await serviceWorkerActive(page);
+      page.once('dialog', (dialog) => {
+        expect(dialog.message()).toMatch(/This downloads \d+ MB \(the whole machine is \d+ MB\)/);
+        void dialog.accept();
+      });
+      await page.click('#offline-button');
+      await expect.poll(() => page.locator('#status .note').innerText(), { timeout: 600_000, interval: 1000 }).toMatch(/available offline in this browser/);
+
+      await cutNetwork(context, stop);
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
+      await typeLine(page, 'docker run --rm busybox echo o""k');
+      await waitForText(page, /^ok$/m, 300_000);
+
+      const step = page.locator('section.step[data-step="uts"]');
+      await step.locator('button.check-button').click();
+      await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Not done yet');
+      expect(await step.locator('.check-output').innerText()).not.toMatch(/not running/);
+    } finally {
+      await context.close();
+      await stop();
+    }
+  });
+
+  it('a second visit with the server gone and the machine not kept offline says so plainly', async () => {
+    const { url, stop } = await serve();
+    const context = await browser.newContext();
+    try {
+      const page = await openReady(context, url);
+      await serviceWorkerActive(page);
+      await cutNetwork(context, stop);
+      await page.reload();
+      const status = page.locator('#status.error .state');
+      await expect.poll(() => status.innerText().catch(() => ''), { timeout: 120_000 }).toMatch(/could not be loaded .*offline.*Offline button/);
+      expect(await page.locator('#status.error button', { hasText: 'Retry' }).count()).toBe(1);
+      expect(await page.locator('header h1').innerText()).toBe('LabBox');
+    } finally {
+      await context.close();
+      await stop();
+    }
+  });
+});
