@@ -13,7 +13,7 @@ import { sha256Hex } from '../src/storage/digest';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
 import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
-import { watchDiskParts } from './disk-watch';
+import { DiskWatch } from './disk-watch';
 import { TerminalBridge } from './terminal-bridge';
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
@@ -61,6 +61,7 @@ export class EmulatorApi {
   /** the trainee typed or ran something since the last save */
   private changed = false;
   private readonly store = new SnapshotStore();
+  private disk: DiskWatch | undefined;
 
   async start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo> {
     if (this.emulator) throw new Error('the guest is already running');
@@ -101,7 +102,7 @@ export class EmulatorApi {
 
     onProgress({ phase: 'booting', message: options.cold ? 'Booting Linux (about two minutes)' : 'Restoring the machine' });
     const diskFolder = new URL('.', resolve(manifest.disk.url)).href;
-    watchDiskParts(
+    this.disk = new DiskWatch(
       (url) => url.startsWith(diskFolder),
       (stalled) =>
         onProgress(
@@ -167,7 +168,15 @@ export class EmulatorApi {
     await agent.exec(SHRINK_GUEST_MEMORY, { timeoutMs: 30_000 }).catch(() => {});
     const changedBefore = this.changed;
     this.changed = false;
-    const state = new Uint8Array(await emulator.save_state());
+    // the guest stops, its pending disk reads land, then its state is taken (see DiskWatch)
+    await emulator.stop();
+    let state: Uint8Array;
+    try {
+      await this.disk?.idle(30_000);
+      state = new Uint8Array(await emulator.save_state());
+    } finally {
+      await emulator.run();
+    }
     try {
       const session = { ...request.session, nextChannel: agent.nextChannelId };
       const { name, kind, checkpoint } = request;

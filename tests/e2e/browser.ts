@@ -41,7 +41,17 @@ export async function openReady(target: Browser | BrowserContext, url: string): 
   const page = await target.newPage({ viewport: { width: 1100, height: 700 } });
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 180_000 });
+  await waitReady(page, 180_000);
   await waitForText(page, PROMPT);
   return page;
+}
+
+/** Waits until the guest is ready; on timeout, says what the status bar shows. */
+export async function waitReady(page: Page, timeoutMs: number): Promise<void> {
+  try {
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: timeoutMs });
+  } catch (error) {
+    const status = await page.locator('#status').innerText().catch(() => '(no status bar)');
+    throw new Error(`the guest was not ready within ${timeoutMs / 1000} s; the status bar says: ${status}`, { cause: error });
+  }
 }

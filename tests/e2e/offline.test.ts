@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openReady, typeLine, waitForText } from './browser';
+import { launch, openReady, typeLine, waitForText, waitReady } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -56,7 +56,7 @@ describe('offline', () => {
 
       await cutNetwork(context, stop);
       await page.reload();
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
+      await waitReady(page, 300_000);
       await typeLine(page, 'docker run --rm busybox echo o""k');
       await waitForText(page, /^ok$/m, 300_000);
 
