@@ -5,7 +5,8 @@
  *   inside, the machine just freezes. The page is told why (offline, the part not kept for
  *   offline use) and when the machine carries on.
  * - a state saved while a part is in flight restores a guest waiting for a read that will
- *   never complete: saving waits until no part is in flight.
+ *   never complete: saving waits until no part is in flight, nor in v86's zstd worker (in a
+ *   browser a part is decompressed there before it reaches the guest's disk).
  */
 export class DiskWatch {
   private stalled = false;
@@ -28,6 +29,35 @@ export class DiskWatch {
       }
       open.apply(this, args);
     } as typeof XMLHttpRequest.prototype.open;
+  }
+
+  /** Counts v86's zstd worker requests too (it creates the worker on first use). */
+  watchDecompression(emulator: object): void {
+    const wrap = (worker: Worker): Worker => {
+      const post = worker.postMessage.bind(worker) as (message: unknown, transfer?: Transferable[]) => void;
+      worker.postMessage = ((message: unknown, transfer?: Transferable[]) => {
+        const id = (message as { id?: unknown } | null)?.id;
+        if (typeof id === 'number') {
+          this.inFlight++;
+          const done = (event: MessageEvent) => {
+            if ((event.data as { id?: unknown } | null)?.id !== id) return;
+            worker.removeEventListener('message', done);
+            // after v86's own continuation has handed the data to the disk
+            setTimeout(() => this.settle(), 0);
+          };
+          worker.addEventListener('message', done);
+        }
+        post(message, transfer);
+      }) as Worker['postMessage'];
+      return worker;
+    };
+    const existing = (emulator as { zstd_worker?: Worker | null }).zstd_worker;
+    let current: Worker | null = existing ? wrap(existing) : null;
+    Object.defineProperty(emulator, 'zstd_worker', {
+      configurable: true,
+      get: () => current,
+      set: (value: Worker | null) => void (current = value && wrap(value)),
+    });
   }
 
   private settle(): void {

@@ -117,6 +117,7 @@ export class EmulatorApi {
       wasm_path: new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href,
     } as never);
     this.emulator = emulator;
+    this.disk.watchDecompression(emulator);
     useFastYield(emulator);
     emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {
       if (options.cold) onProgress({ phase: 'loading', message: `Downloading ${e.file_name.split('/').pop()}`, loaded: e.loaded, total: e.total });
@@ -168,15 +169,9 @@ export class EmulatorApi {
     await agent.exec(SHRINK_GUEST_MEMORY, { timeoutMs: 30_000 }).catch(() => {});
     const changedBefore = this.changed;
     this.changed = false;
-    // the guest stops, its pending disk reads land, then its state is taken (see DiskWatch)
-    await emulator.stop();
-    let state: Uint8Array;
-    try {
-      await this.disk?.idle(30_000);
-      state = new Uint8Array(await emulator.save_state());
-    } finally {
-      await emulator.run();
-    }
+    // taken when no disk read is in flight (see DiskWatch)
+    await this.disk?.idle(30_000);
+    const state = new Uint8Array(await emulator.save_state());
     try {
       const session = { ...request.session, nextChannel: agent.nextChannelId };
       const { name, kind, checkpoint } = request;
