@@ -49,7 +49,10 @@ export class InspectorPanel {
   /** the refresh before, for CPU use per group */
   private previous: { at: number; view: GuestView } | null = null;
   private selected: string | null = null;
+  /** the next refresh, while one is scheduled */
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** a refresh is waiting for the guest */
+  private refreshing = false;
   private intervalMs = MIN_REFRESH_MS;
   private readonly body: HTMLElement;
 
@@ -83,7 +86,7 @@ export class InspectorPanel {
     for (const b of this.root.querySelectorAll<HTMLElement>('nav button')) b.setAttribute('aria-selected', String(b.dataset.view === view));
     this.root.querySelector('.what p')!.textContent = WORDS[this.lang].notes[view];
     this.render();
-    if (this.timer === undefined) void this.refresh();
+    if (!this.refreshing && this.timer === undefined) void this.refresh();
   }
 
   hide(): void {
@@ -103,9 +106,10 @@ export class InspectorPanel {
   }
 
   private async refresh(): Promise<void> {
-    this.timer = setTimeout(() => {}, 0); // marks a refresh in flight
+    this.refreshing = true;
     const run = this.host.exec(COLLECT_SCRIPT, 30_000);
     const result = run ? await run.catch(() => null) : null;
+    this.refreshing = false;
     if (!this.isOpen) return;
     if (result) {
       const view = parseGuestView(result.stdout);
@@ -116,7 +120,10 @@ export class InspectorPanel {
     } else if (!run) {
       this.body.textContent = WORDS[this.lang].notRunning;
     }
-    this.timer = setTimeout(() => void this.refresh(), this.intervalMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, this.intervalMs);
   }
 
   private render(): void {
