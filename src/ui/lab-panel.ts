@@ -32,6 +32,7 @@ const WORDS = {
     noMachine: 'The machine is not running yet.', timeout: `The check did not finish within ${CHECK_TIMEOUT_MS / 1000} s and was stopped; the machine keeps working.`,
     exitCode: (n: number) => `The check says this step is not done yet (exit code ${n}).`, catalogue: 'All labs',
     record: 'Completion record', yourName: 'Your name', makeRecord: 'Download the record',
+    noQr: 'The record file is saved, but its QR code could not be drawn',
     caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
     rewind: '↺ Start this step again',
     inspect: (view: string) => `🔍 See it in the inspector (${view})`,
@@ -44,6 +45,7 @@ const WORDS = {
     noMachine: 'La machine ne tourne pas encore.', timeout: `La vérification n'a pas fini en ${CHECK_TIMEOUT_MS / 1000} s et a été arrêtée ; la machine continue de fonctionner.`,
     exitCode: (n: number) => `La vérification indique que l'étape n'est pas encore faite (code de sortie ${n}).`, catalogue: 'Tous les labs',
     record: 'Attestation de réalisation', yourName: 'Votre nom', makeRecord: "Télécharger l'attestation",
+    noQr: "Le fichier de l'attestation est enregistré, mais son QR code n'a pas pu être dessiné",
     caveat: "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
     rewind: '↺ Reprendre cette étape au début',
     inspect: (view: string) => `🔍 Le voir dans l'inspecteur (${view})`,
@@ -191,11 +193,16 @@ export class LabPanel {
       link.download = `labbox-${record.lab.id}-${(name || 'trainee').replace(/[^\p{L}\p{N}_-]+/gu, '-')}.json`;
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-      const { toDataURL } = await import('qrcode');
       const qr = box.querySelector<HTMLImageElement>('.record-qr')!;
-      qr.src = await toDataURL(json, { errorCorrectionLevel: 'L', margin: 2 });
-      qr.alt = `${w.record}: ${record.score.passed} / ${record.score.steps}`;
-      qr.hidden = false;
+      try {
+        const { toDataURL } = await import('qrcode');
+        qr.src = await toDataURL(json, { errorCorrectionLevel: 'L', margin: 2 });
+        qr.alt = `${w.record}: ${record.score.passed} / ${record.score.steps}`;
+        qr.hidden = false;
+      } catch (error) {
+        // the file is already saved: say the QR code is missing, do not fail silently
+        this.host.warn(`${w.noQr}: ${(error as Error).message}`);
+      }
     };
     return box;
   }

@@ -52,7 +52,7 @@ describe('labs in the page', () => {
     expect(record).toMatchObject({ trainee: 'Ada Lovelace', lab: { id: 'namespaces' }, score: { passed: 2, steps: 8, quizRight: 1, quizzes: 1 } });
     expect(record.steps.find((s: { id: string }) => s.id === 'uts')).toMatchObject({ passed: true });
     expect(await verifyCompletionRecord(record)).toBe(true);
-    await expect.poll(() => page.locator('#lab .record-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await expect.poll(() => page.locator('#lab .record-qr').getAttribute('src'), { timeout: 15_000 }).toMatch(/^data:image\/png;base64,/);
   });
 
   it('opens a lab packed into the link, with its Markdown made safe', async () => {
