@@ -21,7 +21,7 @@ describe('inspector', () => {
     await expect.poll(() => chip.count(), { timeout: 120_000 }).toBe(1);
     // namespaces view: rows owned by the container
     await chip.click();
-    await expect.poll(() => page.locator('#inspector tr.selected[data-container="seen"]').count()).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => page.locator('#inspector tr.selected[data-container="seen"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
     await page.click('#inspector nav button[data-view="cgroups"]');
     expect(await page.locator('#inspector tr[data-container="seen"]').innerText()).toMatch(/64 MB/);
     await page.click('#inspector nav button[data-view="network"]');
