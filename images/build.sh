@@ -40,7 +40,7 @@ fi
 stage "building guest image $key (suite $suite)"
 
 [ "$(id -u)" = 0 ] || die "run as root (mmdebstrap and mkfs need it); CI and the README's command do"
-for tool in mmdebstrap arch-test mkfs.ext4 zstd cpio gcc depmod rsync; do
+for tool in mmdebstrap arch-test mkfs.ext4 zstd cpio gcc depmod rsync hardlink fstrim; do
   command -v "$tool" >/dev/null || die "missing $tool: run images/install-deps.sh"
 done
 [ -x "$root/node_modules/.bin/tsx" ] || die "npm packages missing: run npm ci first"
@@ -139,6 +139,9 @@ passwd -R "$rfs" -d root >/dev/null
 # record the exact package versions for the manifest, then drop what a guest never reads
 chroot "$rfs" dpkg-query -W -f '${Package}=${Version}\n' >"$work/packages.txt"
 rm -rf "$rfs"/var/lib/apt/lists/* "$rfs"/var/cache/apt/* "$rfs"/var/cache/debconf/*-old "$rfs"/var/log/*
+# docker 26 starts containers through containerd-shim-runc-v2 only: containerd's own CLI and
+# its v1 shims are 33 MB that no lab uses (the offline set must stay under 150 MB)
+rm -f "$rfs"/usr/bin/{ctr,containerd-shim,containerd-shim-runc-v1}
 
 stage "container images for provisioning"
 [ -n "${LABBOX_RESUME:-}" ] && [ -f "$work/provision.tar" ] || "$here/container-images.sh" "$work" "$suite" "$mirror"
@@ -159,6 +162,23 @@ boot() {
 
 stage "provisioning boot: import images, fill the local registry"
 boot provision
+
+stage "one copy of each identical file, free blocks zeroed"
+# The debian image's layer holds the same Debian files as the guest's own /usr: hard links
+# make them one copy (identical content, mode, owner, time and xattrs only; docker rebuilds a
+# layer's exact tar from its tar-split record, so save and push are unchanged). /etc is left
+# out: a trainee's in-place edit there must not reach into an image. Then the blocks freed
+# by the provisioning (and the duplicates) are discarded, so they compress to nothing.
+mnt=$work/mnt
+mkdir -p "$mnt"
+mount -o loop "$work/disk.img" "$mnt" || die "cannot loop-mount the disk image (root and a loop device are needed)"
+trap 'umount "$mnt" 2>/dev/null || true' EXIT
+dirs=("$mnt/usr")
+for d in "$mnt"/var/lib/docker/overlay2/*/diff/{usr,bin}; do [ -d "$d" ] && [ ! -L "$d" ] && dirs+=("$d"); done
+hardlink -q -X "${dirs[@]}"
+sync # a block freed in a journal transaction not yet committed is not discarded
+fstrim "$mnt"
+umount "$mnt" && trap - EXIT
 
 stage "chunking the disk ($((chunk_size / 1024)) KiB parts, zstd)"
 mkdir -p "$dist/disk" "$work/parts"
