@@ -35,6 +35,8 @@ export function v86Options(manifest: GuestManifest, resolve: (path: string) => s
       fixed_chunk_size: manifest.disk.chunkSize,
     },
     virtio_console: true,
+    // eth0 for the cluster's virtual switch (v86 adds an ne2k card, which the guest has no driver for, unless told)
+    net_device: { type: 'virtio' },
     autostart: true,
     disable_keyboard: true,
     disable_mouse: true,
