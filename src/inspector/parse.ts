@@ -81,7 +81,7 @@ interface IpLink {
   addr_info?: { family: string; local: string; prefixlen: number }[];
 }
 
-/** `ip -j -d link show` and `ip -j addr show` (either alone works: addresses or details may be missing). */
+/** `ip -j -d addr show`; or `ip -j -d link show` with `ip -j addr show` (either alone works: addresses or details may be missing). */
 export function parseInterfaces(linksJson: string, addrsJson = '[]'): NetInterface[] {
   const links = parseJson<IpLink[]>(linksJson, []);
   const addrs = new Map(parseJson<IpLink[]>(addrsJson, []).map((a) => [a.ifindex, a]));
@@ -107,13 +107,46 @@ interface DockerConfig {
   Name?: string;
   Config?: { Image?: string };
   State?: { Running?: boolean; Paused?: boolean; Pid?: number };
-  NetworkSettings?: { Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> };
+  NetworkSettings?: {
+    Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null>;
+    Networks?: Record<string, { MacAddress?: string; IPAddress?: string; IPPrefixLen?: number; GlobalIPv6Address?: string; GlobalIPv6PrefixLen?: number }>;
+  };
 }
 
-/** Docker's /var/lib/docker/containers/<id>/config.v2.json */
-export function parseDockerContainer(json: string): Container | null {
+/**
+ * A container's interfaces as read from its own /sys/class/net ("name ifindex iflink mac
+ * operstate" lines), with the addresses Docker gave each MAC. A veth's iflink is its peer.
+ */
+export function parseSysNet(text: string, addressesByMac: Map<string, Address[]> = new Map()): NetInterface[] {
+  return text.split('\n').flatMap((line): NetInterface[] => {
+    const [name, index, link, mac, state] = line.trim().split(/\s+/);
+    const ifindex = Number(index);
+    const iflink = Number(link);
+    if (!name || !Number.isInteger(ifindex) || !Number.isInteger(iflink) || !state) return [];
+    const veth = iflink !== ifindex;
+    return [{
+      ifindex,
+      name,
+      kind: name === 'lo' ? 'loopback' : veth ? 'veth' : 'ether',
+      up: state === 'up' || (name === 'lo' && state === 'unknown'),
+      peerIfindex: veth ? iflink : undefined,
+      addresses: addressesByMac.get(mac) ?? [],
+    }];
+  });
+}
+
+/** Docker's /var/lib/docker/containers/<id>/config.v2.json, and the container's /sys/class/net lines */
+export function parseDockerContainer(json: string, sysNet = ''): Container | null {
   const c = parseJson<DockerConfig | null>(json, null);
   if (!c?.ID) return null;
+  const addressesByMac = new Map<string, Address[]>();
+  for (const n of Object.values(c.NetworkSettings?.Networks ?? {})) {
+    if (!n.MacAddress) continue;
+    const list: Address[] = [];
+    if (n.IPAddress) list.push({ family: 'inet', address: n.IPAddress, prefix: n.IPPrefixLen ?? 32 });
+    if (n.GlobalIPv6Address) list.push({ family: 'inet6', address: n.GlobalIPv6Address, prefix: n.GlobalIPv6PrefixLen ?? 128 });
+    addressesByMac.set(n.MacAddress, list);
+  }
   const ports = Object.entries(c.NetworkSettings?.Ports ?? {}).flatMap(([target, bindings]) =>
     (bindings ?? []).filter((b) => b.HostPort).map((b) => `${b.HostPort}->${target}`),
   );
@@ -126,7 +159,7 @@ export function parseDockerContainer(json: string): Container | null {
     pid,
     image: c.Config?.Image,
     ports: [...new Set(ports)],
-    interfaces: [],
+    interfaces: parseSysNet(sysNet, addressesByMac),
   };
 }
 
@@ -158,10 +191,8 @@ export function parseGuestView(text: string): GuestView {
   const containers: Container[] = [];
   for (const [i, s] of sections.entries()) {
     if (s.name !== 'docker') continue;
-    const c = parseDockerContainer(s.body);
+    const c = parseDockerContainer(s.body, sections[i + 1]?.name === 'netif' ? sections[i + 1].body : '');
     if (!c) continue;
-    const inside = sections[i + 1]?.name === 'nslinks' ? sections[i + 1].body : '';
-    if (inside) c.interfaces = parseInterfaces('[]', inside);
     c.cgroup = cgroups.find((g) => g.path.endsWith(c.id))?.path ?? (c.pid ? cgroupOf.get(c.pid) : undefined);
     containers.push(c);
   }
@@ -181,7 +212,7 @@ export function parseGuestView(text: string): GuestView {
     processes,
     namespaces: groupNamespaces(processes),
     cgroups,
-    interfaces: parseInterfaces(body('links'), body('addrs')),
+    interfaces: parseInterfaces(body('links')),
     containers,
     cost,
   };

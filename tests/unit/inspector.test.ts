@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupNamespaces, parseCgroups, parseDockerContainer, parseGuestView, parseInterfaces, parsePs, splitSections } from '../../src/inspector/parse';
+import { groupNamespaces, parseCgroups, parseDockerContainer, parseGuestView, parseInterfaces, parsePs, parseSysNet, splitSections } from '../../src/inspector/parse';
 
 const ps = `    1     0 4026531836 4026531841 4026531840 4026531838 4026531839 4026531837 4026531835 init
   812     1 4026532201 4026532199 4026532204 4026532200 4026532202 4026531837 4026532203 nginx
@@ -17,17 +17,21 @@ const addrs = JSON.stringify([
   { ifindex: 2, ifname: 'eth0', addr_info: [{ family: 'inet', local: '10.0.2.15', prefixlen: 24 }] },
   { ifindex: 3, ifname: 'docker0', addr_info: [{ family: 'inet', local: '172.17.0.1', prefixlen: 16 }, { family: 'inet6', local: 'fe80::1', prefixlen: 64 }] },
 ]);
-const inside = JSON.stringify([
-  { ifindex: 1, ifname: 'lo', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
-  { ifindex: 6, ifname: 'eth0', link_index: 7, addr_info: [{ family: 'inet', local: '172.17.0.2', prefixlen: 16 }] },
-]);
+// a container's /sys/class/net: name ifindex iflink mac operstate
+const inside = `lo 1 1 00:00:00:00:00:00 unknown
+eth0 6 7 02:42:ac:11:00:02 up`;
 const docker = JSON.stringify({
   ID: 'abc123def4567890',
   Name: '/web',
   Config: { Image: 'nginx' },
   State: { Running: true, Pid: 812 },
-  NetworkSettings: { Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }], '443/tcp': null } },
+  NetworkSettings: {
+    Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }], '443/tcp': null },
+    Networks: { bridge: { MacAddress: '02:42:ac:11:00:02', IPAddress: '172.17.0.2', IPPrefixLen: 16 } },
+  },
 });
+// ip -j -d addr show: both in one
+const linksWithAddresses = JSON.stringify(JSON.parse(links).map((l: { ifindex: number }) => ({ ...l, ...JSON.parse(addrs).find((a: { ifindex: number }) => a.ifindex === l.ifindex) })));
 
 const output = `@@cpu 1000 5000
 @@ps
@@ -42,12 +46,10 @@ ${ps}
 /lxc.payload.c1|1000|max|1|max|10|0
 broken|line
 @@links
-${links}
-@@addrs
-${addrs}
+${linksWithAddresses}
 @@docker
 ${docker}
-@@nslinks 812
+@@netif 812
 ${inside}
 @@cpu 1012 5088
 `;
@@ -95,6 +97,11 @@ describe('inspector parsers', () => {
 
   it("reads Docker's container config: name, pid, published ports", () => {
     expect(parseDockerContainer(docker)).toEqual({ engine: 'docker', id: 'abc123def4567890', name: 'web', running: true, pid: 812, image: 'nginx', ports: ['8080->80/tcp'], interfaces: [] });
+    expect(parseDockerContainer(docker, inside)?.interfaces).toEqual([
+      { ifindex: 1, name: 'lo', kind: 'loopback', up: true, peerIfindex: undefined, addresses: [] },
+      { ifindex: 6, name: 'eth0', kind: 'veth', up: true, peerIfindex: 7, addresses: [{ family: 'inet', address: '172.17.0.2', prefix: 16 }] },
+    ]);
+    expect(parseSysNet('eth0 x 7 mac up\n\nshort line')).toEqual([]);
     expect(parseDockerContainer('{"truncated":')).toBeNull();
   });
 
