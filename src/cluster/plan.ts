@@ -1,0 +1,58 @@
+/**
+ * The cluster's address plan and each node's identity. Every node is restored from the same
+ * snapshot, so it starts as the same machine (hostname "labbox", one MAC, one machine-id);
+ * the identity script, run through the guest agent, makes it node<N> with its own MAC,
+ * static address, machine-id, and names for all its peers in /etc/hosts.
+ */
+
+export const MIN_NODES = 2;
+export const MAX_NODES = 4;
+export const CLUSTER_SUBNET = '10.10.0.0/24';
+
+export interface NodeIdentity {
+  /** 1-based */
+  index: number;
+  name: string;
+  mac: string;
+  address: string;
+  machineId: string;
+}
+
+export function nodeIdentity(index: number, machineId: string): NodeIdentity {
+  if (!Number.isInteger(index) || index < 1 || index > MAX_NODES) throw new Error(`a cluster has nodes 1 to ${MAX_NODES}, not ${index}`);
+  if (!/^[0-9a-f]{32}$/.test(machineId)) throw new Error('a machine-id is 32 lowercase hexadecimal digits');
+  // 02: a locally administered unicast address; 4c:42 is "LB"
+  return { index, name: `node${index}`, mac: `02:4c:42:00:00:${index.toString(16).padStart(2, '0')}`, address: `10.10.0.${10 + index}`, machineId };
+}
+
+/** A fresh random machine-id (what systemd-machine-id-setup would write). */
+export function randomMachineId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** /etc/hosts lines naming every node of a cluster of `count`. */
+export function hostsLines(count: number): string {
+  return Array.from({ length: count }, (_, i) => `10.10.0.${11 + i} node${i + 1} # labbox-cluster`).join('\n');
+}
+
+/**
+ * The shell script that gives a restored guest its identity. The default route through eth0
+ * lets `docker swarm init` and `join` pick the cluster address without --advertise-addr.
+ */
+export function identityScript(node: NodeIdentity, count: number): string {
+  return [
+    'set -e',
+    `hostname ${node.name}`,
+    `echo ${node.name} > /etc/hostname`,
+    `echo ${node.machineId} > /etc/machine-id`,
+    // its own name resolves to its cluster address, as its peers see it (not 127.0.1.1)
+    `sed -i -e '/# labbox-cluster$/d' -e '/^127\\.0\\.1\\.1 /d' /etc/hosts`,
+    `cat >> /etc/hosts <<'EOF'\n${hostsLines(count)}\nEOF`,
+    'ip link set eth0 down',
+    `ip link set eth0 address ${node.mac}`,
+    'ip addr flush dev eth0',
+    `ip addr add ${node.address}/24 dev eth0`,
+    'ip link set eth0 up',
+    'ip route replace default dev eth0',
+  ].join('\n');
+}
