@@ -15,6 +15,7 @@ import { useFastYield } from './fast-yield';
 import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
 import { DiskWatch } from './disk-watch';
 import { TerminalBridge } from './terminal-bridge';
+import { attachNic } from '../src/cluster/nic';
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
 
@@ -152,6 +153,16 @@ export class EmulatorApi {
     const agent = this.requireAgent();
     const hooks = { onFirstOutput: () => this.warmUpDocker(agent), onInput: () => (this.changed = true) };
     return new TerminalBridge(agent, port, cols, rows, hooks, attachTo).channel;
+  }
+
+  /**
+   * Plugs the guest's network card (eth0) into the page's virtual switch: frames the guest
+   * sends go out on `port`, frames arriving on it go to the guest.
+   */
+  attachNetwork(port: MessagePort): void {
+    if (!this.emulator) throw new Error('the guest is not running');
+    const deliver = attachNic(this.emulator, (frame) => port.postMessage(frame, [frame.buffer]));
+    port.onmessage = (e: MessageEvent<Uint8Array>) => deliver(e.data);
   }
 
   /** Whether anything was typed or run since the last save (autosave skips an unchanged machine). */

@@ -23,7 +23,7 @@ export class NodeCluster {
     if (count < MIN_NODES || count > MAX_NODES) throw new Error(`a cluster has ${MIN_NODES} to ${MAX_NODES} nodes, not ${count}`);
     const cluster = new NodeCluster([], new EthernetSwitch());
     try {
-      for (let i = 1; i <= count; i++) cluster.nodes.push(await cluster.startNode(i, count, options));
+      for (let i = 1; i <= count; i++) cluster.nodes.push(await cluster.startNode(i, options));
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -37,12 +37,12 @@ export class NodeCluster {
     return node.vm;
   }
 
-  private async startNode(index: number, count: number, options: NodeVmOptions): Promise<ClusterNode> {
+  private async startNode(index: number, options: NodeVmOptions): Promise<ClusterNode> {
     const vm = await NodeVM.start(options);
     const port = this.network.connect((frame) => deliver(frame));
     const deliver = attachNic(vm.emulator, (frame) => port.receive(frame));
     const identity = nodeIdentity(index, randomMachineId());
-    const r = await vm.exec(identityScript(identity, count), { timeoutMs: 60_000 }).catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
+    const r = await vm.exec(identityScript(identity), { timeoutMs: 60_000 }).catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
     if (r.exitCode !== 0) {
       port.disconnect();
       await vm.stop();

@@ -30,16 +30,16 @@ export function randomMachineId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** /etc/hosts lines naming every node of a cluster of `count`. */
-export function hostsLines(count: number): string {
-  return Array.from({ length: count }, (_, i) => `10.10.0.${11 + i} node${i + 1} # labbox-cluster`).join('\n');
+/** /etc/hosts lines naming every node a cluster can have (one started later resolves too). */
+export function hostsLines(): string {
+  return Array.from({ length: MAX_NODES }, (_, i) => `10.10.0.${11 + i} node${i + 1} # labbox-cluster`).join('\n');
 }
 
 /**
  * The shell script that gives a restored guest its identity. The default route through eth0
  * lets `docker swarm init` and `join` pick the cluster address without --advertise-addr.
  */
-export function identityScript(node: NodeIdentity, count: number): string {
+export function identityScript(node: NodeIdentity): string {
   return [
     'set -e',
     `hostname ${node.name}`,
@@ -47,7 +47,7 @@ export function identityScript(node: NodeIdentity, count: number): string {
     `echo ${node.machineId} > /etc/machine-id`,
     // its own name resolves to its cluster address, as its peers see it (not 127.0.1.1)
     `sed -i -e '/# labbox-cluster$/d' -e '/^127\\.0\\.1\\.1 /d' /etc/hosts`,
-    `cat >> /etc/hosts <<'EOF'\n${hostsLines(count)}\nEOF`,
+    `cat >> /etc/hosts <<'EOF'\n${hostsLines()}\nEOF`,
     'ip link set eth0 down',
     `ip link set eth0 address ${node.mac}`,
     'ip addr flush dev eth0',

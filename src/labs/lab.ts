@@ -9,7 +9,9 @@
  *   checks: checks.sh
  *   solution: solution.sh
  *   image: trixie                optional: the guest image (its Debian suite) the lab was
- *   ---                          written for; another one gets a warning, not a refusal
+ *                                written for; another one gets a warning, not a refusal
+ *   nodes: 2                     optional: a cluster lab's machines (2-4) on one network
+ *   ---
  *   Introduction…
  *   ## A step {#step-id}         each `##` heading is a step; its id ties it to the shared
  *   Instructions, ```sh blocks   checks and solution
@@ -20,7 +22,9 @@
  *   ```
  *   ```inspect cgroups```        a button opening the inspector on a view (namespaces,
  *                                cgroups or network)
- * Shared script files hold one section per step, each opened by a `#@ step-id` line.
+ *   ```sh node2 …```             a block that runs in a node's terminal (cluster labs)
+ * Shared script files hold one section per step, each opened by a `#@ step-id` line
+ * (`#@ step-id node2`: run on that node).
  * Nothing here touches the DOM: the Node lab runner parses labs too.
  */
 
@@ -45,8 +49,10 @@ export interface LabStep {
   hints: string[];
   /** a shell script run in the guest: exit 0 means the step is done */
   check?: string;
-  /** what the trainee would type: used by the CI run and "show solution" */
-  solution?: string;
+  /** the cluster node the check runs on (node1 when absent) */
+  checkNode?: string;
+  /** what the trainee would type, in order, on each machine: used by the CI run */
+  solution?: NodeScript[];
   quiz?: Quiz;
   /** an inspector view this step shows (namespaces, cgroups, network) */
   inspect?: string;
@@ -59,11 +65,19 @@ export interface Lab {
   minutes?: number;
   /** the guest image (Debian suite) the lab was written for, if it says */
   image?: string;
+  /** machines on one network the lab needs (2 to 4), when more than one */
+  nodes?: number;
   intro: string;
   steps: LabStep[];
   /** shared script files, relative to the lab's URL */
   checksFile?: string;
   solutionFile?: string;
+}
+
+/** A script and the machine it runs on: node1 (the main machine) unless a cluster lab says. */
+export interface NodeScript {
+  node: string;
+  script: string;
 }
 
 /** A lab file that cannot be read, with the line where it went wrong. */
@@ -86,6 +100,7 @@ export function parseLab(text: string): Lab {
     lang: front.values.lang === 'fr' ? 'fr' : front.values.lang === 'en' ? 'en' : badLanguage(front),
     minutes: front.values.time ? Number.parseInt(front.values.time, 10) || undefined : undefined,
     image: front.values.image || undefined,
+    nodes: front.values.nodes ? clusterSize(front.values.nodes, front.lineOf.nodes) : undefined,
     intro: '',
     steps: [],
     checksFile: front.values.checks,
@@ -112,7 +127,7 @@ export function parseLab(text: string): Lab {
       lab.steps.push(step);
       continue;
     }
-    const fence = /^(```+|~~~+)\s*([\w-]*)\s*$/.exec(line);
+    const fence = /^(```+|~~~+)\s*([\w-]*)(?:\s+(node[1-9]))?\s*$/.exec(line);
     if (fence) {
       const end = lines.findIndex((l, j) => j > i && l.startsWith(fence[1]) && l.trim() === fence[1]);
       if (end < 0) throw new LabFormatError(`this \`${fence[1]}${fence[2]}\` block is never closed`, i + 1);
@@ -121,8 +136,8 @@ export function parseLab(text: string): Lab {
         if (!step) throw new LabFormatError(`a \`${kind}\` block must be inside a step (after a "## " heading)`, i + 1);
         const content = lines.slice(i + 1, end).join('\n');
         if (kind === 'hint') step.hints.push(content.trim());
-        else if (kind === 'check') step.check = content;
-        else if (kind === 'solution') step.solution = content;
+        else if (kind === 'check') setCheck(step, content, fence[3]);
+        else if (kind === 'solution') addSolution(step, content, fence[3]);
         else if (kind === 'inspect') {
           if (!INSPECT_VIEWS.includes(content.trim())) throw new LabFormatError(`an \`inspect\` block names a view: ${INSPECT_VIEWS.join(', ')}`, i + 2);
           step.inspect = content.trim();
@@ -139,23 +154,39 @@ export function parseLab(text: string): Lab {
   return lab;
 }
 
-/** Gives each step its section of a shared checks or solution file (`#@ step-id` lines). */
+function setCheck(step: LabStep, script: string, node?: string): void {
+  step.check = script.trim();
+  step.checkNode = node;
+}
+
+function addSolution(step: LabStep, script: string, node = 'node1'): void {
+  (step.solution ??= []).push({ node, script: script.trim() });
+}
+
+function clusterSize(value: string, line?: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2 || n > 4) throw new LabFormatError(`"nodes" is the number of machines a cluster lab needs: 2, 3 or 4 (not "${value}")`, line);
+  return n;
+}
+
+/**
+ * Gives each step its sections of a shared checks or solution file: `#@ step-id` lines, or
+ * `#@ step-id node2` for a cluster node (a step's solution may have one section per node, run in order).
+ */
 export function attachScripts(lab: Lab, text: string, what: 'check' | 'solution'): void {
-  const sections = new Map<string, string[]>();
-  let current: string[] | null = null;
+  const sections: { step: LabStep; node?: string; lines: string[] }[] = [];
   text.replace(/\r\n?/g, '\n').split('\n').forEach((line, i) => {
-    const marker = /^#@\s*([a-z0-9][a-z0-9-]*)\s*$/.exec(line);
+    const marker = /^#@\s*([a-z0-9][a-z0-9-]*)(?:\s+(node[1-9]))?\s*$/.exec(line);
     if (marker) {
-      if (!lab.steps.some((s) => s.id === marker[1])) {
-        throw new LabFormatError(`the ${what} file names a step "${marker[1]}" that the lab does not have`, i + 1);
-      }
-      current = [];
-      sections.set(marker[1], current);
-    } else current?.push(line);
+      const step = lab.steps.find((s) => s.id === marker[1]);
+      if (!step) throw new LabFormatError(`the ${what} file names a step "${marker[1]}" that the lab does not have`, i + 1);
+      if (what === 'check' && sections.some((s) => s.step === step)) throw new LabFormatError(`the checks file has two sections for the step "${step.id}"`, i + 1);
+      sections.push({ step, node: marker[2], lines: [] });
+    } else sections.at(-1)?.lines.push(line);
   });
-  for (const step of lab.steps) {
-    const section = sections.get(step.id);
-    if (section) step[what] = section.join('\n').trim();
+  for (const { step, node, lines } of sections) {
+    if (what === 'check') setCheck(step, lines.join('\n'), node);
+    else addSolution(step, lines.join('\n'), node);
   }
 }
 

@@ -12,10 +12,12 @@ import { makeCompletionRecord } from '../labs/completion';
 import type { Checkpoints } from './checkpoints';
 
 export interface LabHost {
-  /** runs a check in the guest */
-  exec(command: string, timeoutMs: number): Promise<ExecResult>;
-  /** types text into the active terminal */
-  type(text: string): void;
+  /** runs a check in the guest (on a cluster node when `node` is given) */
+  exec(command: string, timeoutMs: number, node?: string): Promise<ExecResult>;
+  /** types text into the active terminal, or into a terminal on `node` */
+  type(text: string, node?: string): void;
+  /** starts a cluster of `nodes` machines for a cluster lab (none in the authoring preview) */
+  startCluster?(nodes: number): void;
   /** says something went wrong outside the lab's own text (progress not stored, say) */
   warn(message: string): void;
   /** opens the inspector on a view */
@@ -33,6 +35,8 @@ const WORDS = {
     exitCode: (n: number) => `The check says this step is not done yet (exit code ${n}).`, catalogue: 'All labs',
     record: 'Completion record', yourName: 'Your name', makeRecord: 'Download the record',
     noQr: 'The record file is saved, but its QR code could not be drawn',
+    clusterNeeded: (n: number) => `This lab uses ${n} machines on one network: node1 is the one running now.`,
+    startCluster: (n: number) => `Start the ${n} nodes`,
     caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
     rewind: '↺ Start this step again',
     inspect: (view: string) => `🔍 See it in the inspector (${view})`,
@@ -46,6 +50,8 @@ const WORDS = {
     exitCode: (n: number) => `La vérification indique que l'étape n'est pas encore faite (code de sortie ${n}).`, catalogue: 'Tous les labs',
     record: 'Attestation de réalisation', yourName: 'Votre nom', makeRecord: "Télécharger l'attestation",
     noQr: "Le fichier de l'attestation est enregistré, mais son QR code n'a pas pu être dessiné",
+    clusterNeeded: (n: number) => `Ce lab utilise ${n} machines sur un même réseau : node1 est celle qui tourne déjà.`,
+    startCluster: (n: number) => `Démarrer les ${n} nœuds`,
     caveat: "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
     rewind: '↺ Reprendre cette étape au début',
     inspect: (view: string) => `🔍 Le voir dans l'inspecteur (${view})`,
@@ -117,6 +123,7 @@ export class LabPanel {
     this.root.querySelector('h2')!.textContent = lab.title;
     this.root.querySelector('.intro')!.innerHTML = renderMarkdown(lab.intro);
     this.addRunButtons(this.root.querySelector('.intro')!, w.run);
+    if (lab.nodes && this.host.startCluster) this.root.querySelector('.intro')!.after(this.clusterControls(lab.nodes));
     for (const step of lab.steps) this.root.append(this.stepSection(step));
     this.root.append(this.completionControls());
     this.updateScore();
@@ -138,7 +145,9 @@ export class LabPanel {
 
   /** The first step with a check not passed yet: the one the trainee is doing. */
   private currentStep(): LabStep | undefined {
-    return this.checkpoints && this.lab?.steps.find((s) => s.check && !this.progress?.steps[s.id]?.passed);
+    // a checkpoint holds one machine: a cluster lab's other nodes could not go back with it
+    if (!this.checkpoints || this.lab?.nodes) return undefined;
+    return this.lab?.steps.find((s) => s.check && !this.progress?.steps[s.id]?.passed);
   }
 
   /** Saves the machine as the start of `step` (unless it has a checkpoint and `replace` is false). */
@@ -169,6 +178,18 @@ export class LabPanel {
       };
       section.querySelector('h3')!.after(button);
     }
+  }
+
+  /** A cluster lab starts its nodes from here (node1 is the machine already running). */
+  private clusterControls(nodes: number): HTMLElement {
+    const w = WORDS[this.lab!.lang];
+    const box = document.createElement('p');
+    box.className = 'cluster-start';
+    const button = document.createElement('button');
+    button.textContent = w.startCluster(nodes);
+    button.onclick = () => this.host.startCluster!(nodes);
+    box.append(w.clusterNeeded(nodes), ' ', button);
+    return box;
   }
 
   /** The record a trainee hands in: a file and a QR code of the same JSON. */
@@ -251,7 +272,7 @@ export class LabPanel {
       output.hidden = true;
       let passed = false;
       try {
-        const r = await this.host.exec(step.check!, CHECK_TIMEOUT_MS);
+        const r = await this.host.exec(step.check!, CHECK_TIMEOUT_MS, step.checkNode);
         passed = r.exitCode === 0;
         verdict.textContent = passed ? w.passed : w.notYet;
         if (!passed) {
@@ -314,7 +335,9 @@ export class LabPanel {
       button.className = 'run-button';
       button.textContent = `▶ ${label}`;
       // Enter is a carriage return on a keyboard: the shell then runs each line in turn
-      button.onclick = () => this.host.type(code.textContent!.replace(/\n*$/, '\n').replace(/\n/g, '\r'));
+      const node = code.parentElement!.dataset.node;
+      if (node) button.textContent = `▶ ${label} (${node})`;
+      button.onclick = () => this.host.type(code.textContent!.replace(/\n*$/, '\n').replace(/\n/g, '\r'), node);
       code.parentElement!.before(button);
     }
   }

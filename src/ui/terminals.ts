@@ -2,8 +2,16 @@
 import type { SavedTerminal } from '../storage/snapshot-store';
 import { TerminalTab, type TerminalHost } from '../terminal/terminal-tab';
 
+/** Another machine whose shells open here too (a cluster's other nodes). */
+export interface TerminalNode {
+  name: string;
+  host: TerminalHost;
+}
+
 export class Terminals {
   private readonly tabs = new Map<TerminalTab, HTMLButtonElement>();
+  /** the node of each tab that is not on the main machine */
+  private readonly nodeOf = new Map<TerminalTab, TerminalNode>();
   private active: TerminalTab | null = null;
   private count = 0;
 
@@ -17,17 +25,19 @@ export class Terminals {
     add.title = 'New terminal (Alt+T)';
     add.setAttribute('aria-label', 'New terminal');
     add.textContent = '+';
-    add.onclick = () => void this.open();
+    add.onclick = () => void this.openBeside();
     tabBar.append(add);
   }
 
-  /** Opens a tab on a new shell, or on a restored machine's shell (`saved`). */
-  async open(saved?: SavedTerminal): Promise<TerminalTab> {
+  /** Opens a tab on a new shell, or on a restored machine's shell (`saved`); on `node` when given. */
+  async open(saved?: SavedTerminal, node?: TerminalNode): Promise<TerminalTab> {
     const pane = document.createElement('div');
     pane.className = 'terminal-pane';
     this.panes.append(pane);
     ++this.count;
-    const tab = new TerminalTab(pane, saved?.title ?? `shell ${this.count}`, () => this.markExited(tab));
+    const title = saved?.title ?? (node ? `${node.name}: shell ${this.count}` : `shell ${this.count}`);
+    const tab = new TerminalTab(pane, title, () => this.markExited(tab));
+    if (node) this.nodeOf.set(tab, node);
     const button = document.createElement('button');
     button.className = 'tab';
     button.setAttribute('role', 'tab');
@@ -37,14 +47,29 @@ export class Terminals {
     this.tabBar.insertBefore(button, this.tabBar.querySelector('.new-tab'));
     this.tabs.set(tab, button);
     this.select(tab);
-    await tab.open(this.host, saved);
+    await tab.open(node?.host ?? this.host, saved);
     tab.focus();
     return tab;
   }
 
-  /** The open shells, as saved with the machine. */
+  /** A new shell on the machine of the tab in front ("+", Alt+T). */
+  openBeside(): Promise<TerminalTab> {
+    return this.open(undefined, this.active ? this.nodeOf.get(this.active) : undefined);
+  }
+
+  /** The tabs open on a node, or on the main machine. */
+  tabsOn(nodeName?: string): TerminalTab[] {
+    return [...this.tabs.keys()].filter((t) => this.nodeOf.get(t)?.name === nodeName);
+  }
+
+  /** Closes a node's tabs (the node stopped). */
+  closeNode(nodeName: string): void {
+    for (const tab of this.tabsOn(nodeName)) this.close(tab);
+  }
+
+  /** The main machine's open shells, as saved with it. */
   saved(): SavedTerminal[] {
-    return [...this.tabs.keys()].map((t) => t.saved()).filter((t): t is SavedTerminal => t !== null);
+    return this.tabsOn(undefined).map((t) => t.saved()).filter((t): t is SavedTerminal => t !== null);
   }
 
   select(tab: TerminalTab): void {
@@ -64,6 +89,7 @@ export class Terminals {
     tab.element.remove();
     this.tabs.get(tab)?.remove();
     this.tabs.delete(tab);
+    this.nodeOf.delete(tab);
     if (this.active === tab) {
       const next = [...this.tabs.keys()].at(-1);
       if (next) this.select(next);
@@ -78,7 +104,7 @@ export class Terminals {
   /** Alt+T new tab, Alt+W close, Alt+1..9 switch: keys a browser leaves to the page. */
   handleKey(e: KeyboardEvent): boolean {
     if (!e.altKey || e.ctrlKey || e.metaKey) return false;
-    if (e.code === 'KeyT') void this.open();
+    if (e.code === 'KeyT') void this.openBeside();
     else if (e.code === 'KeyW' && this.active) this.close(this.active);
     else if (/^Digit[1-9]$/.test(e.code)) {
       const tab = [...this.tabs.keys()][Number(e.code.slice(5)) - 1];

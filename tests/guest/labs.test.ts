@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import type { Lab } from '../../src/labs/lab';
 import { builtInLabPath, loadLab, type CatalogueEntry } from '../../src/labs/load';
+import { NodeCluster } from '../../src/cluster/node-cluster';
 import { NodeVM } from '../../src/vm/node-vm';
 
 const labsDir = path.resolve(import.meta.dirname, '../../public/labs');
@@ -25,7 +26,7 @@ const labs = await Promise.all(
 
 describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_, { fr, en }) => {
   it('has the same steps, checks and solution in French and English', () => {
-    const shape = (lab: Lab) => lab.steps.map((s) => [s.id, !!s.check, !!s.solution, s.quiz?.choices.map((c) => c.correct)]);
+    const shape = (lab: Lab) => [lab.nodes, lab.steps.map((s) => [s.id, !!s.check, s.checkNode, s.solution?.map((p) => p.node), s.quiz?.choices.map((c) => c.correct)])];
     expect(shape(fr)).toEqual(shape(en));
     for (const step of en.steps) expect(!!step.check || !!step.quiz, `step ${step.id} has a check or a quiz`).toBe(true);
   });
@@ -34,21 +35,24 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_, { fr, en 
 // quiz-only labs (the QCMs) run nothing in the guest
 describe.each(labs.filter((lab) => lab.en.steps.some((s) => s.check)).map((lab) => [lab.id, lab.en] as const))('lab %s in the guest', (_, lab) => {
   it('fails every check on a fresh machine, then passes each after its solution', async () => {
-    const vm = await NodeVM.start();
+    // a cluster lab gets its nodes on one switch; any other lab one machine, as "node1"
+    const cluster = lab.nodes ? await NodeCluster.start(lab.nodes) : null;
+    const single = cluster ? null : await NodeVM.start();
+    const on = (node = 'node1') => (cluster ? cluster.node(node) : node === 'node1' ? single! : assert.fail(`a one-machine lab runs a script on ${node}`));
     try {
       const checked = lab.steps.filter((s) => s.check);
       for (const step of checked) {
-        const r = await vm.exec(step.check!, { timeoutMs: CHECK_TIMEOUT_MS });
+        const r = await on(step.checkNode).exec(step.check!, { timeoutMs: CHECK_TIMEOUT_MS });
         expect(r.exitCode, `check of step "${step.id}" on a fresh machine`).not.toBe(0);
       }
       for (const step of checked) {
         expect(step.solution, `step "${step.id}" has a solution`).toBeTruthy();
-        await vm.exec(step.solution!, { timeoutMs: 300_000 });
-        const r = await vm.exec(step.check!, { timeoutMs: CHECK_TIMEOUT_MS });
+        for (const part of step.solution!) await on(part.node).exec(part.script, { timeoutMs: 300_000 });
+        const r = await on(step.checkNode).exec(step.check!, { timeoutMs: CHECK_TIMEOUT_MS });
         expect(r.exitCode, `check of step "${step.id}" after its solution: ${r.stdout}${r.stderr}`).toBe(0);
       }
     } finally {
-      await vm.stop();
+      await (cluster ?? single)?.stop();
     }
   }, LAB_TIMEOUT_MS);
 });

@@ -62,8 +62,8 @@ describe('the cluster plan', () => {
     const id = randomMachineId();
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     expect(nodeIdentity(3, id)).toEqual({ index: 3, name: 'node3', mac: '02:4c:42:00:00:03', address: '10.10.0.13', machineId: id });
-    expect(hostsLines(2)).toBe('10.10.0.11 node1 # labbox-cluster\n10.10.0.12 node2 # labbox-cluster');
-    const script = identityScript(nodeIdentity(2, id), 3);
+    expect(hostsLines().split('\n')).toEqual(['10.10.0.11 node1 # labbox-cluster', '10.10.0.12 node2 # labbox-cluster', '10.10.0.13 node3 # labbox-cluster', '10.10.0.14 node4 # labbox-cluster']);
+    const script = identityScript(nodeIdentity(2, id));
     expect(script).toContain('hostname node2');
     expect(script).toContain('ip link set eth0 address 02:4c:42:00:00:02');
     expect(script).toContain('ip addr add 10.10.0.12/24 dev eth0');

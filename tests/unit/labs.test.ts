@@ -66,6 +66,18 @@ describe('lab format', () => {
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```inspect\nkernel\n```\n')).toThrow(/line 8: an `inspect` block names a view/);
   });
 
+  it('reads a cluster lab: its node count, checks and solution sections per node, blocks for a node', () => {
+    const lab = parseLab('---\nid: x\ntitle: t\nlang: en\nnodes: 2\n---\n## Join {#join}\n```sh node2\ndocker swarm join\n```\n## Other {#other}\n');
+    expect(lab.nodes).toBe(2);
+    expect(lab.steps[0].body).toContain('```sh node2');
+    attachScripts(lab, '#@ join\ndocker swarm init\n#@ join node2\ndocker swarm join\n#@ other node2\ntrue\n', 'solution');
+    expect(lab.steps[0].solution).toEqual([{ node: 'node1', script: 'docker swarm init' }, { node: 'node2', script: 'docker swarm join' }]);
+    attachScripts(lab, '#@ join node1\ndocker node ls\n', 'check');
+    expect(lab.steps[0]).toMatchObject({ check: 'docker node ls', checkNode: 'node1' });
+    expect(() => attachScripts(lab, '#@ join\na\n#@ join node2\nb\n', 'check')).toThrow(/line 3: the checks file has two sections for the step "join"/);
+    expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\nnodes: 9\n---\n## s\n')).toThrow(/line 5: "nodes" is .* 2, 3 or 4/);
+  });
+
   it('reads the inspector view a step opens', () => {
     expect(parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```inspect\ncgroups\n```\n').steps[0]).toMatchObject({ inspect: 'cgroups', body: '' });
   });
@@ -76,7 +88,7 @@ describe('lab format', () => {
     const lab = await loadLab(`file://${dir}/namespaces/fr.md`, read);
     expect(lab.lang).toBe('fr');
     expect(lab.steps.find((s) => s.id === 'uts')?.check).toMatch(/lab-uts/);
-    expect(lab.steps.find((s) => s.id === 'uts')?.solution).toMatch(/unshare --uts/);
+    expect(lab.steps.find((s) => s.id === 'uts')?.solution).toEqual([{ node: 'node1', script: expect.stringMatching(/unshare --uts/) }]);
     await expect(loadLab(`file://${dir}/nope/en.md`, read)).rejects.toThrow();
   });
 });
