@@ -1,0 +1,26 @@
+# What a trainee types, on the node each section names (node1 when it names none).
+#@ init
+docker swarm init
+#@ join
+# the trainee copies the join command from node1's screen; here node1 hands the token over HTTP
+mkdir -p /run/join && docker swarm join-token -q worker > /run/join/worker && busybox httpd -p 8000 -h /run/join
+#@ join node2
+docker swarm join --token "$(curl -s http://node1:8000/worker)" node1:2377
+#@ join
+pkill -f 'httpd -p 8000'; until docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx 'node2 Ready'; do sleep 2; done
+#@ service
+docker service create --name web --replicas 2 --publish 8080:80 nginx
+#@ mesh
+curl -s http://node2:8080/ | grep title
+#@ failure node2
+ip link set eth0 down
+#@ failure
+i=0; until docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | grep -c node1 | grep -qx 2 || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done
+docker node ls
+#@ back node2
+ip link set eth0 up
+#@ back
+i=0; until docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx 'node2 Ready' || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done
+#@ drain
+docker node update --availability drain node1
+i=0; until docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | grep -c node2 | grep -qx 2 || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done

@@ -1,0 +1,63 @@
+/**
+ * A cluster in the page, in real Chromium (issue: cluster): the Swarm cluster lab starts
+ * node2 in its own worker beside the page's machine, both on the page's virtual switch; then
+ * each step's solution is typed into a terminal on its node and the step's check passes.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadLab } from '../../src/labs/load';
+import { launch, openReady, typeLine, waitForText } from './browser';
+
+let browser: Browser;
+let page: Page;
+const baseUrl = inject('baseUrl');
+const labFile = path.resolve(import.meta.dirname, '../../public/labs/swarm-cluster/en.md');
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await openReady(browser, `${baseUrl}?lab=swarm-cluster&lang=en`);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Brings a tab of `node` to the front (node1's tabs are the page's own "shell N"). */
+async function selectNode(node: string): Promise<void> {
+  const label = node === 'node1' ? /^shell \d+$/ : new RegExp(`^${node}: shell \\d+$`);
+  await page.locator('#tabs .tab .label', { hasText: label }).first().click();
+  await waitForText(page, new RegExp(`root@${node}:\\S*# $`, 'm'), 60_000);
+}
+
+let marker = 0;
+/** Types a script into a shell on `node` and waits until it has run. */
+async function runOn(node: string, script: string): Promise<void> {
+  await selectNode(node);
+  const done = `done-${++marker}`;
+  for (const line of script.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'))) await typeLine(page, line);
+  await typeLine(page, `echo ${done}`);
+  await waitForText(page, new RegExp(`^${done}$`, 'm'), 600_000);
+}
+
+describe('a cluster in the page', () => {
+  it('starts node2 from the lab; the two nodes reach each other by name', async () => {
+    await page.locator('#lab .cluster-start button').click();
+    await expect.poll(() => page.locator('#cluster .cluster-node').count(), { timeout: 300_000 }).toBe(2);
+    await waitForText(page, /root@node2:\S*# $/m, 120_000); // node2's first shell opens in front
+    expect(await page.locator('#cluster .cluster-memory').innerText()).toMatch(/^2 nodes · [\d.]+ of [\d.]+ GiB/);
+    await typeLine(page, 'ping -c 2 -W 10 node1');
+    await waitForText(page, /2 packets transmitted, 2 received/, 60_000);
+  });
+
+  it("passes the Swarm cluster lab's checks after its solution, typed on each node", async () => {
+    const lab = await loadLab(pathToFileURL(labFile).href, async (url) => readFileSync(new URL(url), 'utf8'));
+    for (const step of lab.steps.filter((s) => s.check)) {
+      for (const part of step.solution ?? []) await runOn(part.node, part.script);
+      const section = page.locator(`section.step[data-step="${step.id}"]`);
+      await section.locator('button.check-button').click();
+      await expect.poll(() => section.locator('.verdict').innerText(), { timeout: 180_000 }).toBe('Done');
+    }
+  }, 2_400_000);
+});
