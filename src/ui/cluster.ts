@@ -26,7 +26,7 @@ export function nodeCost(memorySize: number): number {
  * What this browser can give the nodes: half of the device memory it reports (Chromium
  * rounds it and caps it at 8 GB), or 2 GiB where it says nothing.
  */
-export function memoryBudget(deviceMemoryGb = (navigator as { deviceMemory?: number }).deviceMemory): number {
+export function memoryBudget(deviceMemoryGb = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory): number {
   return deviceMemoryGb ? (deviceMemoryGb * 2 ** 30) / 2 : 2 * 2 ** 30;
 }
 
