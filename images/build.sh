@@ -78,6 +78,8 @@ slim_opts=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/us
   --dpkgopt='path-include=/usr/share/locale/locale.alias' --dpkgopt='path-exclude=/usr/share/lintian/*')
 
 # LABBOX_RESUME=1 (recipe development) keeps the downloaded kernel and root filesystem
+# an interrupted build may leave mmdebstrap's /proc, /sys and /dev mounts under $work
+findmnt -rn -o TARGET | { grep -F "$work/" || true; } | sort -r | xargs -r -n1 umount -l
 [ -n "${LABBOX_RESUME:-}" ] || rm -rf "$work"
 rm -rf "$dist"
 mkdir -p "$work" "$dist"
