@@ -19,9 +19,8 @@ import { showLabFromAddress } from './lab-source';
 import { ProgressStore } from '../labs/progress';
 import { SnapshotsPanel } from './snapshots-panel';
 import { StatusBar } from './status-bar';
-import { Terminals, type TerminalNode } from './terminals';
-import { PageCluster, type ClusterNode } from './cluster';
-import { ClusterBar } from './cluster-bar';
+import { Terminals } from './terminals';
+import { ClusterView } from './cluster-view';
 
 const status = new StatusBar(document.querySelector('#status')!);
 const help = new HelpOverlay(document.body);
@@ -57,10 +56,10 @@ document.querySelector<HTMLButtonElement>('#snapshots-button')!.onclick = () => 
 const labHost: LabHost = {
   exec: async (command, timeoutMs, node) => {
     if (!guest) throw new Error('The machine is not running yet.');
-    return (node && node !== 'node1' ? clusterNode(node).guest : guest).api.exec(command, timeoutMs, false);
+    return clusterView.guestFor(node, guest).api.exec(command, timeoutMs, false);
   },
-  type: (text, node) => void typeOn(text, node),
-  startCluster: (nodes) => void startCluster(nodes),
+  type: (text, node) => void clusterView.type(text, node),
+  startCluster: (nodes) => void clusterView.start(nodes),
   warn: (message) => status.notice(message, true),
   inspect: (view) => {
     if (INSPECTOR_VIEWS.includes(view as InspectorView)) inspector.show(view as InspectorView);
@@ -100,85 +99,12 @@ const autosave = new Autosave(
   async () => !!guest && !paused && (await guest.api.hasChanges()),
 );
 
-let cluster: PageCluster | null = null;
-const clusterBar = new ClusterBar(document.querySelector('#cluster')!, {
-  addNode: () => cluster && void addNode(cluster),
-  stopNode: (name) => {
-    cluster?.stopNode(name);
-    terminals?.closeNode(name);
-    clusterBar.render(cluster);
-  },
-  openShell: (name) => void terminals?.open(undefined, name === 'node1' ? undefined : terminalNode(clusterNode(name))),
+const clusterView = new ClusterView(document.querySelector('#cluster')!, {
+  imageUrl,
+  status,
+  terminals: () => terminals,
+  main: () => (guest && info ? { guest, info } : null),
 });
-
-function clusterNode(name: string): ClusterNode {
-  const node = cluster?.node(name);
-  if (!node) throw new Error(`This runs on ${name}, which is not started: start the lab's nodes first (the button at the top of the lab).`);
-  return node;
-}
-
-function terminalNode(node: ClusterNode): TerminalNode {
-  const api = node.guest.api;
-  return { name: node.identity.name, host: { openTerminal: (cols, rows, port, attachTo) => api.openTerminal(cols, rows, Comlink.transfer(port, [port]), attachTo) } };
-}
-
-/** Types into the terminal in front, or into one on `node` (opened if it has none). */
-async function typeOn(text: string, node?: string): Promise<void> {
-  if (!terminals) return;
-  let term = terminals.current();
-  if (node && cluster) {
-    const onNode = node === 'node1' ? undefined : node;
-    const tabs = terminals.tabsOn(onNode);
-    if (!term || !tabs.includes(term)) {
-      term = tabs[0] ?? (await terminals.open(undefined, onNode ? terminalNode(clusterNode(onNode)) : undefined).catch((error) => {
-        status.notice((error as Error).message, true);
-        return null;
-      }));
-      if (term) terminals.select(term);
-    }
-  } else if (node && node !== 'node1') {
-    status.notice(`This block runs on ${node}: start the lab's nodes first (the button at the top of the lab).`, true);
-    return;
-  }
-  term?.type(text);
-  term?.focus();
-}
-
-/** Grows the cluster to `count` nodes; the running machine becomes node1. */
-async function startCluster(count: number): Promise<void> {
-  if (!guest || !info) return status.notice('The machine is not running yet: it becomes node1 once it is.', true);
-  const c = (cluster ??= new PageCluster(imageUrl, info.machine.memorySize));
-  try {
-    if (!c.node('node1')) await c.adoptMain(guest);
-    while (c === cluster && c.nodes.length < count) if (!(await addNode(c))) return;
-  } catch (error) {
-    status.notice(`The cluster could not start: ${(error as Error).message}`, true);
-  }
-  clusterBar.render(cluster);
-}
-
-/** Starts one more node with a shell on it; false when it could not. */
-async function addNode(c: PageCluster): Promise<boolean> {
-  clusterBar.render(c, true);
-  try {
-    const node = await c.addNode((p) => {
-      if (p.total) status.noticeProgress(`Starting a node: ${p.message}`, p.loaded ?? 0, p.total);
-      else status.notice(`Starting a node: ${p.message}`);
-    });
-    if (c !== cluster) {
-      c.stopNode(node.identity.name); // the page's machine restarted meanwhile: that cluster is gone
-      return false;
-    }
-    await terminals?.open(undefined, terminalNode(node));
-    status.notice(`${node.identity.name} is ready (${node.identity.address}); its shell is in a new tab.`);
-    return true;
-  } catch (error) {
-    status.notice(`No new node: ${(error as Error).message}`, true);
-    return false;
-  } finally {
-    clusterBar.render(cluster);
-  }
-}
 
 interface BootOptions {
   cold?: boolean;
@@ -285,9 +211,7 @@ function restart(options: BootOptions): void {
 
 function stop(): void {
   clearInterval(memoryTimer);
-  cluster?.stopAll();
-  cluster = null;
-  clusterBar.render(null);
+  clusterView.stop();
   labPanel.machineStopped();
   autosave.stop();
   guest?.terminate();

@@ -1,0 +1,162 @@
+/**
+ * The cluster in the page shell: starts nodes for a cluster lab, routes a lab's checks and
+ * "run in terminal" blocks to their node, and draws the bar above the terminals (a shell on
+ * each node, stop one, add one, the memory they take).
+ */
+import * as Comlink from 'comlink';
+import type { GuestInfo } from '../../workers/emulator.worker';
+import { PageCluster, type ClusterNode } from './cluster';
+import type { Guest } from './guest';
+import type { StatusBar } from './status-bar';
+import type { TerminalNode, Terminals } from './terminals';
+import type { TerminalTab } from '../terminal/terminal-tab';
+
+export interface ClusterViewHost {
+  imageUrl: string;
+  status: StatusBar;
+  terminals(): Terminals | null;
+  /** the page's running machine, which becomes node1 */
+  main(): { guest: Guest; info: GuestInfo } | null;
+}
+
+const notStarted = (node: string) => `This runs on ${node}, which is not started: start the lab's nodes first (the button at the top of the lab).`;
+
+export class ClusterView {
+  private cluster: PageCluster | null = null;
+  private starting = false;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: ClusterViewHost,
+  ) {}
+
+  /** The guest a lab's script runs on: the main machine for node1 (or no node). */
+  guestFor(node: string | undefined, main: Guest): Guest {
+    if (!node || node === 'node1') return main;
+    const found = this.cluster?.node(node);
+    if (!found) throw new Error(notStarted(node));
+    return found.guest;
+  }
+
+  /** Types into the terminal in front, or into one on `node` (opened if it has none). */
+  async type(text: string, node?: string): Promise<void> {
+    const terminals = this.host.terminals();
+    if (!terminals) return;
+    let term: TerminalTab | null = terminals.current();
+    if (node && node !== 'node1' && !this.cluster?.node(node)) return this.host.status.notice(notStarted(node), true);
+    if (node && this.cluster) {
+      const onNode = this.terminalNode(node);
+      const tabs = terminals.tabsOn(onNode?.name);
+      if (!term || !tabs.includes(term)) {
+        term = tabs[0] ?? (await terminals.open(undefined, onNode));
+        terminals.select(term);
+      }
+    }
+    term?.type(text);
+    term?.focus();
+  }
+
+  /** Grows the cluster to `count` nodes; the running machine becomes node1. */
+  async start(count: number): Promise<void> {
+    const main = this.host.main();
+    if (!main) return this.host.status.notice('The machine is not running yet: it becomes node1 once it is.', true);
+    const c = (this.cluster ??= new PageCluster(this.host.imageUrl, main.info.machine.memorySize));
+    try {
+      if (!c.node('node1')) await c.adoptMain(main.guest);
+      while (c === this.cluster && c.nodes.length < count) if (!(await this.addNode(c))) return;
+    } catch (error) {
+      this.host.status.notice(`The cluster could not start: ${(error as Error).message}`, true);
+    }
+    this.render();
+  }
+
+  /** The main machine stops or restarts: the other nodes stop with it. */
+  stop(): void {
+    this.cluster?.stopAll();
+    this.cluster = null;
+    this.render();
+  }
+
+  /** Starts one more node with a shell on it; false when it could not. */
+  private async addNode(c: PageCluster): Promise<boolean> {
+    this.starting = true;
+    this.render();
+    try {
+      const node = await c.addNode((p) => {
+        if (p.total) this.host.status.noticeProgress(`Starting a node: ${p.message}`, p.loaded ?? 0, p.total);
+        else this.host.status.notice(`Starting a node: ${p.message}`);
+      });
+      if (c !== this.cluster) {
+        c.stopNode(node.identity.name); // the page's machine restarted meanwhile: that cluster is gone
+        return false;
+      }
+      await this.host.terminals()?.open(undefined, this.terminalNode(node.identity.name));
+      this.host.status.notice(`${node.identity.name} is ready (${node.identity.address}); its shell is in a new tab.`);
+      return true;
+    } catch (error) {
+      this.host.status.notice(`No new node: ${(error as Error).message}`, true);
+      return false;
+    } finally {
+      this.starting = false;
+      this.render();
+    }
+  }
+
+  private stopNode(name: string): void {
+    this.cluster?.stopNode(name);
+    this.host.terminals()?.closeNode(name);
+    this.render();
+  }
+
+  /** A node's shells for the terminal tabs; none for node1, whose shells are the page's own. */
+  private terminalNode(name: string): TerminalNode | undefined {
+    const node: ClusterNode | undefined = this.cluster?.node(name);
+    if (!node || node.main) return undefined;
+    const api = node.guest.api;
+    return { name, host: { openTerminal: (cols, rows, port, attachTo) => api.openTerminal(cols, rows, Comlink.transfer(port, [port]), attachTo) } };
+  }
+
+  private render(): void {
+    const cluster = this.cluster;
+    const starting = this.starting;
+    this.root.hidden = !cluster || cluster.nodes.length === 0;
+    this.root.replaceChildren();
+    if (!cluster || this.root.hidden) return;
+    const label = document.createElement('span');
+    label.className = 'cluster-label';
+    label.textContent = 'Cluster:';
+    this.root.append(label);
+    for (const node of cluster.nodes) {
+      const item = document.createElement('span');
+      item.className = 'cluster-node';
+      item.dataset.node = node.identity.name;
+      const shell = document.createElement('button');
+      shell.textContent = `${node.identity.name} ${node.identity.address}`;
+      shell.title = `Open a shell on ${node.identity.name}`;
+      shell.onclick = () => void this.host.terminals()?.open(undefined, this.terminalNode(node.identity.name));
+      item.append(shell);
+      if (!node.main) {
+        const stop = document.createElement('button');
+        stop.className = 'stop-node';
+        stop.textContent = '×';
+        stop.title = `Stop ${node.identity.name} (what it holds is lost)`;
+        stop.setAttribute('aria-label', stop.title);
+        stop.onclick = () => this.stopNode(node.identity.name);
+        item.append(stop);
+      }
+      this.root.append(item);
+    }
+    const add = document.createElement('button');
+    add.className = 'add-node';
+    add.textContent = starting ? 'Starting a node…' : '+ node';
+    const refusal = cluster.refusal();
+    add.disabled = starting || refusal !== null;
+    add.title = refusal ?? 'Start another node on this network';
+    add.onclick = () => void this.addNode(cluster);
+    const { used, budget } = cluster.memory();
+    const memory = document.createElement('span');
+    memory.className = 'cluster-memory';
+    memory.textContent = `${cluster.nodes.length} nodes · ${(used / 2 ** 30).toFixed(1)} of ${(budget / 2 ** 30).toFixed(1)} GiB this browser can give`;
+    this.root.append(add, memory);
+  }
+}
