@@ -108,7 +108,8 @@ export class PageCluster {
 
   private async plug(guest: Guest, index: number, main: boolean): Promise<ClusterNode> {
     const identity = nodeIdentity(index, randomMachineId());
-    const r = await guest.api.exec(identityScript(identity), 60_000, true);
+    // the first commands after a restore are the slow ones (nothing compiled yet), and another guest may share the CPU
+    const r = await guest.api.exec(identityScript(identity), 180_000, true);
     if (r.exitCode !== 0) throw new Error(`${identity.name} could not take its name and address: ${(r.stderr || r.stdout).trim()}`);
     const channel = new MessageChannel();
     await guest.api.attachNetwork(Comlink.transfer(channel.port1, [channel.port1]));
