@@ -100,6 +100,9 @@ describe('saved machines', () => {
     await page.locator('footer .actions button', { hasText: 'Choose another snapshot' }).click();
     await page.locator('dialog.snapshots tr', { hasText: 'hand-in' }).locator('button', { hasText: 'Restore' }).click();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 180_000 });
+    // the restored tab shows the screen as it was saved, which may end before the prompt was
+    // drawn: an empty line asks the live shell for a fresh one
+    await typeLine(page, '');
     await waitForText(page, PROMPT);
     const text = await run(page, 'cat /root/note.txt; ls /root/second.txt 2>&1 | grep -c "No such"', /^kept-42\s+1$/m);
     expect(text).toMatch(/kept-42/);
