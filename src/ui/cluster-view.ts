@@ -3,10 +3,9 @@
  * "run in terminal" blocks to their node, and draws the bar above the terminals (a shell on
  * each node, stop one, add one, the memory they take).
  */
-import * as Comlink from 'comlink';
 import type { GuestInfo } from '../../workers/emulator.worker';
 import { PageCluster, type ClusterNode } from './cluster';
-import type { Guest } from './guest';
+import { terminalHost, type Guest } from './guest';
 import type { StatusBar } from './status-bar';
 import type { TerminalNode, Terminals } from './terminals';
 import type { TerminalTab } from '../terminal/terminal-tab';
@@ -112,8 +111,7 @@ export class ClusterView {
   private terminalNode(name: string): TerminalNode | undefined {
     const node: ClusterNode | undefined = this.cluster?.node(name);
     if (!node || node.main) return undefined;
-    const api = node.guest.api;
-    return { name, host: { openTerminal: (cols, rows, port, attachTo) => api.openTerminal(cols, rows, Comlink.transfer(port, [port]), attachTo) } };
+    return { name, host: terminalHost(node.guest) };
   }
 
   private render(): void {

@@ -1,12 +1,18 @@
 /** The page's handle on the emulator worker (comlink), with the checks a browser needs first. */
 import * as Comlink from 'comlink';
 import type { EmulatorApi, GuestInfo, Progress, StartOptions } from '../../workers/emulator.worker';
+import type { TerminalHost } from '../terminal/terminal-tab';
 
 export interface Guest {
   /** the worker's API (comlink proxy) */
   api: Comlink.Remote<EmulatorApi>;
   /** stops the emulator for good, whatever state it is in */
   terminate(): void;
+}
+
+/** Shells on this guest for the terminal tabs; each tab's port moves to the worker (transferred, not copied). */
+export function terminalHost(guest: Guest): TerminalHost {
+  return { openTerminal: (cols, rows, port, attachTo) => guest.api.openTerminal(cols, rows, Comlink.transfer(port, [port]), attachTo) };
 }
 
 /** Says, in words for the trainee, why this browser cannot run the guest; null when it can. */

@@ -1,5 +1,4 @@
 /** The page shell: start the guest (the last saved machine, or a fresh one), show progress, open the terminals. */
-import * as Comlink from 'comlink';
 import '@xterm/xterm/css/xterm.css';
 import './style.css';
 import { describeUse, LOW_SPACE_BYTES, megabytes, requestPersistence, storageUse } from '../storage/quota';
@@ -11,7 +10,7 @@ import { OfflineButton } from './offline-button';
 import { InspectorPanel, INSPECTOR_VIEWS, type InspectorView } from './inspector-panel';
 import { pageLanguage } from './lab-source';
 import { registerServiceWorker } from '../offline/updates';
-import { browserProblem, isWebKit, startGuest, type Guest } from './guest';
+import { browserProblem, isWebKit, startGuest, terminalHost, type Guest } from './guest';
 import { HelpOverlay } from './help';
 import { LabAuthor } from './lab-author';
 import { LabPanel, type LabHost } from './lab-panel';
@@ -123,13 +122,9 @@ async function boot(options: BootOptions = {}): Promise<void> {
     const started = await startGuest({ imageUrl, ...options }, (p) => status.progress(p));
     guest = started.guest;
     info = started.info;
-    const g = guest;
     document.querySelector('#tabs')!.replaceChildren();
     document.querySelector('#terminals')!.replaceChildren();
-    terminals = new Terminals(document.querySelector('#tabs')!, document.querySelector('#terminals')!, {
-      // the port moves to the worker (transferred, not copied)
-      openTerminal: (cols, rows, port, attachTo) => g.api.openTerminal(cols, rows, Comlink.transfer(port, [port]), attachTo),
-    });
+    terminals = new Terminals(document.querySelector('#tabs')!, document.querySelector('#terminals')!, terminalHost(guest));
     const saved = info.restored?.session.terminals ?? [];
     for (const terminal of saved) await terminals.open(terminal);
     if (saved.length === 0) await terminals.open();
