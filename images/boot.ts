@@ -36,6 +36,7 @@ function fileEntry(relative: string): ManifestFile {
 function draftManifest(): GuestManifest {
   const diskSize = Number(env('LABBOX_DISK_SIZE')) || statSync(path.join(work, 'disk.img')).size;
   const chunkSize = Number(env('LABBOX_CHUNK_SIZE')) || 256 * 1024;
+  const extrasSize = Number(env('LABBOX_EXTRAS_SIZE')) || 0;
   const blank: ManifestFile = { path: '', size: 0, sha256: '' };
   const v86Version = JSON.parse(readFileSync(path.join(import.meta.dirname, '../node_modules/v86/package.json'), 'utf8')).version;
   return {
@@ -52,6 +53,9 @@ function draftManifest(): GuestManifest {
       state: { ...blank, path: 'state.bin.zst', rawSize: 0 },
     },
     disk: { url: 'disk/disk.img.zst', size: diskSize, chunkSize, chunks: Math.ceil(diskSize / chunkSize), compressedSize: 0 },
+    ...(extrasSize > 0 && {
+      extras: { url: 'extras/extras.img.zst', size: extrasSize, chunkSize, chunks: Math.ceil(extrasSize / chunkSize), compressedSize: 0 },
+    }),
     v86: { version: v86Version, memorySize: GUEST_MEMORY, vgaMemorySize: GUEST_VGA_MEMORY, cmdline: GUEST_CMDLINE },
     packages: [],
     build: { coldBootToDockerMs: 0, buildSeconds: 0 },
@@ -134,7 +138,9 @@ async function snapshot(): Promise<void> {
   writeFileSync(raw, new Uint8Array(state));
   execFileSync('zstd', ['-q', '-f', '-19', '-T0', raw, '-o', path.join(dist, 'state.bin.zst')]);
   manifest.files.state = { ...fileEntry('state.bin.zst'), rawSize: state.byteLength };
-  manifest.disk.compressedSize = readdirSync(path.join(dist, 'disk')).reduce((n, f) => n + statSync(path.join(dist, 'disk', f)).size, 0);
+  const folderSize = (dir: string) => readdirSync(path.join(dist, dir)).reduce((n, f) => n + statSync(path.join(dist, dir, f)).size, 0);
+  manifest.disk.compressedSize = folderSize('disk');
+  if (manifest.extras) manifest.extras.compressedSize = folderSize('extras');
   const buildStarted = Number(env('LABBOX_BUILD_STARTED'));
   if (buildStarted) manifest.build.buildSeconds = Math.round(Date.now() / 1000 - buildStarted);
   manifest.packages = readFileSync(path.join(work, 'packages.txt'), 'utf8').split('\n').filter(Boolean);

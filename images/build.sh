@@ -144,6 +144,11 @@ rm -rf "$rfs"/var/lib/apt/lists/* "$rfs"/var/cache/apt/* "$rfs"/var/cache/debcon
 # docker 26 starts containers through containerd-shim-runc-v2 only: containerd's own CLI and
 # its v1 shims are 33 MB that no lab uses (the offline set must stay under 150 MB)
 rm -f "$rfs"/usr/bin/{ctr,containerd-shim,containerd-shim-runc-v1}
+# etcd (the etcd lab only) moves to the extras disk, outside the default offline set: its
+# 58 MB of Go programs would take the set past 150 MB. Wrappers in /usr/local/bin say so
+# when that disk is not attached (rc.sysinit mounts it on /opt/extras).
+rm -rf "$work/extras" && mkdir -p "$work/extras/bin" "$rfs/opt/extras"
+mv "$rfs"/usr/bin/{etcd,etcdctl,etcdutl} "$work/extras/bin/"
 
 stage "container images for provisioning"
 [ -n "${LABBOX_RESUME:-}" ] && [ -f "$work/provision.tar" ] || "$here/container-images.sh" "$work" "$suite" "$mirror"
@@ -159,6 +164,7 @@ mkfs.ext4 -q -F -L labbox -E lazy_itable_init=0,lazy_journal_init=0,root_owner=0
 # the two guest boots of the build (images/boot.ts), in Node with v86
 boot() {
   LABBOX_BUILD_STARTED=$t_start LABBOX_IMAGE_KEY=$key LABBOX_SUITE=$suite LABBOX_KERNEL=$kver LABBOX_DISK_SIZE=$disk_bytes LABBOX_CHUNK_SIZE=$chunk_size \
+    LABBOX_EXTRAS_SIZE=${extras_bytes:-0} \
     "$root/node_modules/.bin/tsx" "$here/boot.ts" "$1" "$work" "$dist"
 }
 
@@ -182,14 +188,26 @@ sync # a block freed in a journal transaction not yet committed is not discarded
 fstrim "$mnt"
 umount "$mnt" && trap - EXIT
 
+# Cuts disk image $1 into zstd parts named as v86 fetches them: $2/$3-<start>-<end>.img.zst
+chunk_disk() {
+  local parts=$work/parts f n
+  rm -rf "$parts" && mkdir -p "$2" "$parts"
+  split -b "$chunk_size" -a 6 -d "$1" "$parts/p"
+  zstd -q -15 -T0 --rm "$parts"/p*
+  for f in "$parts"/p*.zst; do
+    n=${f##*/p}; n=$((10#${n%.zst}))
+    mv "$f" "$2/$3-$((n * chunk_size))-$(((n + 1) * chunk_size)).img.zst"
+  done
+}
+
 stage "chunking the disk ($((chunk_size / 1024)) KiB parts, zstd)"
-mkdir -p "$dist/disk" "$work/parts"
-split -b "$chunk_size" -a 6 -d "$work/disk.img" "$work/parts/p"
-zstd -q -15 -T0 --rm "$work"/parts/p*
-for f in "$work"/parts/p*.zst; do
-  n=${f##*/p}; n=$((10#${n%.zst}))
-  mv "$f" "$dist/disk/disk-$((n * chunk_size))-$(((n + 1) * chunk_size)).img.zst"
-done
+chunk_disk "$work/disk.img" "$dist/disk" disk
+
+stage "extras disk (read-only, no journal: the etcd lab's programs)"
+extras_bytes=$(( ($(du -sk "$work/extras" | cut -f1) * 1024 * 11 / 10 + 4 * 1024 * 1024) / chunk_size * chunk_size ))
+rm -f "$work/extras.img"
+mkfs.ext4 -q -F -L extras -O ^has_journal -m 0 -E root_owner=0:0 -d "$work/extras" "$work/extras.img" $((extras_bytes / 1024))k
+chunk_disk "$work/extras.img" "$dist/extras" extras
 
 stage "snapshot boot: cold boot to docker-ready, save the state"
 boot snapshot

@@ -5,7 +5,7 @@
  */
 import { NodeVM, type NodeVmOptions } from '../vm/node-vm';
 import { attachNic } from './nic';
-import { identityScript, MAX_NODES, MIN_NODES, nodeIdentity, randomMachineId, type NodeIdentity } from './plan';
+import { applyIdentity, MAX_NODES, MIN_NODES, nodeIdentity, randomMachineId, type NodeIdentity } from './plan';
 import { EthernetSwitch } from './switch';
 
 export interface ClusterNode {
@@ -42,11 +42,12 @@ export class NodeCluster {
     const port = this.network.connect((frame) => deliver(frame));
     const deliver = attachNic(vm.emulator, (frame) => port.receive(frame));
     const identity = nodeIdentity(index, randomMachineId());
-    const r = await vm.exec(identityScript(identity), { timeoutMs: 60_000 }).catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
-    if (r.exitCode !== 0) {
+    try {
+      await applyIdentity((script, timeoutMs) => vm.exec(script, { timeoutMs }), identity);
+    } catch (error) {
       port.disconnect();
       await vm.stop();
-      throw new Error(`${identity.name} could not take its identity: ${(r.stderr || r.stdout).trim()}`);
+      throw error;
     }
     return { identity, vm };
   }

@@ -56,3 +56,15 @@ export function identityScript(node: NodeIdentity): string {
     'ip route replace default dev eth0',
   ].join('\n');
 }
+
+type Exec = (script: string, timeoutMs: number) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+
+/**
+ * Runs the identity script through a guest's agent; throws an Error naming the node and the
+ * reason. The first commands after a restore are the slow ones (nothing compiled yet), and
+ * other guests may share the CPU: hence the long limit.
+ */
+export async function applyIdentity(exec: Exec, node: NodeIdentity): Promise<void> {
+  const r = await exec(identityScript(node), 180_000).catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
+  if (r.exitCode !== 0) throw new Error(`${node.name} could not take its name and address: ${(r.stderr || r.stdout).trim()}`);
+}

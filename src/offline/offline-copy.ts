@@ -2,6 +2,8 @@
  * "Make available offline": every file of this build's guest image into the Cache Storage
  * cache the service worker serves them from. The list and sizes come from the build
  * (guest/<version>/files.json), so the trainee sees the total before anything is fetched.
+ * The extras disk (etcd, for the etcd lab only) is offered on its own: most trainees never
+ * read it, and the machine alone stays within what a classroom can download.
  */
 import { guestCacheName } from './guest-cache';
 
@@ -21,6 +23,10 @@ export class OfflineUnavailableError extends Error {
   override name = 'OfflineUnavailableError';
 }
 
+/** Which files a plan covers: the machine (everything but the extras disk), or that disk. */
+export type OfflinePart = 'machine' | 'extras';
+const isExtra = (file: GuestFile) => file.path.startsWith('extras/');
+
 const PARALLEL = 4;
 
 export class OfflineCopy {
@@ -37,11 +43,11 @@ export class OfflineCopy {
     return caches.open(guestCacheName(this.version));
   }
 
-  async plan(): Promise<OfflinePlan> {
+  async plan(part: OfflinePart = 'machine'): Promise<OfflinePlan> {
     const cache = await this.cache();
     const response = await fetch(new URL('files.json', this.guestUrl)).catch(() => null);
     if (!response?.ok) throw new Error(`The list of the machine's files could not be downloaded (${response ? `HTTP ${response.status}` : 'network error'}).`);
-    const files = (await response.json()) as GuestFile[];
+    const files = ((await response.json()) as GuestFile[]).filter((f) => isExtra(f) === (part === 'extras'));
     const cached = new Set((await cache.keys()).map((r) => r.url));
     const missing = files.filter((f) => !cached.has(new URL(f.path, this.guestUrl).href));
     const sum = (list: GuestFile[]) => list.reduce((n, f) => n + f.size, 0);

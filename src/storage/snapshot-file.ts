@@ -52,8 +52,10 @@ export async function importSnapshot(store: SnapshotStore, file: Blob, machine: 
     pieces.push(bytes.slice(offset, offset + info.size));
     offset += info.size;
   }
-  // an imported checkpoint is an ordinary saved machine here: it starts no step of this page's labs
-  const { name, imageVersion, v86Version, memorySize, rawSize, session } = record;
+  // an imported checkpoint is an ordinary saved machine here: it starts no step of this page's
+  // labs; a file holds one machine, so a cluster's node1 comes without its other nodes
+  const { name, imageVersion, v86Version, memorySize, rawSize } = record;
   const kind = record.kind === 'checkpoint' ? 'named' : record.kind;
+  const session = { ...record.session, cluster: undefined };
   return store.storePieces({ name, kind, imageVersion, v86Version, memorySize, rawSize, session }, pieces, undefined, record.pieces);
 }

@@ -7,6 +7,7 @@
  * lists, as it was. Each piece carries its SHA-256, so damage is found before a restore.
  */
 import { createStore, delMany, get, set, update, type UseStore } from 'idb-keyval';
+import type { NodeIdentity } from '../cluster/plan';
 import type { LabProgress } from '../labs/progress';
 import { randomId, sha256Hex } from './digest';
 import { gunzipPieces, gzipPieces } from './gzip';
@@ -14,8 +15,12 @@ import { gunzipPieces, gzipPieces } from './gzip';
 /** 4 MiB: one write never needs much more than the piece in flight. */
 export const PIECE_SIZE = 4 * 2 ** 20;
 
-/** auto: the one autosave slot; named: saved by the trainee; checkpoint: the start of a lab step */
-export type SnapshotKind = 'auto' | 'named' | 'checkpoint';
+/**
+ * auto: the one autosave slot; named: saved by the trainee; checkpoint: the start of a lab
+ * step; node: another node of a cluster, saved with the main machine (only reached through
+ * that machine's record, never listed on its own)
+ */
+export type SnapshotKind = 'auto' | 'named' | 'checkpoint' | 'node';
 
 /** What must match for v86 to restore a state: the same image, emulator build and memory. */
 export interface MachineIdentity {
@@ -38,6 +43,14 @@ export interface SessionInfo {
   terminals: SavedTerminal[];
   /** every lab's progress when the machine was saved: a restore brings both back together */
   labs?: LabProgress[];
+  /** the cluster this machine was node1 of: every node's identity, the others' saved states */
+  cluster?: SavedNode[];
+}
+
+/** A cluster node as saved with the main machine; node1 (the main machine) has no snapshotId. */
+export interface SavedNode {
+  identity: NodeIdentity;
+  snapshotId?: string;
 }
 
 /** The lab step a checkpoint snapshot starts. */
@@ -88,14 +101,17 @@ export class SnapshotStore {
     private readonly pieceSize = PIECE_SIZE,
   ) {}
 
-  /** Newest first. */
+  /** The machines a trainee can restore, newest first (a cluster's other nodes come with their node1). */
   async list(): Promise<SnapshotRecord[]> {
-    const index = await get<Index>(INDEX_KEY, this.db);
-    return [...(index?.snapshots ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return (await this.all()).filter((s) => s.kind !== 'node').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async get(id: string): Promise<SnapshotRecord | undefined> {
-    return (await this.list()).find((s) => s.id === id);
+    return (await this.all()).find((s) => s.id === id);
+  }
+
+  private async all(): Promise<SnapshotRecord[]> {
+    return (await get<Index>(INDEX_KEY, this.db))?.snapshots ?? [];
   }
 
   /**
@@ -132,7 +148,10 @@ export class SnapshotStore {
       }
       throw error;
     }
-    if (replaced) await this.deletePieces(replaced.id, replaced.pieces.length).catch(() => {});
+    if (replaced) {
+      await this.deletePieces(replaced.id, replaced.pieces.length).catch(() => {});
+      await this.removeNodes(replaced).catch(() => {});
+    }
     return record;
   }
 
@@ -169,10 +188,18 @@ export class SnapshotStore {
     }), this.db);
   }
 
+  /** Deletes a snapshot, and the other nodes saved with it. */
   async remove(id: string): Promise<void> {
     const record = await this.get(id);
     await update<Index>(INDEX_KEY, (index) => ({ snapshots: (index?.snapshots ?? []).filter((s) => s.id !== id) }), this.db);
-    if (record) await this.deletePieces(id, record.pieces.length);
+    if (record) {
+      await this.deletePieces(id, record.pieces.length);
+      await this.removeNodes(record);
+    }
+  }
+
+  private async removeNodes(record: SnapshotRecord): Promise<void> {
+    for (const node of record.session.cluster ?? []) if (node.snapshotId) await this.remove(node.snapshotId);
   }
 
   private async deletePieces(id: string, count: number): Promise<void> {

@@ -4,6 +4,7 @@
  * each node, stop one, add one, the memory they take).
  */
 import type { GuestInfo } from '../../workers/emulator.worker';
+import type { SavedNode } from '../storage/snapshot-store';
 import { PageCluster, type ClusterNode } from './cluster';
 import { terminalHost, type Guest } from './guest';
 import type { StatusBar } from './status-bar';
@@ -16,6 +17,8 @@ export interface ClusterViewHost {
   terminals(): Terminals | null;
   /** the page's running machine, which becomes node1 */
   main(): { guest: Guest; info: GuestInfo } | null;
+  /** deletes saved node states that no main machine's record will point to */
+  discard(snapshotIds: string[]): Promise<void>;
 }
 
 const notStarted = (node: string) => `This runs on ${node}, which is not started: start the lab's nodes first (the button at the top of the lab).`;
@@ -69,6 +72,54 @@ export class ClusterView {
     this.render();
   }
 
+  /**
+   * Brings back the cluster saved with the main machine, which was just restored: node1 keeps
+   * its identity, the other nodes restore from their own saved states, shells included.
+   */
+  async restore(saved: SavedNode[]): Promise<void> {
+    const main = this.host.main();
+    if (!main) return;
+    const c = (this.cluster = new PageCluster(this.host.imageUrl, main.info.machine.memorySize));
+    try {
+      await c.adoptMain(main.guest, saved.find((n) => !n.snapshotId)?.identity);
+      for (const node of saved) if (node.snapshotId && c === this.cluster && !(await this.addNode(c, node))) break;
+    } catch (error) {
+      this.host.status.notice(`The cluster could not be restored: ${(error as Error).message}`, true);
+    }
+    this.render();
+  }
+
+  /**
+   * Saves every node but node1 (the page saves that one, with the list returned here). What
+   * was saved is deleted again if a node fails: a half-saved cluster is not kept.
+   */
+  async saveNodes(name: string): Promise<SavedNode[] | undefined> {
+    const c = this.cluster;
+    if (!c || c.nodes.length === 0) return undefined;
+    const saved: SavedNode[] = [];
+    for (const node of c.nodes) {
+      if (node.main) {
+        saved.push({ identity: node.identity });
+        continue;
+      }
+      const terminals = this.host.terminals()?.saved(node.identity.name) ?? [];
+      try {
+        const record = await node.guest.api.saveSnapshot({ name: `${name} (${node.identity.name})`, kind: 'node', session: { terminals } });
+        saved.push({ identity: node.identity, snapshotId: record.id });
+      } catch (error) {
+        await this.host.discard(saved.flatMap((n) => n.snapshotId ?? [])).catch(() => {});
+        throw new Error(`${node.identity.name} could not be saved: ${(error as Error).message}`);
+      }
+    }
+    return saved;
+  }
+
+  /** Whether a node other than node1 changed since it was last saved. */
+  async hasChanges(): Promise<boolean> {
+    const others = this.cluster?.nodes.filter((n) => !n.main) ?? [];
+    return (await Promise.all(others.map((n) => n.guest.api.hasChanges().catch(() => false)))).some(Boolean);
+  }
+
   /** The main machine stops or restarts: the other nodes stop with it. */
   stop(): void {
     this.cluster?.stopAll();
@@ -76,24 +127,28 @@ export class ClusterView {
     this.render();
   }
 
-  /** Starts one more node with a shell on it; false when it could not. */
-  private async addNode(c: PageCluster): Promise<boolean> {
+  /** Starts one more node (or `saved`, a saved one) with its shells; false when it could not. */
+  private async addNode(c: PageCluster, saved?: SavedNode): Promise<boolean> {
     this.starting = true;
     this.render();
+    const what = saved ? `Restoring ${saved.identity.name}` : 'Starting a node';
     try {
       const node = await c.addNode((p) => {
-        if (p.total) this.host.status.noticeProgress(`Starting a node: ${p.message}`, p.loaded ?? 0, p.total);
-        else this.host.status.notice(`Starting a node: ${p.message}`);
-      });
+        if (p.total) this.host.status.noticeProgress(`${what}: ${p.message}`, p.loaded ?? 0, p.total);
+        else this.host.status.notice(`${what}: ${p.message}`);
+      }, saved);
       if (c !== this.cluster) {
         c.stopNode(node.identity.name); // the page's machine restarted meanwhile: that cluster is gone
         return false;
       }
-      await this.host.terminals()?.open(undefined, this.terminalNode(node.identity.name));
+      const terminals = this.host.terminals();
+      const onNode = this.terminalNode(node.identity.name);
+      for (const terminal of node.savedTerminals) await terminals?.open(terminal, onNode);
+      if (node.savedTerminals.length === 0) await terminals?.open(undefined, onNode);
       this.host.status.notice(`${node.identity.name} is ready (${node.identity.address}); its shell is in a new tab.`);
       return true;
     } catch (error) {
-      this.host.status.notice(`No new node: ${(error as Error).message}`, true);
+      this.host.status.notice(`${saved ? `${saved.identity.name} was not restored` : 'No new node'}: ${(error as Error).message}`, true);
       return false;
     } finally {
       this.starting = false;

@@ -4,8 +4,9 @@
  * and plugged into one virtual switch that lives here, on the page.
  */
 import * as Comlink from 'comlink';
-import { identityScript, MAX_NODES, nodeIdentity, randomMachineId, type NodeIdentity } from '../cluster/plan';
+import { applyIdentity, MAX_NODES, nodeIdentity, randomMachineId, type NodeIdentity } from '../cluster/plan';
 import { EthernetSwitch, type SwitchPort } from '../cluster/switch';
+import type { SavedNode, SavedTerminal } from '../storage/snapshot-store';
 import type { Progress } from '../../workers/emulator.worker';
 import { startGuest, type Guest } from './guest';
 
@@ -15,6 +16,8 @@ export interface ClusterNode {
   /** node1: the page's main machine (saved, inspected, restarted by the page, not by the cluster) */
   main: boolean;
   port: SwitchPort;
+  /** the shells saved with this node, to reattach (a node restored from a saved cluster) */
+  savedTerminals: SavedTerminal[];
 }
 
 /** Bytes a node costs the browser: its guest memory plus the emulator's own (code cache, devices, buffers). */
@@ -58,24 +61,30 @@ export class PageCluster {
     return null;
   }
 
-  /** Makes the running main machine node1 of the cluster. */
-  async adoptMain(guest: Guest): Promise<ClusterNode> {
+  /** Makes the running main machine node1 of the cluster; `saved`: the identity it was saved with. */
+  async adoptMain(guest: Guest, saved?: NodeIdentity): Promise<ClusterNode> {
     if (this.nodes.some((n) => n.main)) throw new Error('the main machine is already in the cluster');
-    return this.plug(guest, 1, true);
+    return this.plug(guest, saved ?? nodeIdentity(1, randomMachineId()), true, !saved);
   }
 
-  /** Starts the next node: a fresh guest restored from the image's snapshot. */
-  async addNode(onProgress: (p: Progress) => void): Promise<ClusterNode> {
+  /**
+   * Starts the next node: a fresh guest restored from the image's snapshot, or (`saved`) a
+   * node saved with the cluster, which comes back with its identity, files and processes.
+   */
+  async addNode(onProgress: (p: Progress) => void, saved?: SavedNode): Promise<ClusterNode> {
     const refusal = this.refusal();
     if (refusal) throw new Error(refusal);
-    const index = this.freeIndex();
+    const identity = saved?.identity ?? nodeIdentity(this.freeIndex(), randomMachineId());
+    if (this.nodes.some((n) => n.identity.index === identity.index)) throw new Error(`${identity.name} is already running`);
     this.starting++;
     try {
-      const { guest } = await startGuest({ imageUrl: this.imageUrl }, onProgress);
-      return await this.plug(guest, index, false).catch((error) => {
+      const { guest, info } = await startGuest({ imageUrl: this.imageUrl, snapshotId: saved?.snapshotId }, onProgress);
+      const node = await this.plug(guest, identity, false, !saved).catch((error) => {
         guest.terminate();
         throw error;
       });
+      node.savedTerminals = info.restored?.session.terminals ?? [];
+      return node;
     } finally {
       this.starting--;
     }
@@ -106,16 +115,14 @@ export class PageCluster {
     throw new Error(`A cluster has at most ${MAX_NODES} nodes.`);
   }
 
-  private async plug(guest: Guest, index: number, main: boolean): Promise<ClusterNode> {
-    const identity = nodeIdentity(index, randomMachineId());
-    // the first commands after a restore are the slow ones (nothing compiled yet), and another guest may share the CPU
-    const r = await guest.api.exec(identityScript(identity), 180_000, true);
-    if (r.exitCode !== 0) throw new Error(`${identity.name} could not take its name and address: ${(r.stderr || r.stdout).trim()}`);
+  /** Connects a guest to the switch; `fresh`: a guest from the image, which takes its identity first. */
+  private async plug(guest: Guest, identity: NodeIdentity, main: boolean, fresh: boolean): Promise<ClusterNode> {
+    if (fresh) await applyIdentity((script, timeoutMs) => guest.api.exec(script, timeoutMs, true), identity);
     const channel = new MessageChannel();
     await guest.api.attachNetwork(Comlink.transfer(channel.port1, [channel.port1]));
     const port = this.network.connect((frame) => channel.port2.postMessage(frame));
     channel.port2.onmessage = (e: MessageEvent<Uint8Array>) => port.receive(e.data);
-    const node = { identity, guest, main, port };
+    const node: ClusterNode = { identity, guest, main, port, savedTerminals: [] };
     this.nodes.push(node);
     this.nodes.sort((a, b) => a.identity.index - b.identity.index);
     return node;

@@ -95,7 +95,7 @@ window.addEventListener('hashchange', () => void showLabFromAddress(labPanel, la
 
 const autosave = new Autosave(
   () => save('auto', 'Autosave'),
-  async () => !!guest && !paused && (await guest.api.hasChanges()),
+  async () => !!guest && !paused && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
 );
 
 const clusterView = new ClusterView(document.querySelector('#cluster')!, {
@@ -103,7 +103,13 @@ const clusterView = new ClusterView(document.querySelector('#cluster')!, {
   status,
   terminals: () => terminals,
   main: () => (guest && info ? { guest, info } : null),
+  discard: discardSaved,
 });
+
+/** Deletes saved states (a cluster's nodes that no saved main machine points to). */
+async function discardSaved(snapshotIds: string[]): Promise<void> {
+  for (const id of snapshotIds) await store.remove(id);
+}
 
 interface BootOptions {
   cold?: boolean;
@@ -136,6 +142,8 @@ async function boot(options: BootOptions = {}): Promise<void> {
       await labPanel.reload();
     }
     labPanel.machineReady(info.suite);
+    const cluster = info.restored?.session.cluster;
+    if (cluster) void clusterView.restore(cluster);
     document.body.dataset.ready = 'true';
     startServiceWorker();
     for (const b of machineButtons) b.disabled = false;
@@ -172,7 +180,13 @@ function save(kind: SnapshotKind, name: string, options: { checkpoint?: Checkpoi
       // one automatic slot: a new autosave replaces the previous one once it is safely written
       const replaces = kind === 'auto' ? (await store.list()).find((s) => s.kind === 'auto')?.id : options.replaces;
       const labs = await progressStore.all().catch(() => undefined);
-      const record = await g.api.saveSnapshot({ name, kind, replaces, checkpoint: options.checkpoint, session: { terminals: t.saved(), labs } });
+      // a cluster's other nodes first: node1's record then points at their saved states
+      const cluster = await clusterView.saveNodes(name);
+      const session = { terminals: t.saved(), labs, cluster };
+      const record = await g.api.saveSnapshot({ name, kind, replaces, checkpoint: options.checkpoint, session }).catch(async (error) => {
+        await discardSaved(cluster?.flatMap((n) => n.snapshotId ?? []) ?? []).catch(() => {});
+        throw error;
+      });
       void requestPersistence();
       const use = await storageUse().catch(() => null);
       const low = use && use.quota - use.used < LOW_SPACE_BYTES;

@@ -22,6 +22,7 @@ export class OfflineButton {
       const plan = await this.copy.plan();
       if (plan.missing.length === 0) {
         this.status.notice(`LabBox is available offline in this browser (${megabytes(plan.total)}).`);
+        await this.offerExtras();
         return;
       }
       const question = `Make LabBox work without a network? This downloads ${megabytes(plan.missingBytes)} (the whole machine is ${megabytes(plan.total)}) and keeps it in this browser.`;
@@ -29,10 +30,20 @@ export class OfflineButton {
       await this.copy.download(plan, (loaded, total) => this.status.noticeProgress('Downloading for offline use', loaded, total));
       this.status.notice(`LabBox is available offline in this browser (${megabytes(plan.total)}). Your machine and labs work with the network cut.`);
       this.button.dataset.done = 'true';
+      await this.offerExtras();
     } catch (error) {
       this.status.notice(`Not available offline: ${(error as Error).message}`, true);
     } finally {
       this.button.disabled = false;
     }
+  }
+
+  /** The etcd lab's programs, asked for apart: the machine works offline without them. */
+  private async offerExtras(): Promise<void> {
+    const extras = await this.copy.plan('extras');
+    if (extras.missing.length === 0) return;
+    if (!confirm(`Also keep the etcd lab's programs for offline use (${megabytes(extras.missingBytes)} more)? Only the etcd lab needs them.`)) return;
+    await this.copy.download(extras, (loaded, total) => this.status.noticeProgress("Downloading the etcd lab's programs", loaded, total));
+    this.status.notice(`LabBox is available offline in this browser, the etcd lab included (${megabytes(extras.total)} for etcd).`);
   }
 }

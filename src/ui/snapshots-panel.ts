@@ -79,7 +79,9 @@ export class SnapshotsPanel {
   private row(record: SnapshotRecord): HTMLTableRowElement {
     const tr = document.createElement('tr');
     tr.dataset.id = record.id;
-    const cells = [record.kind === 'named' ? record.name : `${record.name} (${record.kind === 'auto' ? 'automatic' : 'start of a lab step'})`, new Date(record.createdAt).toLocaleString(), megabytes(record.storedSize)];
+    const title = record.kind === 'named' ? record.name : `${record.name} (${record.kind === 'auto' ? 'automatic' : 'start of a lab step'})`;
+    const nodes = record.session.cluster?.length;
+    const cells = [nodes ? `${title} · cluster of ${nodes} nodes` : title, new Date(record.createdAt).toLocaleString(), megabytes(record.storedSize)];
     for (const text of cells) tr.insertCell().textContent = text;
     const actions = tr.insertCell();
     actions.className = 'actions';

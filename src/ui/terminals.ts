@@ -67,9 +67,9 @@ export class Terminals {
     for (const tab of this.tabsOn(nodeName)) this.close(tab);
   }
 
-  /** The main machine's open shells, as saved with it. */
-  saved(): SavedTerminal[] {
-    return this.tabsOn(undefined).map((t) => t.saved()).filter((t): t is SavedTerminal => t !== null);
+  /** The open shells of the main machine (or of a node), as saved with it. */
+  saved(nodeName?: string): SavedTerminal[] {
+    return this.tabsOn(nodeName).map((t) => t.saved()).filter((t): t is SavedTerminal => t !== null);
   }
 
   select(tab: TerminalTab): void {

@@ -95,9 +95,13 @@ export class AgentClient {
     });
   }
 
-  /** A restored guest wakes with the clock of its snapshot: set it to `now`. */
+  /**
+   * A restored guest wakes with the clock of its snapshot: set it to `now`. It is the first
+   * program a restored guest starts, so its pages come from the lazy disk: on a busy host
+   * (a cluster node restored beside another warming Docker up) that took over 30 s.
+   */
   async setClock(now: Date = new Date()): Promise<void> {
-    await this.exec(`date -u -s @${Math.floor(now.getTime() / 1000)} >/dev/null`, { timeoutMs: 30_000 });
+    await this.exec(`date -u -s @${Math.floor(now.getTime() / 1000)} >/dev/null`, { timeoutMs: 120_000 });
   }
 
   /** Runs `sh -c command` in the guest (stdin is /dev/null). */

@@ -12,6 +12,15 @@ export interface ManifestFile {
   sha256: string;
 }
 
+export interface DiskDescription {
+  /** v86 fetches `<base without extension>-<start>-<end>.img.zst` parts of chunkSize bytes */
+  url: string;
+  size: number;
+  chunkSize: number;
+  chunks: number;
+  compressedSize: number;
+}
+
 export interface GuestManifest {
   format: typeof MANIFEST_FORMAT;
   /** Hash of the recipe's inputs: a snapshot only restores on the image it came from. */
@@ -26,14 +35,12 @@ export interface GuestManifest {
     initrd: ManifestFile;
     state: ManifestFile & { rawSize: number };
   };
-  disk: {
-    /** v86 fetches `<base without extension>-<start>-<end>.img.zst` parts of chunkSize bytes */
-    url: string;
-    size: number;
-    chunkSize: number;
-    chunks: number;
-    compressedSize: number;
-  };
+  disk: DiskDescription;
+  /**
+   * A second, read-only disk (/opt/extras in the guest: etcd) for the labs that need it. It is
+   * attached to every machine but left out of the default offline download (README "Offline").
+   */
+  extras?: DiskDescription;
   v86: {
     version: string;
     memorySize: number;
@@ -67,6 +74,9 @@ export function parseManifest(json: unknown): GuestManifest {
     }
   }
   if (!m.disk || !(m.disk.size > 0) || !(m.disk.chunkSize > 0)) throw new ManifestError('the guest manifest lacks the disk description');
+  if (m.extras !== undefined && !(m.extras.size > 0 && m.extras.chunkSize > 0 && typeof m.extras.url === 'string')) {
+    throw new ManifestError('the guest manifest has a malformed extras disk description');
+  }
   if (!m.v86 || !(m.v86.memorySize > 0) || typeof m.v86.cmdline !== 'string') {
     throw new ManifestError('the guest manifest lacks the v86 options');
   }

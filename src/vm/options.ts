@@ -2,7 +2,7 @@
  * v86 options for the LabBox guest, from its manifest. The page's worker and the Node
  * runner both use this, so a snapshot made by one restores in the other.
  */
-import type { GuestManifest } from './manifest';
+import type { DiskDescription, GuestManifest } from './manifest';
 
 export const GUEST_MEMORY = 512 * 1024 * 1024;
 export const GUEST_VGA_MEMORY = 2 * 1024 * 1024;
@@ -27,13 +27,9 @@ export function v86Options(manifest: GuestManifest, resolve: (path: string) => s
     vga_memory_size: manifest.v86.vgaMemorySize,
     bios: { url: resolve(manifest.files.bios.path) },
     vga_bios: { url: resolve(manifest.files.vgaBios.path) },
-    hda: {
-      url: resolve(manifest.disk.url),
-      async: true,
-      size: manifest.disk.size,
-      use_parts: true,
-      fixed_chunk_size: manifest.disk.chunkSize,
-    },
+    hda: lazyDisk(manifest.disk, resolve),
+    // a restore must see the same drives as the saved state, so the extras disk is always attached
+    ...(manifest.extras && { hdb: lazyDisk(manifest.extras, resolve) }),
     virtio_console: true,
     // eth0 for the cluster's virtual switch (v86 adds an ne2k card, which the guest has no driver for, unless told)
     net_device: { type: 'virtio' },
@@ -51,4 +47,9 @@ export function v86Options(manifest: GuestManifest, resolve: (path: string) => s
     options.initial_state = mode.state ?? { url: resolve(manifest.files.state.path) };
   }
   return options;
+}
+
+/** A disk v86 fetches part by part as the guest reads it. */
+function lazyDisk(disk: DiskDescription, resolve: (path: string) => string): Record<string, unknown> {
+  return { url: resolve(disk.url), async: true, size: disk.size, use_parts: true, fixed_chunk_size: disk.chunkSize };
 }

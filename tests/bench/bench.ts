@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -230,8 +230,13 @@ rows.push({ what: 'page: save after a small lab (nginx running, files written), 
 rows.push({ what: 'page: saved machine stored size (gzip) / raw state', value: `${mib(pageFigures.savedBytes)} / ${mib(pageFigures.savedRawBytes)}`, goal: '≤ 30 MB stored' });
 rows.push({ what: 'page: longest main-thread task during the save', value: `${Math.round(pageFigures.longestTaskDuringSaveMs)} ms`, goal: '≤ 100 ms' });
 rows.push({ what: 'page: reload to the saved machine ready (IndexedDB restore)', value: s(pageFigures.resumeMs) });
-const offlineSet = folderBytes(path.join(root, 'dist'));
-rows.push({ what: 'offline: the whole offline set (built site: app, emulator, labs, guest image)', value: `${mib(offlineSet)} = ${(offlineSet / 1e6).toFixed(1)} MB`, goal: '≤ 150 MB' });
+// the extras disk (etcd) is offered apart by the Offline button, so it is counted apart
+const extrasDir = path.join(root, 'dist/guest', manifest.imageVersion, 'extras');
+const extras = existsSync(extrasDir) ? folderBytes(extrasDir) : 0;
+const offlineSet = folderBytes(path.join(root, 'dist')) - extras;
+const megabytesOf = (bytes: number) => `${mib(bytes)} = ${(bytes / 1e6).toFixed(1)} MB`;
+rows.push({ what: 'offline: the whole offline set (built site: app, emulator, labs, guest image)', value: megabytesOf(offlineSet), goal: '≤ 150 MB' });
+rows.push({ what: "offline: the etcd lab's extras disk, offered apart", value: megabytesOf(extras) });
 rows.push({ what: 'offline: "Offline" button, click to all cached (loopback server)', value: s(pageFigures.offlineDownloadMs) });
 rows.push({ what: 'offline: reload with the server stopped to the saved machine ready', value: s(pageFigures.offlineReloadMs) });
 

@@ -138,6 +138,44 @@ describe('snapshot files', () => {
   });
 });
 
+describe('a saved cluster', () => {
+  const identity = (index: number) => ({ index, name: `node${index}`, mac: `02:4c:42:00:00:0${index}`, address: `10.10.0.${10 + index}`, machineId: 'a'.repeat(32) });
+  /** node2 saved first, then node1's record pointing at it (the page's order) */
+  async function saveCluster(store: SnapshotStore, name: string, kind: 'auto' | 'named' = 'named', replaces?: string) {
+    const node2 = await store.save({ ...draft(`${name} (node2)`), kind: 'node' }, noise(1000, 2));
+    const cluster = [{ identity: identity(1) }, { identity: identity(2), snapshotId: node2.id }];
+    const node1 = await store.save({ ...draft(name), kind, session: { ...draft(name).session, cluster } }, noise(1000, 1), replaces);
+    return { node1, node2 };
+  }
+
+  it('lists node1 only; its other nodes are reachable through its record and go when it goes', async () => {
+    const store = storeOn(freshDb());
+    const { node1, node2 } = await saveCluster(store, 'swarm');
+    expect((await store.list()).map((s) => s.id)).toEqual([node1.id]);
+    expect((await store.load(node2.id)).state).toEqual(noise(1000, 2));
+    await store.remove(node1.id);
+    expect(await store.get(node2.id)).toBeUndefined();
+  });
+
+  it('a new autosave of a cluster replaces the old one with all its nodes', async () => {
+    const store = storeOn(freshDb());
+    const first = await saveCluster(store, 'Autosave', 'auto');
+    const second = await saveCluster(store, 'Autosave', 'auto', first.node1.id);
+    expect(await store.get(first.node2.id)).toBeUndefined();
+    expect(await store.get(second.node2.id)).toBeDefined();
+    expect((await store.list()).map((s) => s.id)).toEqual([second.node1.id]);
+  });
+
+  it('an exported node1 imports as one machine, without the nodes it no longer has', async () => {
+    const from = storeOn(freshDb());
+    const { node1 } = await saveCluster(from, 'swarm');
+    const to = storeOn(freshDb());
+    const imported = await importSnapshot(to, await exportSnapshot(from, node1.id), machine);
+    expect(imported.session.cluster).toBeUndefined();
+    expect((await to.load(imported.id)).state).toEqual(noise(1000, 1));
+  });
+});
+
 describe('digests without crypto.subtle (plain http on a LAN address)', () => {
   it('gives the same SHA-256 and ids as the platform', async () => {
     const { sha256Hex, randomId } = await import('../../src/storage/digest');
