@@ -102,9 +102,10 @@ export class EmulatorApi {
     }
 
     onProgress({ phase: 'booting', message: options.cold ? 'Booting Linux (about two minutes)' : 'Restoring the machine' });
-    const diskFolder = new URL('.', resolve(manifest.disk.url)).href;
+    // both disks: a part of the extras disk (etcd) can be missing offline, or in flight at a save
+    const diskFolders = [manifest.disk, manifest.extras].flatMap((d) => (d ? [new URL('.', resolve(d.url)).href] : []));
     this.disk = new DiskWatch(
-      (url) => url.startsWith(diskFolder),
+      (url) => diskFolders.some((folder) => url.startsWith(folder)),
       (stalled) =>
         onProgress(
           stalled
