@@ -64,7 +64,12 @@ export class ClusterView {
     if (!main) return this.host.status.notice('The machine is not running yet: it becomes node1 once it is.', true);
     const c = (this.cluster ??= new PageCluster(this.host.imageUrl, main.info.machine.memorySize));
     try {
-      if (!c.node('node1')) await c.adoptMain(main.guest);
+      if (!c.node('node1')) {
+        await c.adoptMain(main.guest);
+        // bash reads the host name once, at start: the shells already open keep "labbox" in
+        // their prompt, so node1 gets a fresh one (in front, as a new tab is)
+        await this.host.terminals()?.open();
+      }
       while (c === this.cluster && c.nodes.length < count) if (!(await this.addNode(c))) return;
     } catch (error) {
       this.host.status.notice(`The cluster could not start: ${(error as Error).message}`, true);

@@ -24,11 +24,14 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Brings a tab of `node` to the front (node1's tabs are the page's own "shell N"). */
+/**
+ * Brings a tab of `node` to the front: node1's tabs are the page's own "shell N", the newest
+ * one opened when the machine became node1 (older shells keep "labbox" in their prompt).
+ */
 async function selectNode(node: string): Promise<void> {
-  const label = node === 'node1' ? /^shell \d+$/ : new RegExp(`^${node}: shell \\d+$`);
-  await page.locator('#tabs .tab .label', { hasText: label }).first().click();
-  await typeLine(page, ''); // a fresh prompt: node1's first shell still shows the name it had before the cluster
+  const tabs = page.locator('#tabs .tab .label', { hasText: node === 'node1' ? /^shell \d+$/ : new RegExp(`^${node}: shell \\d+$`) });
+  await (node === 'node1' ? tabs.last() : tabs.first()).click();
+  await typeLine(page, ''); // a fresh prompt: a restored tab's saved screen may end before it
   await waitForText(page, new RegExp(`root@${node}:\\S*#\\s*$`), 60_000);
 }
 
