@@ -96,6 +96,11 @@ window.addEventListener('hashchange', () => void showLabFromAddress(labPanel, la
 const autosave = new Autosave(
   () => save('auto', 'Autosave'),
   async () => !!guest && !paused && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
+  // busy: the guest's load over the last minute is above one runnable process
+  async () => {
+    const r = await guest?.api.exec('cat /proc/loadavg', 20_000, false);
+    return !r || r.exitCode !== 0 || Number(r.stdout.split(' ')[0]) > 1;
+  },
 );
 
 const clusterView = new ClusterView(document.querySelector('#cluster')!, {

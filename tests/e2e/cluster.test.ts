@@ -68,7 +68,9 @@ describe('a cluster in the page', () => {
       for (const part of step.solution ?? []) await runOn(part.node, part.script);
       const section = page.locator(`section.step[data-step="${step.id}"]`);
       await section.locator('button.check-button').click();
-      await expect.poll(() => section.locator('.verdict').innerText(), { timeout: 180_000 }).toBe('Done');
+      await expect.poll(() => section.locator('.verdict').innerText(), { timeout: 180_000 }).toBe('Done').catch(async (error) => {
+        throw new Error(`step ${step.id}: ${await section.locator('.check-output').innerText().catch(() => '')}`, { cause: error });
+      });
     }
   }, 2_400_000);
 
