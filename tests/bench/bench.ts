@@ -207,8 +207,11 @@ if (!values.quick) {
   execFileSync('zstd', ['-q', '-d', '-c', ...parts], { stdio: ['ignore', openSync(raw, 'w'), 'inherit'] });
   t = Date.now();
   const qemu = await QemuGuest.boot(manifest, imageDir, raw);
-  const q = { agent: qemu.agent, waitFor: async (c: string) => { while ((await qemu.agent.exec(c)).exitCode !== 0) await new Promise((r) => setTimeout(r, 1000)); } };
-  await q.waitFor('docker info >/dev/null 2>&1');
+  const deadline = Date.now() + 900_000;
+  while ((await qemu.agent.exec('docker info >/dev/null 2>&1')).exitCode !== 0) {
+    if (Date.now() > deadline) throw new Error('qemu: `docker info` did not answer within 15 min of the boot');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   const qemuCold = Date.now() - t;
   const [, qemuRun] = await firstAndSteady(qemu.agent, 'docker run --rm busybox true', 3);
   qemu.stop();
