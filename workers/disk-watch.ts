@@ -13,15 +13,18 @@ export class DiskWatch {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(isDiskPart: (url: string) => boolean, onStall: (stalled: boolean) => void) {
+  /** `onRequest` hears of every disk part v86 asks for (the readahead). */
+  constructor(isDiskPart: (url: string) => boolean, onStall: (stalled: boolean) => void, onRequest?: (url: string) => void) {
     const setStalled = (value: boolean) => {
       if (value !== this.stalled) onStall((this.stalled = value));
     };
     const watch = this;
     const open = XMLHttpRequest.prototype.open as (this: XMLHttpRequest, ...args: unknown[]) => void;
     XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...args: unknown[]) {
-      if (isDiskPart(String(args[1]))) {
+      const url = String(args[1]);
+      if (isDiskPart(url)) {
         watch.inFlight++;
+        onRequest?.(url);
         this.addEventListener('error', () => setStalled(true));
         this.addEventListener('load', () => setStalled(this.status >= 400));
         // after load's handlers: v86 has handed the data to the guest's disk by then

@@ -13,6 +13,7 @@ import { sha256Hex } from '../src/storage/digest';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
 import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
+import { DiskReadahead, THROUGH_SERVICE_WORKER } from './disk-readahead';
 import { DiskWatch } from './disk-watch';
 import { TerminalBridge } from './terminal-bridge';
 import { attachNic } from '../src/cluster/nic';
@@ -33,6 +34,8 @@ export interface StartOptions {
   cold?: boolean;
   /** restore this saved machine (IndexedDB) instead of the image's pristine snapshot */
   snapshotId?: string;
+  /** the site's service worker controls the page: disk parts fetched ahead land in its cache */
+  serviceWorker?: boolean;
 }
 
 export interface GuestInfo {
@@ -103,7 +106,9 @@ export class EmulatorApi {
 
     onProgress({ phase: 'booting', message: options.cold ? 'Booting Linux (about two minutes)' : 'Restoring the machine' });
     // both disks: a part of the extras disk (etcd) can be missing offline, or in flight at a save
-    const diskFolders = [manifest.disk, manifest.extras].flatMap((d) => (d ? [new URL('.', resolve(d.url)).href] : []));
+    const disks = [manifest.disk, manifest.extras].flatMap((d) => (d ? [{ folder: new URL('.', resolve(d.url)).href, size: d.size }] : []));
+    const diskFolders = disks.map((d) => d.folder);
+    const readahead = options.serviceWorker ? new DiskReadahead(disks, THROUGH_SERVICE_WORKER) : undefined;
     this.disk = new DiskWatch(
       (url) => diskFolders.some((folder) => url.startsWith(folder)),
       (stalled) =>
@@ -112,6 +117,7 @@ export class EmulatorApi {
             ? { phase: 'waiting-for-disk', message: `The machine is waiting for a part of its disk that could not be downloaded: ${UNREACHABLE}. It carries on by itself once the part arrives.` }
             : { phase: 'ready', message: 'Ready' },
         ),
+      readahead && ((url) => readahead.requested(url)),
     );
     const emulator = new V86({
       ...v86Options(manifest, resolve, { cold: options.cold, state }),
