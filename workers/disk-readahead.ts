@@ -22,12 +22,12 @@ export class DiskReadahead {
   private inFlight = 0;
 
   /**
-   * @param sizes each disk's folder URL (ending in "/") and byte size: no part past the end
+   * @param disks each disk's folder URL (ending in "/") and byte size: no part past the end
    * @param depth parts fetched ahead of each request
    * @param maxInFlight background fetches at once (they share the connection with the guest's own)
    */
   constructor(
-    private readonly sizes: { folder: string; size: number }[],
+    private readonly disks: { folder: string; size: number }[],
     private readonly io: ReadaheadIO,
     private readonly depth = 4,
     private readonly maxInFlight = 6,
@@ -53,7 +53,7 @@ export class DiskReadahead {
   /** The URLs of the `depth` parts after `url` on the same disk, none past its end. */
   following(url: string): string[] {
     const m = PART.exec(url);
-    const disk = m && this.sizes.find((d) => url.startsWith(d.folder));
+    const disk = m && this.disks.find((d) => url.startsWith(d.folder));
     if (!m || !disk) return [];
     const [, name, startText, endText, extension] = m;
     const start = Number(startText);
