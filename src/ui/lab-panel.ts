@@ -271,23 +271,24 @@ export class LabPanel {
       verdict.textContent = w.checking;
       output.hidden = true;
       let passed = false;
+      let problem = '';
       try {
         const r = await this.host.exec(step.check!, CHECK_TIMEOUT_MS, step.checkNode);
         passed = r.exitCode === 0;
-        verdict.textContent = passed ? w.passed : w.notYet;
-        if (!passed) {
-          output.textContent = `${r.stdout}${r.stderr}`.trim() || w.exitCode(r.exitCode);
-          output.hidden = false;
-        }
+        if (!passed) problem = `${r.stdout}${r.stderr}`.trim() || w.exitCode(r.exitCode);
       } catch (error) {
         const name = (error as Error).name;
-        verdict.textContent = w.notYet;
-        output.textContent = name === 'AgentTimeoutError' ? w.timeout : (error as Error).message || w.noMachine;
-        output.hidden = false;
+        problem = name === 'AgentTimeoutError' ? w.timeout : (error as Error).message || w.noMachine;
+      }
+      try {
+        await this.record(step, { passed, at: new Date().toISOString() });
       } finally {
+        // verdict, mark and score change together, once the result is stored
+        verdict.textContent = passed ? w.passed : w.notYet;
+        output.textContent = problem;
+        output.hidden = !problem;
         button.disabled = false;
       }
-      await this.record(step, { passed, at: new Date().toISOString() });
     };
     return box;
   }
