@@ -4,7 +4,8 @@
  *                        (images/container-images.sh), freeze the filesystem, write the
  *                        disk back to WORK/disk.img
  *   snapshot WORK DIST   cold boot on the chunked disk, wait until Docker answers, drop
- *                        caches, save the state (zstd) and write DIST/manifest.json
+ *                        caches, read back what the first prompt needs, save the state
+ *                        (zstd) and write DIST/manifest.json
  * Environment: LABBOX_IMAGE_KEY, LABBOX_SUITE, LABBOX_KERNEL, LABBOX_DISK_SIZE, LABBOX_CHUNK_SIZE,
  * LABBOX_BUILD_STARTED (epoch seconds).
  */
@@ -119,6 +120,18 @@ async function provision(): Promise<void> {
   log('provisioned disk written');
 }
 
+/**
+ * After the shrink, reads back only what a trainee's first prompt needs: a login shell, the
+ * page's status commands, and the daemons' code they run while idle. Block readahead is off
+ * meanwhile, so the cache keeps the pages touched rather than their neighbours. Measured: the
+ * snapshot grows 14.7 → 18.6 MiB (zstd) while the disk parts read from restore to an idle
+ * login shell fall from 122 to 6 (each costs tens of ms in a browser).
+ */
+const REWARM_FIRST_PROMPT =
+  'ra=/sys/block/sda/queue/read_ahead_kb; kb=$(cat $ra); echo 0 > $ra; ' +
+  "bash -lic true </dev/null >/dev/null 2>&1; cat /proc/loadavg >/dev/null; awk 'END {}' /proc/meminfo; " +
+  'sleep 8; echo $kb > $ra';
+
 async function snapshot(): Promise<void> {
   const manifest = draftManifest();
   log('cold boot on the chunked disk');
@@ -127,8 +140,9 @@ async function snapshot(): Promise<void> {
     log('agent up; waiting for Docker and the registry');
     await vm.waitFor('docker info >/dev/null 2>&1 && curl -sf -o /dev/null http://localhost:5000/v2/', 600_000);
     manifest.build.coldBootToDockerMs = Date.now() - started;
-    log('Docker is up; dropping caches');
+    log('Docker is up; dropping caches, then bringing back what the first prompt needs');
     await run(vm, SHRINK_GUEST_MEMORY, 120_000);
+    await run(vm, REWARM_FIRST_PROMPT, 120_000);
   } catch (error) {
     failWithConsole(error);
   }

@@ -7,16 +7,18 @@ import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
 import { connectAgent, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest-agent';
-import { parseManifest } from '../src/vm/manifest';
+import { parseManifest, type DiskDescription } from '../src/vm/manifest';
 import { v86Options } from '../src/vm/options';
 import { sha256Hex } from '../src/storage/digest';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
 import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
-import { DiskReadahead, THROUGH_SERVICE_WORKER } from './disk-readahead';
 import { DiskWatch } from './disk-watch';
+import { LazyDisk, type PartIO } from './lazy-disk';
 import { TerminalBridge } from './terminal-bridge';
 import { attachNic } from '../src/cluster/nic';
+
+type Zstd = { zstd_decompress(size: number, data: Uint8Array): ArrayBuffer };
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
 
@@ -34,8 +36,6 @@ export interface StartOptions {
   cold?: boolean;
   /** restore this saved machine (IndexedDB) instead of the image's pristine snapshot */
   snapshotId?: string;
-  /** the site's service worker controls the page: disk parts fetched ahead land in its cache */
-  serviceWorker?: boolean;
 }
 
 export interface GuestInfo {
@@ -105,27 +105,34 @@ export class EmulatorApi {
     }
 
     onProgress({ phase: 'booting', message: options.cold ? 'Booting Linux (about two minutes)' : 'Restoring the machine' });
-    // both disks: a part of the extras disk (etcd) can be missing offline, or in flight at a save
-    const disks = [manifest.disk, manifest.extras].flatMap((d) => (d ? [{ folder: new URL('.', resolve(d.url)).href, size: d.size }] : []));
-    const diskFolders = disks.map((d) => d.folder);
-    const readahead = options.serviceWorker ? new DiskReadahead(disks, THROUGH_SERVICE_WORKER) : undefined;
-    this.disk = new DiskWatch(
-      (url) => diskFolders.some((folder) => url.startsWith(folder)),
-      (stalled) =>
-        onProgress(
-          stalled
-            ? { phase: 'waiting-for-disk', message: `The machine is waiting for a part of its disk that could not be downloaded: ${UNREACHABLE}. It carries on by itself once the part arrives.` }
-            : { phase: 'ready', message: 'Ready' },
-        ),
-      readahead && ((url) => readahead.requested(url)),
+    const watch = new DiskWatch((stalled) =>
+      onProgress(
+        stalled
+          ? { phase: 'waiting-for-disk', message: `The machine is waiting for a part of its disk that could not be downloaded: ${UNREACHABLE}. It carries on by itself once the part arrives.` }
+          : { phase: 'ready', message: 'Ready' },
+      ),
     );
-    const emulator = new V86({
+    this.disk = watch;
+    let emulator: V86 | undefined;
+    const io: PartIO = {
+      fetch: async (url) => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.arrayBuffer();
+      },
+      // v86's own zstd, on this thread (untyped in v86.d.ts); parts are read only once it runs
+      decompress: (size, data) => new Uint8Array((emulator as unknown as Zstd).zstd_decompress(size, data)),
+    };
+    const lazyDisk = (d: DiskDescription) => new LazyDisk(resolve(d.url), d.size, d.chunkSize, io, watch);
+    emulator = new V86({
       ...v86Options(manifest, resolve, { cold: options.cold, state }),
+      // the same drives as v86Options describes, read by this worker (see LazyDisk)
+      hda: lazyDisk(manifest.disk),
+      ...(manifest.extras && { hdb: lazyDisk(manifest.extras) }),
       // served unhashed at the site's /v86/ (see vite.config.ts)
       wasm_path: new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href,
     } as never);
     this.emulator = emulator;
-    this.disk.watchDecompression(emulator);
     useFastYield(emulator);
     emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {
       if (options.cold) onProgress({ phase: 'loading', message: `Downloading ${e.file_name.split('/').pop()}`, loaded: e.loaded, total: e.total });

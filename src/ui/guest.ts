@@ -36,7 +36,7 @@ export async function startGuest(options: StartOptions, onProgress: (p: Progress
     worker.addEventListener('error', (e) => reject(new Error(`The emulator stopped: ${e.message || 'the worker failed to load'}.`)));
   });
   try {
-    const info = await Promise.race([remote.start({ ...options, serviceWorker: !!navigator.serviceWorker?.controller }, Comlink.proxy(onProgress)), failed]);
+    const info = await Promise.race([remote.start(options, Comlink.proxy(onProgress)), failed]);
     return { guest, info };
   } catch (error) {
     worker.terminate();

@@ -96,6 +96,15 @@ export class AgentClient {
   }
 
   /**
+   * A cold boot's wait: the hello, without writing (a ping written before the guest's console
+   * is up is echoed by its tty and garbles the stream); if the hello was missed (seen once on
+   * a loaded host), the console is long up by then, so ask.
+   */
+  waitColdStart(helloMs: number, timeoutMs: number): Promise<string> {
+    return this.waitHello(Math.min(helloMs, timeoutMs)).catch(() => this.waitReady(timeoutMs));
+  }
+
+  /**
    * A restored guest wakes with the clock of its snapshot: set it to `now`. It is the first
    * program a restored guest starts, so its pages come from the lazy disk: on a busy host
    * (a cluster node restored beside another warming Docker up) that took over 30 s.

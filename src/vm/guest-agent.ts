@@ -72,9 +72,7 @@ export async function waitForAgent(emulator: V86, agent: AgentClient, cold: bool
     });
   });
   if (cold) {
-    // The hello can be missed (seen once on a loaded host): by this time the console driver
-    // is long up, so asking is safe.
-    await agent.waitHello(Math.min(timeoutMs, HELLO_GRACE_MS)).catch(() => agent.waitReady(timeoutMs));
+    await agent.waitColdStart(HELLO_GRACE_MS, timeoutMs);
   } else {
     await agent.waitReady(timeoutMs);
     await agent.setClock();

@@ -43,9 +43,7 @@ export class QemuGuest {
     const exited = new Promise<never>((_, reject) =>
       qemu.once('exit', (code) => reject(new Error(`qemu-system-i386 exited (code ${code}) before its agent answered`))),
     );
-    // as in v86: a ping written before the guest's console is up is echoed back by its tty and
-    // garbles the stream, so wait for the agent's hello first (a late connection asks instead)
-    const answered = agent.waitHello(180_000).catch(() => agent.waitReady(300_000));
+    const answered = agent.waitColdStart(180_000, 300_000);
     await Promise.race([answered, exited]);
     return new QemuGuest(qemu, socket, agent);
   }

@@ -68,4 +68,14 @@ describe('AgentClient', () => {
     const silent = new AgentClient(() => {});
     await expect(silent.waitReady(100)).rejects.toThrow(/did not answer within/);
   });
+
+  it('waits for a cold guest\'s hello without writing, and asks once the hello is overdue', async () => {
+    const { client, sent } = fakeGuest(() => {});
+    const hello = client.waitColdStart(1000, 5000);
+    client.receive(encodeFrame(FrameType.Pong, 0, 'labbox-agent hello'));
+    expect(await hello).toBe('labbox-agent hello');
+    expect(sent).toEqual([]);
+    expect(await client.waitColdStart(50, 5000)).toBe('labbox-agent 1');
+    expect(sent.map((f) => f.type)).toEqual([FrameType.Ping]);
+  });
 });

@@ -1,7 +1,7 @@
 /**
- * Reading the lazy disk ahead (workers/disk-readahead.ts), in real Chromium with the real
- * service worker: once the service worker controls the page, the guest reading one part of
- * its disk puts the next four parts in the service worker's cache, and not the fifth.
+ * The page's lazy disk (workers/lazy-disk.ts) in real Chromium with the real service worker:
+ * the guest reading one part of its disk fetches the next four ahead, and not the fifth; once
+ * the service worker controls the page, those fetches land in its cache.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-it('puts the four disk parts after the one the guest reads in the service worker cache', async () => {
+it('fetches the four disk parts after the one the guest reads, through the service worker into its cache', async () => {
   const guestDir = path.resolve(import.meta.dirname, '../../dist/guest');
   const [version] = readdirSync(guestDir);
   const { disk } = JSON.parse(readFileSync(path.join(guestDir, version, 'manifest.json'), 'utf8'));

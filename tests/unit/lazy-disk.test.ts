@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { DiskWatch } from '../../workers/disk-watch';
+import { LazyDisk, type PartIO } from '../../workers/lazy-disk';
+
+const CHUNK = 1024;
+const URL = 'http://site/guest/v1/disk/disk.img.zst';
+
+/** Disk byte i is i % 251; a part is "compressed" by reversing it, so decompression shows. */
+function fakeIO(options: { failFirst?: number } = {}) {
+  const fetched: string[] = [];
+  let failures = options.failFirst ?? 0;
+  const gates: (() => void)[] = [];
+  const io: PartIO = {
+    async fetch(url) {
+      fetched.push(url);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      if (failures > 0 && failures--) throw new Error('offline');
+      const start = Number(/-(\d+)-\d+\.img\.zst$/.exec(url)![1]);
+      return Uint8Array.from({ length: CHUNK }, (_, k) => (start + k) % 251).reverse().buffer;
+    },
+    decompress: (size, data) => {
+      expect(size).toBe(CHUNK);
+      return data.slice().reverse();
+    },
+  };
+  /** lets every fetch started so far answer */
+  const release = async () => {
+    for (let round = 0; round < 5; round++) {
+      for (const open of gates.splice(0)) open();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  };
+  return { io, fetched, release };
+}
+
+const expected = (offset: number, len: number) => Uint8Array.from({ length: len }, (_, k) => (offset + k) % 251);
+const read = (disk: LazyDisk, offset: number, len: number) => new Promise<Uint8Array>((resolve) => disk.get(offset, len, resolve));
+const partName = (url: string) => url.split('/').pop();
+const stalls: boolean[] = [];
+const watch = () => new DiskWatch((stalled) => stalls.push(stalled));
+
+describe('LazyDisk', () => {
+  it('reads across parts named as v86 names them, fetches the next ones ahead, and shares fetches in flight', async () => {
+    const { io, fetched, release } = fakeIO();
+    const disk = new LazyDisk(URL, 8 * CHUNK, CHUNK, io, watch(), { readahead: 2 });
+    const first = read(disk, CHUNK - 256, 512);
+    const again = read(disk, CHUNK, 256);
+    await release();
+    expect(await first).toEqual(expected(CHUNK - 256, 512));
+    expect(await again).toEqual(expected(CHUNK, 256));
+    expect(fetched.map(partName)).toEqual(['disk-0-1024.img.zst', 'disk-1024-2048.img.zst', 'disk-2048-3072.img.zst', 'disk-3072-4096.img.zst']);
+    // part 2 came ahead: reading it costs no fetch, and moves the window on (part 4)
+    expect(disk.get_from_cache(2 * CHUNK, 256)).toEqual(expected(2 * CHUNK, 256));
+    expect(await read(disk, 2 * CHUNK, 256)).toEqual(expected(2 * CHUNK, 256));
+    expect(fetched.map(partName).slice(4)).toEqual(['disk-4096-5120.img.zst']);
+  });
+
+  it('fetches nothing ahead past the end of the disk', async () => {
+    const { io, fetched, release } = fakeIO();
+    const disk = new LazyDisk(URL, 3 * CHUNK, CHUNK, io, watch(), { readahead: 4 });
+    const r = read(disk, 2 * CHUNK, 256);
+    await release();
+    await r;
+    expect(fetched.map(partName)).toEqual(['disk-2048-3072.img.zst']);
+  });
+
+  it('overlays what the guest wrote, keeps it as its state, and needs no fetch for a range written whole', async () => {
+    const { io, fetched, release } = fakeIO();
+    const disk = new LazyDisk(URL, 4 * CHUNK, CHUNK, io, watch(), { readahead: 0 });
+    disk.set(256, new Uint8Array(256).fill(7), () => {});
+    const r = read(disk, 0, 768);
+    await release();
+    const data = await r;
+    expect(data.subarray(0, 256)).toEqual(expected(0, 256));
+    expect(data.subarray(256, 512)).toEqual(new Uint8Array(256).fill(7));
+    expect(data.subarray(512)).toEqual(expected(512, 256));
+
+    const restored = new LazyDisk(URL, 4 * CHUNK, CHUNK, io, watch());
+    restored.set_state(disk.get_state());
+    fetched.length = 0;
+    expect(await read(restored, 256, 256)).toEqual(new Uint8Array(256).fill(7));
+    expect(fetched).toEqual([]);
+  });
+
+  it('retries a part that does not come, says so, and says when it arrives', async () => {
+    stalls.length = 0;
+    const { io, fetched, release } = fakeIO({ failFirst: 2 });
+    const w = watch();
+    const disk = new LazyDisk(URL, 4 * CHUNK, CHUNK, io, w, { readahead: 0, retryDelaysMs: [30] });
+    const r = read(disk, 0, 256);
+    await release();
+    expect(stalls).toEqual([true]);
+    expect(await w.idle(0)).toBe(false);
+    for (let i = 0; i < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await release();
+    }
+    expect(await r).toEqual(expected(0, 256));
+    expect(fetched.map(partName)).toEqual(['disk-0-1024.img.zst', 'disk-0-1024.img.zst', 'disk-0-1024.img.zst']);
+    expect(stalls).toEqual([true, false]);
+    expect(await w.idle(0)).toBe(true);
+  });
+
+  it('keeps decompressed parts up to its bound, least recently used out first', async () => {
+    const { io, fetched, release } = fakeIO();
+    const disk = new LazyDisk(URL, 8 * CHUNK, CHUNK, io, watch(), { readahead: 0, keepBytes: 2 * CHUNK });
+    for (const part of [0, 1, 0, 2]) {
+      const r = read(disk, part * CHUNK, 256);
+      await release();
+      await r;
+    }
+    expect(disk.get_from_cache(0, 256)).toEqual(expected(0, 256));
+    expect(disk.get_from_cache(CHUNK, 256)).toBeUndefined();
+    expect(fetched.map(partName)).toEqual(['disk-0-1024.img.zst', 'disk-1024-2048.img.zst', 'disk-2048-3072.img.zst']);
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * The guest's disk in the page, read part by part as the guest needs it. v86 accepts any object
+ * with its buffer interface (load/get/set/get_state/set_state); this one replaces its
+ * XMLHttpRequest loader, which cost about 80 ms per 256 KiB part here (a request, then a round
+ * trip to a zstd worker, for every part the guest waits on):
+ * - parts come from fetch() (through the service worker's cache when it controls the page) and
+ *   are decompressed on this thread, in v86's own WebAssembly (about a millisecond a part);
+ * - each part the guest waits for brings the next few into memory, and a fetch in flight is
+ *   shared by every read that needs it;
+ * - decompressed parts are kept up to a bound (v86 kept every part read, forever);
+ * - a part that cannot be downloaded is retried until it comes, and the page is told meanwhile.
+ * Its state is v86's: the 256-byte blocks the guest wrote, so a snapshot saved with v86's own
+ * buffer restores here and the other way round.
+ */
+
+const BLOCK = 256;
+
+export interface PartIO {
+  /** the part's bytes as stored (zstd) */
+  fetch(url: string): Promise<ArrayBuffer>;
+  decompress(size: number, data: Uint8Array): Uint8Array;
+}
+
+/** What the disks of one machine report: reads the guest waits on, parts that do not come. */
+export interface DiskActivity {
+  readStarted(): void;
+  readDone(): void;
+  partFailed(url: string): void;
+  partArrived(url: string): void;
+}
+
+export interface LazyDiskOptions {
+  /** parts fetched after each one the guest reads for the first time */
+  readahead?: number;
+  /** background fetches at once */
+  maxAhead?: number;
+  /** decompressed parts kept in memory */
+  keepBytes?: number;
+  /** waits before each retry of a part that failed, the last repeated */
+  retryDelaysMs?: number[];
+}
+
+type Block = Uint8Array;
+
+export class LazyDisk {
+  readonly byteLength: number;
+  onload: ((event: object) => void) | undefined;
+  onprogress: unknown;
+  private readonly written = new Map<number, Block>();
+  /** decompressed parts, least recently used first */
+  private readonly parts = new Map<number, Uint8Array>();
+  private readonly pending = new Map<number, Promise<Uint8Array>>();
+  /** parts fetched ahead that the guest has not read yet */
+  private readonly ahead = new Set<number>();
+  private aheadInFlight = 0;
+  private readonly base: string;
+  private readonly extension: string;
+  private readonly options: Required<LazyDiskOptions>;
+
+  /**
+   * @param url the disk's URL as in the manifest (`…/disk.img.zst`); part i is
+   * `…/disk-<i·chunk>-<(i+1)·chunk>.img.zst`, as v86 names them
+   */
+  constructor(
+    url: string,
+    size: number,
+    private readonly chunk: number,
+    private readonly io: PartIO,
+    private readonly activity: DiskActivity,
+    options: LazyDiskOptions = {},
+  ) {
+    this.byteLength = size;
+    const extension = /\.[^./]+(\.zst)?$/.exec(url)?.[0] ?? '';
+    this.extension = extension;
+    this.base = url.slice(0, url.length - extension.length);
+    this.options = { readahead: 4, maxAhead: 6, keepBytes: 64 * 2 ** 20, retryDelaysMs: [1000, 2000, 4000, 8000, 15_000], ...options };
+  }
+
+  partUrl(index: number): string {
+    return `${this.base}-${index * this.chunk}-${(index + 1) * this.chunk}${this.extension}`;
+  }
+
+  load(): void {
+    this.onload?.(Object.create(null));
+  }
+
+  get_buffer(fn: () => void): void {
+    fn();
+  }
+
+  /** The bytes at [offset, offset+len), at once when every part is in memory. */
+  get_from_cache(offset: number, len: number): Uint8Array | undefined {
+    const indexes = this.partIndexes(offset, len);
+    if (!indexes.every((i) => this.parts.has(i) || this.allWritten(i * this.chunk, this.chunk))) return undefined;
+    return this.assemble(offset, len, indexes);
+  }
+
+  get(offset: number, len: number, fn: (data: Uint8Array) => void): void {
+    if (this.allWritten(offset, len)) return fn(this.assemble(offset, len, []));
+    const indexes = this.partIndexes(offset, len);
+    const missing = indexes.filter((i) => !this.parts.has(i));
+    // what the guest waits for is asked first, then what comes after it
+    const arrived = missing.length ? Promise.all(missing.map((i) => this.part(i))) : null;
+    for (const i of indexes) if (missing.includes(i) || this.ahead.has(i)) this.readAhead(i);
+    if (!arrived) return fn(this.assemble(offset, len, indexes));
+    this.activity.readStarted();
+    void arrived.then(() => fn(this.assemble(offset, len, indexes))).finally(() => this.activity.readDone());
+  }
+
+  set(start: number, data: Uint8Array, fn: () => void): void {
+    for (let at = 0; at < data.length; at += BLOCK) {
+      const index = (start + at) / BLOCK;
+      const block = this.written.get(index);
+      if (block) block.set(data.subarray(at, at + BLOCK));
+      else this.written.set(index, data.slice(at, at + BLOCK));
+    }
+    fn();
+  }
+
+  get_state(): [[number, Block][]] {
+    return [[...this.written]];
+  }
+
+  set_state(state: [[number, Block][]]): void {
+    this.written.clear();
+    for (const [index, block] of state[0]) this.written.set(index, block);
+  }
+
+  private partIndexes(offset: number, len: number): number[] {
+    const first = Math.floor(offset / this.chunk);
+    const last = Math.floor((offset + len - 1) / this.chunk);
+    return Array.from({ length: last - first + 1 }, (_, k) => first + k);
+  }
+
+  private allWritten(offset: number, len: number): boolean {
+    for (let b = offset / BLOCK; b < (offset + len) / BLOCK; b++) if (!this.written.has(b)) return false;
+    return true;
+  }
+
+  /** The disk's bytes: parts in memory, overlaid with what the guest wrote. */
+  private assemble(offset: number, len: number, indexes: number[]): Uint8Array {
+    const out = new Uint8Array(len);
+    for (const i of indexes) {
+      const part = this.parts.get(i);
+      if (!part) continue;
+      // touch: most recently used last
+      this.parts.delete(i);
+      this.parts.set(i, part);
+      const from = Math.max(offset, i * this.chunk);
+      const to = Math.min(offset + len, (i + 1) * this.chunk);
+      out.set(part.subarray(from - i * this.chunk, to - i * this.chunk), from - offset);
+    }
+    for (let b = offset / BLOCK; b < (offset + len) / BLOCK; b++) {
+      const block = this.written.get(b);
+      if (block) out.set(block, b * BLOCK - offset);
+    }
+    return out;
+  }
+
+  /** A part the guest waits for: from memory, a fetch in flight, or fetched until it comes. */
+  private async part(index: number): Promise<Uint8Array> {
+    const kept = this.parts.get(index);
+    if (kept) return kept;
+    const inFlight = this.pending.get(index);
+    if (inFlight) {
+      const data = await inFlight.catch(() => null);
+      if (data) return data;
+    }
+    const url = this.partUrl(index);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const data = await this.fetchPart(index);
+        if (attempt > 0) this.activity.partArrived(url);
+        return data;
+      } catch {
+        if (attempt === 0) this.activity.partFailed(url);
+        const delays = this.options.retryDelaysMs;
+        await new Promise((resolve) => setTimeout(resolve, delays[Math.min(attempt, delays.length - 1)]));
+      }
+    }
+  }
+
+  /** One fetch of a part, shared by whoever needs it meanwhile; kept once decompressed. */
+  private fetchPart(index: number): Promise<Uint8Array> {
+    let promise = this.pending.get(index);
+    if (!promise) {
+      const url = this.partUrl(index);
+      promise = this.io
+        .fetch(url)
+        .then((bytes) => {
+          const data = url.endsWith('.zst') ? this.io.decompress(this.chunk, new Uint8Array(bytes)) : new Uint8Array(bytes);
+          this.keep(index, data);
+          return data;
+        })
+        .finally(() => this.pending.delete(index));
+      this.pending.set(index, promise);
+    }
+    return promise;
+  }
+
+  private keep(index: number, data: Uint8Array): void {
+    this.parts.set(index, data);
+    let bytes = this.parts.size * this.chunk;
+    for (const oldest of this.parts.keys()) {
+      if (bytes <= this.options.keepBytes) break;
+      this.parts.delete(oldest);
+      this.ahead.delete(oldest);
+      bytes -= this.chunk;
+    }
+  }
+
+  /** The guest reads part `index` for the first time: fetch the next few in the background. */
+  private readAhead(index: number): void {
+    this.ahead.delete(index);
+    const last = Math.ceil(this.byteLength / this.chunk) - 1;
+    for (let i = index + 1; i <= Math.min(index + this.options.readahead, last); i++) {
+      if (this.aheadInFlight >= this.options.maxAhead) return;
+      if (this.parts.has(i) || this.pending.has(i)) continue;
+      this.aheadInFlight++;
+      this.ahead.add(i);
+      // a failed fetch ahead is no loss: the guest's own read fetches the part again
+      void this.fetchPart(i)
+        .catch(() => this.ahead.delete(i))
+        .finally(() => this.aheadInFlight--);
+    }
+  }
+}
