@@ -91,14 +91,14 @@ export class LazyDisk {
   /** The bytes at [offset, offset+len), at once when every part is in memory. */
   get_from_cache(offset: number, len: number): Uint8Array | undefined {
     const indexes = this.partIndexes(offset, len);
-    if (!indexes.every((i) => this.parts.has(i) || this.allWritten(i * this.chunk, this.chunk))) return undefined;
+    if (indexes.some((i) => this.needsFetch(i))) return undefined;
     return this.assemble(offset, len, indexes);
   }
 
   get(offset: number, len: number, fn: (data: Uint8Array) => void): void {
     if (this.allWritten(offset, len)) return fn(this.assemble(offset, len, []));
     const indexes = this.partIndexes(offset, len);
-    const missing = indexes.filter((i) => !this.parts.has(i));
+    const missing = indexes.filter((i) => this.needsFetch(i));
     // what the guest waits for is asked first, then what comes after it
     const arrived = missing.length ? Promise.all(missing.map((i) => this.part(i))) : null;
     for (const i of indexes) if (missing.includes(i) || this.ahead.has(i)) this.readAhead(i);
@@ -130,6 +130,11 @@ export class LazyDisk {
     const first = Math.floor(offset / this.chunk);
     const last = Math.floor((offset + len - 1) / this.chunk);
     return Array.from({ length: last - first + 1 }, (_, k) => first + k);
+  }
+
+  /** A part neither in memory nor wholly overwritten by the guest. */
+  private needsFetch(index: number): boolean {
+    return !this.parts.has(index) && !this.allWritten(index * this.chunk, this.chunk);
   }
 
   private allWritten(offset: number, len: number): boolean {
@@ -215,7 +220,7 @@ export class LazyDisk {
     const last = Math.ceil(this.byteLength / this.chunk) - 1;
     for (let i = index + 1; i <= Math.min(index + this.options.readahead, last); i++) {
       if (this.aheadInFlight >= this.options.maxAhead) return;
-      if (this.parts.has(i) || this.pending.has(i)) continue;
+      if (!this.needsFetch(i) || this.pending.has(i)) continue;
       this.aheadInFlight++;
       this.ahead.add(i);
       // a failed fetch ahead is no loss: the guest's own read fetches the part again

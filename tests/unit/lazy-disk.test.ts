@@ -80,6 +80,13 @@ describe('LazyDisk', () => {
     fetched.length = 0;
     expect(await read(restored, 256, 256)).toEqual(new Uint8Array(256).fill(7));
     expect(fetched).toEqual([]);
+
+    // a part the guest overwrote whole is not fetched, neither for a read spanning it nor ahead
+    restored.set(2 * CHUNK, new Uint8Array(CHUNK).fill(9), () => {});
+    const spanning = read(restored, CHUNK, 2 * CHUNK);
+    await release();
+    expect((await spanning).subarray(CHUNK)).toEqual(new Uint8Array(CHUNK).fill(9));
+    expect(fetched.map(partName)).toEqual(['disk-1024-2048.img.zst', 'disk-3072-4096.img.zst']);
   });
 
   it('retries a part that does not come, says so, and says when it arrives', async () => {
