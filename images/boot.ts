@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { MANIFEST_FORMAT, type GuestManifest, type ManifestFile } from '../src/vm/manifest';
+import { MANIFEST_FORMAT, type FirstShell, type GuestManifest, type ManifestFile } from '../src/vm/manifest';
 import { GUEST_CMDLINE, GUEST_MEMORY, GUEST_VGA_MEMORY } from '../src/vm/options';
 import { SHRINK_GUEST_MEMORY } from '../src/vm/guest-agent';
 import { NodeVM } from '../src/vm/node-vm';
@@ -124,13 +124,35 @@ async function provision(): Promise<void> {
  * After the shrink, reads back only what a trainee's first prompt needs: a login shell, the
  * page's status commands, and the daemons' code they run while idle. Block readahead is off
  * meanwhile, so the cache keeps the pages touched rather than their neighbours. Measured: the
- * snapshot grows 14.7 → 18.6 MiB (zstd) while the disk parts read from restore to an idle
+ * snapshot grows 14.0 → 17.7 MiB (zstd) while the disk parts read from restore to an idle
  * login shell fall from 122 to 6 (each costs tens of ms in a browser).
  */
 const REWARM_FIRST_PROMPT =
   'ra=/sys/block/sda/queue/read_ahead_kb; kb=$(cat $ra); echo 0 > $ra; ' +
   "bash -lic true </dev/null >/dev/null 2>&1; cat /proc/loadavg >/dev/null; awk 'END {}' /proc/meminfo; " +
   'sleep 8; echo $kb > $ra';
+
+/**
+ * Starts the login shell a fresh machine's first terminal takes over (GuestManifest.firstShell)
+ * and waits until it sits quietly at its prompt: bash's start then costs nothing after a restore.
+ */
+async function openFirstShell(vm: NodeVM): Promise<FirstShell> {
+  const chunks: Uint8Array[] = [];
+  let lastOutput = Date.now();
+  const exit = { code: null as number | null };
+  const pty = vm.agent.openPty(80, 24, (data) => {
+    chunks.push(data);
+    lastOutput = Date.now();
+  }, (code) => (exit.code = code));
+  const screen = () => Buffer.concat(chunks).toString('utf8');
+  const deadline = Date.now() + 120_000;
+  while (!(/# $/.test(screen()) && Date.now() - lastOutput > 2000)) {
+    if (exit.code !== null) throw new Error(`the first shell exited with ${exit.code}: ${screen()}`);
+    if (Date.now() > deadline) throw new Error(`the first shell showed no prompt within 120 s: ${JSON.stringify(screen())}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { channel: pty.channel, screen: screen() };
+}
 
 async function snapshot(): Promise<void> {
   const manifest = draftManifest();
@@ -143,6 +165,8 @@ async function snapshot(): Promise<void> {
     log('Docker is up; dropping caches, then bringing back what the first prompt needs');
     await run(vm, SHRINK_GUEST_MEMORY, 120_000);
     await run(vm, REWARM_FIRST_PROMPT, 120_000);
+    manifest.firstShell = await openFirstShell(vm);
+    log(`first shell on channel ${manifest.firstShell.channel}: ${JSON.stringify(manifest.firstShell.screen)}`);
   } catch (error) {
     failWithConsole(error);
   }

@@ -6,9 +6,9 @@
 import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
-import { connectAgent, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest-agent';
-import { parseManifest, type DiskDescription } from '../src/vm/manifest';
-import { v86Options } from '../src/vm/options';
+import { connectAgent, reserveFirstShell, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest-agent';
+import { parseManifest, type DiskDescription, type FirstShell } from '../src/vm/manifest';
+import { v86Options, type V86Zstd } from '../src/vm/options';
 import { sha256Hex } from '../src/storage/digest';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
@@ -16,9 +16,8 @@ import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
 import { DiskWatch } from './disk-watch';
 import { LazyDisk, type PartIO } from './lazy-disk';
 import { TerminalBridge } from './terminal-bridge';
+import { compileV86 } from './v86-wasm';
 import { attachNic } from '../src/cluster/nic';
-
-type Zstd = { zstd_decompress(size: number, data: Uint8Array): ArrayBuffer };
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
 
@@ -44,7 +43,14 @@ export interface GuestInfo {
   coldBoot: boolean;
   /** the saved machine restored, with the terminals to reattach */
   restored?: { id: string; name: string; session: SessionInfo };
+  /** a fresh machine's shell, already at its prompt, for the first terminal to take over */
+  firstShell?: FirstShell;
+  /** when each step of the start ended (epoch ms, see StartMarks): the benchmark's breakdown */
+  marks: StartMarks;
 }
+
+/** Steps of a start, each stamped when it ended, in epoch milliseconds (timeOrigin + now). */
+export type StartMarks = Partial<Record<'called' | 'manifest' | 'state-read' | 'state-checked' | 'emulator-started' | 'agent-ready', number>>;
 
 export interface SaveRequest {
   name: string;
@@ -69,6 +75,11 @@ export class EmulatorApi {
 
   async start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo> {
     if (this.emulator) throw new Error('the guest is already running');
+    const marks: StartMarks = {};
+    const mark = (step: keyof StartMarks) => (marks[step] = performance.timeOrigin + performance.now());
+    mark('called');
+    // served unhashed at the site's /v86/ (see vite.config.ts)
+    const wasm = compileV86(new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href);
     const base = new URL(options.imageUrl.endsWith('/') ? options.imageUrl : `${options.imageUrl}/`, self.location.href);
     onProgress({ phase: 'loading', message: 'Reading the guest manifest' });
     const manifestResponse = await fetch(new URL('manifest.json', base)).catch(() => null);
@@ -81,6 +92,7 @@ export class EmulatorApi {
         throw new Error(`The guest image could not be loaded from ${base.href} (no guest manifest there).`);
       }),
     );
+    mark('manifest');
     const resolve = (p: string) => new URL(p, base).href;
     const machine: MachineIdentity = { imageVersion: manifest.imageVersion, v86Version: manifest.v86.version, memorySize: manifest.v86.memorySize };
 
@@ -93,14 +105,17 @@ export class EmulatorApi {
       const saved = await this.store.load(options.snapshotId);
       restored = saved.record;
       state = { buffer: saved.state.buffer as ArrayBuffer };
+      mark('state-checked');
     } else if (!options.cold) {
       const entry = manifest.files.state;
       const buffer = await fetchWithProgress(resolve(entry.path), entry.size, (loaded, total) =>
         onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total }),
       );
+      mark('state-read');
       if (buffer.byteLength !== entry.size || (await sha256Hex(buffer)) !== entry.sha256) {
         throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
       }
+      mark('state-checked');
       state = { buffer };
     }
 
@@ -120,28 +135,29 @@ export class EmulatorApi {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         return response.arrayBuffer();
       },
-      // v86's own zstd, on this thread (untyped in v86.d.ts); parts are read only once it runs
-      decompress: (size, data) => new Uint8Array((emulator as unknown as Zstd).zstd_decompress(size, data)),
+      // v86's own zstd, on this thread; parts are read only once it runs
+      decompress: (size, data) => new Uint8Array((emulator as unknown as V86Zstd).zstd_decompress(size, data)),
     };
     const lazyDisk = (d: DiskDescription) => new LazyDisk(resolve(d.url), d.size, d.chunkSize, io, watch);
+    await wasm.ready;
     emulator = new V86({
-      ...v86Options(manifest, resolve, { cold: options.cold, state }),
-      // the same drives as v86Options describes, read by this worker (see LazyDisk)
-      hda: lazyDisk(manifest.disk),
-      ...(manifest.extras && { hdb: lazyDisk(manifest.extras) }),
-      // served unhashed at the site's /v86/ (see vite.config.ts)
-      wasm_path: new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href,
+      // the drives are read by this worker (see LazyDisk)
+      ...v86Options(manifest, resolve, { cold: options.cold, state }, lazyDisk),
+      wasm_fn: wasm.instantiate,
     } as never);
     this.emulator = emulator;
     useFastYield(emulator);
     emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {
       if (options.cold) onProgress({ phase: 'loading', message: `Downloading ${e.file_name.split('/').pop()}`, loaded: e.loaded, total: e.total });
     });
+    emulator.add_listener('emulator-started', () => mark('emulator-started'));
     const agent = connectAgent(emulator);
     this.agent = agent;
     // a saved machine's shells still hold their channels: even setting the clock must not reuse one
     if (restored) agent.skipChannels(restored.session.nextChannel);
+    const firstShell = !options.cold && !restored ? reserveFirstShell(agent, manifest) : undefined;
     await waitForAgent(emulator, agent, !!options.cold && !restored);
+    mark('agent-ready');
     this.machine = machine;
     this.changed = false;
     onProgress({ phase: 'ready', message: 'Ready' });
@@ -150,6 +166,8 @@ export class EmulatorApi {
       suite: manifest.suite,
       coldBoot: !!options.cold && !restored,
       restored: restored && { id: restored.id, name: restored.name, session: restored.session },
+      firstShell,
+      marks,
     };
   }
 

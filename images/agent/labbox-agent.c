@@ -4,7 +4,8 @@
  * It owns one virtio-console port (default /dev/hvc1), apart from the
  * trainee's terminals, and multiplexes numbered channels over it:
  *   - exec: run `sh -c CMD`, stream stdout and stderr, report the exit status;
- *   - pty:  a login shell on its own pseudo-terminal, with resize.
+ *   - pty:  a login shell on its own pseudo-terminal, with resize;
+ *   - clock: set the guest's clock (a restored guest wakes with its snapshot's).
  * The wire format is described in src/vm/agent-protocol.ts; both sides must
  * change together (AGENT_VERSION).
  *
@@ -13,6 +14,9 @@
  * cost seconds per command, this costs a fork.
  */
 #define _GNU_SOURCE
+/* a 64-bit time_t on i386: the clock the host sets must not stop in 2038 */
+#define _FILE_OFFSET_BITS 64
+#define _TIME_BITS 64
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,16 +29,17 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
-#define AGENT_VERSION "labbox-agent 1"
+#define AGENT_VERSION "labbox-agent 2"
 #define MAGIC 0xA5
 #define MAX_CHANNELS 64
 #define MAX_PAYLOAD (1 << 20)
 
 enum {
 	/* host -> guest */
-	T_EXEC = 1, T_PTY_OPEN = 2, T_INPUT = 3, T_RESIZE = 4, T_CLOSE = 5, T_PING = 6,
+	T_EXEC = 1, T_PTY_OPEN = 2, T_INPUT = 3, T_RESIZE = 4, T_CLOSE = 5, T_PING = 6, T_CLOCK = 7,
 	/* guest -> host */
 	T_STDOUT = 0x81, T_STDERR = 0x82, T_EXIT = 0x83, T_PTY_OUT = 0x84,
 	T_PONG = 0x86, T_ERROR = 0x87,
@@ -52,6 +57,16 @@ struct channel {
 
 static struct channel chans[MAX_CHANNELS];
 static int port;
+/* SIGCHLD wakes the main loop through this pipe, so an idle agent sleeps in poll() for good */
+static int child_exited[2];
+
+static void on_sigchld(int sig)
+{
+	int saved = errno;
+	(void)sig;
+	(void)!write(child_exited[1], "", 1);
+	errno = saved;
+}
 
 static void write_all(int fd, const void *buf, size_t len)
 {
@@ -166,6 +181,22 @@ static void start_pty(uint32_t id, const char *size)
 	c->pid = pid; c->out = m; c->in = m; c->is_pty = 1;
 }
 
+/*
+ * Sets the clock to the host's time (milliseconds since the epoch), answering on the
+ * channel like a command that exits 0. Done here rather than by `date -s`: no program
+ * to start, so a restored guest is on time within milliseconds.
+ */
+static void set_clock(uint32_t id, const char *spec)
+{
+	char *end;
+	errno = 0;
+	long long ms = strtoll(spec, &end, 10);
+	if (errno || *end || ms <= 0) { send_text(T_ERROR, id, "not a time in milliseconds"); return; }
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L };
+	if (clock_settime(CLOCK_REALTIME, &ts)) { send_text(T_ERROR, id, strerror(errno)); return; }
+	send_text(T_EXIT, id, "0");
+}
+
 static void finish(struct channel *c)
 {
 	char buf[16];
@@ -185,6 +216,7 @@ static void handle(int type, uint32_t id, char *data, uint32_t len)
 	case T_PING: send_text(T_PONG, id, AGENT_VERSION); break;
 	case T_EXEC: start_exec(id, data); break;
 	case T_PTY_OPEN: start_pty(id, data); break;
+	case T_CLOCK: set_clock(id, data); break;
 	case T_INPUT:
 		if ((c = find(id)) && c->is_pty && c->in >= 0) write_all(c->in, data, len);
 		break;
@@ -246,28 +278,34 @@ int main(int argc, char **argv)
 		struct termios t;
 		tcgetattr(port, &t); cfmakeraw(&t); tcsetattr(port, TCSANOW, &t);
 	}
+	if (pipe2(child_exited, O_CLOEXEC | O_NONBLOCK)) { perror("pipe2"); return 2; }
+	struct sigaction sa = { .sa_handler = on_sigchld, .sa_flags = SA_RESTART | SA_NOCLDSTOP };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
 	send_text(T_PONG, 0, AGENT_VERSION); /* hello: the host may be waiting */
 
 	static unsigned char buf[65536];
 	for (;;) {
-		struct pollfd fds[1 + 2 * MAX_CHANNELS];
-		struct { struct channel *c; int which; } who[1 + 2 * MAX_CHANNELS];
+		struct pollfd fds[2 + 2 * MAX_CHANNELS];
+		struct { struct channel *c; int which; } who[2 + 2 * MAX_CHANNELS];
 		int n = 0;
 		fds[n].fd = port; fds[n].events = POLLIN; n++;
+		fds[n].fd = child_exited[0]; fds[n].events = POLLIN; n++;
 		for (int i = 0; i < MAX_CHANNELS; i++) {
 			struct channel *c = &chans[i];
 			if (!c->used) continue;
 			if (c->out >= 0) { fds[n].fd = c->out; fds[n].events = POLLIN; who[n].c = c; who[n].which = 1; n++; }
 			if (c->err >= 0) { fds[n].fd = c->err; fds[n].events = POLLIN; who[n].c = c; who[n].which = 2; n++; }
 		}
-		/* a short timeout so that exits are noticed without a SIGCHLD self-pipe */
-		int r = poll(fds, (nfds_t)n, 50);
+		int r = poll(fds, (nfds_t)n, -1);
 		if (r < 0 && errno != EINTR) return 4;
 		if (r > 0 && fds[0].revents & POLLIN) {
 			ssize_t k = read(port, buf, sizeof buf);
 			if (k > 0) feed(buf, (size_t)k);
 		}
-		for (int j = 1; r > 0 && j < n; j++) {
+		if (r > 0 && fds[1].revents & POLLIN)
+			while (read(child_exited[0], buf, sizeof buf) > 0) {}
+		for (int j = 2; r > 0 && j < n; j++) {
 			if (!fds[j].revents) continue;
 			struct channel *c = who[j].c;
 			int *fd = who[j].which == 1 ? &c->out : &c->err;

@@ -53,11 +53,19 @@ async function shell(vm: NodeVM): Promise<number> {
   const stdin = process.stdin;
   const size = () => [process.stdout.columns || 80, process.stdout.rows || 24] as const;
   return new Promise<number>((resolve) => {
-    const pty = vm.agent.openPty(...size(), (data) => process.stdout.write(data), (code) => {
+    const onOutput = (data: Uint8Array) => process.stdout.write(data);
+    const onExit = (code: number) => {
       if (stdin.isTTY) stdin.setRawMode(false);
       stdin.pause();
       resolve(code);
-    });
+    };
+    // a fresh restore has a shell waiting at its prompt: take it over rather than start one
+    const first = vm.firstShell;
+    const pty = first ? vm.agent.attachPty(first.channel, onOutput, onExit) : vm.agent.openPty(...size(), onOutput, onExit);
+    if (first) {
+      process.stdout.write(first.screen);
+      pty.resize(...size());
+    }
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.on('data', (data: Buffer) => pty.write(new Uint8Array(data)));
     // end of piped input: an end-of-file keystroke, so the shell finishes what it was given

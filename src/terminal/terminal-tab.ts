@@ -33,6 +33,9 @@ export class TerminalTab {
   private port: MessagePort | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private exited = false;
+  private shown!: () => void;
+  /** resolves once the shell's prompt is on screen: its first output, or its saved screen once attached */
+  readonly firstOutput = new Promise<void>((resolve) => (this.shown = resolve));
 
   constructor(
     readonly element: HTMLElement,
@@ -65,10 +68,12 @@ export class TerminalTab {
     this.port = channel.port1;
     this.port.onmessage = (event: MessageEvent<TerminalEvent>) => {
       const m = event.data;
-      if (m.type === 'output') this.terminal.write(m.data);
+      if (m.type === 'output') this.terminal.write(m.data, this.shown);
       else this.exit(m.code);
     };
     this.channel = await host.openTerminal(this.terminal.cols, this.terminal.rows, channel.port2, saved?.channel);
+    // a shell taken over is on screen once attached: its saved screen is there already
+    if (saved) this.terminal.write('', this.shown);
     const encoder = new TextEncoder();
     this.terminal.onData((data) => this.send({ type: 'input', data: encoder.encode(data) }));
     this.terminal.onBinary((data) => this.send({ type: 'input', data: Uint8Array.from(data, (c) => c.charCodeAt(0)) }));

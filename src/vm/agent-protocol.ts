@@ -9,7 +9,7 @@
 export const MAGIC = 0xa5;
 export const HEADER_SIZE = 9;
 export const MAX_PAYLOAD = 1 << 20;
-export const AGENT_VERSION = 'labbox-agent 1';
+export const AGENT_VERSION = 'labbox-agent 2';
 
 export const FrameType = {
   // host -> guest
@@ -19,6 +19,8 @@ export const FrameType = {
   Resize: 4,
   Close: 5,
   Ping: 6,
+  /** payload: the host's time in milliseconds since the epoch; answered with Exit "0" or Error */
+  SetClock: 7,
   // guest -> host
   Stdout: 0x81,
   Stderr: 0x82,

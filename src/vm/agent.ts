@@ -105,16 +105,20 @@ export class AgentClient {
   }
 
   /**
-   * A restored guest wakes with the clock of its snapshot: set it to `now`. It is the first
-   * program a restored guest starts, so its pages come from the lazy disk: on a busy host
-   * (a cluster node restored beside another warming Docker up) that took over 30 s.
+   * A restored guest wakes with the clock of its snapshot: set it to `now`. The agent does it
+   * itself (no program to start, whose pages would come from the lazy disk).
    */
   async setClock(now: Date = new Date()): Promise<void> {
-    await this.exec(`date -u -s @${Math.floor(now.getTime() / 1000)} >/dev/null`, { timeoutMs: 120_000 });
+    await this.request(FrameType.SetClock, String(now.getTime()), 'the clock change', { timeoutMs: 120_000 });
   }
 
   /** Runs `sh -c command` in the guest (stdin is /dev/null). */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.request(FrameType.Exec, command, `\`${abbreviate(command)}\``, options);
+  }
+
+  /** Sends a request on a new channel and collects its output until it exits; `what` names it in errors. */
+  private request(type: FrameType, payload: string, what: string, options: ExecOptions): Promise<ExecResult> {
     const { timeoutMs = 120_000 } = options;
     const channel = this.allocate();
     const started = Date.now();
@@ -124,7 +128,7 @@ export class AgentClient {
       const timer = setTimeout(() => {
         this.channels.delete(channel);
         this.send(encodeFrame(FrameType.Close, channel));
-        reject(new AgentTimeoutError(`the guest did not finish \`${abbreviate(command)}\` within ${Math.round(timeoutMs / 1000)} s`));
+        reject(new AgentTimeoutError(`the guest did not finish ${what} within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -152,7 +156,7 @@ export class AgentClient {
               break;
             case FrameType.Error:
               done();
-              reject(new AgentError(`the guest agent could not run \`${abbreviate(command)}\`: ${new TextDecoder().decode(frame.payload)}`));
+              reject(new AgentError(`the guest agent could not run ${what}: ${new TextDecoder().decode(frame.payload)}`));
               break;
           }
         },
@@ -161,7 +165,7 @@ export class AgentClient {
           reject(error);
         },
       });
-      this.send(encodeFrame(FrameType.Exec, channel, command));
+      this.send(encodeFrame(type, channel, payload));
     });
   }
 

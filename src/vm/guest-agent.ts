@@ -4,6 +4,7 @@
  */
 import type { V86 } from 'v86';
 import { AgentClient } from './agent';
+import type { FirstShell, GuestManifest } from './manifest';
 
 /** The guest driver's receive buffers are one page each: a write never spans two. */
 const CONSOLE_BUFFER = 4096;
@@ -53,6 +54,15 @@ export function connectAgent(emulator: V86): AgentClient {
   const agent = new AgentClient(consoleWriter(emulator));
   emulator.add_listener('virtio-console0-output-bytes', (bytes: Uint8Array) => agent.receive(bytes));
   return agent;
+}
+
+/**
+ * A fresh restore of the image's snapshot: its first shell holds an agent channel, which this
+ * client must never reuse. Returns the shell for the first terminal to take over.
+ */
+export function reserveFirstShell(agent: AgentClient, manifest: GuestManifest): FirstShell | undefined {
+  if (manifest.firstShell) agent.skipChannels(manifest.firstShell.channel + 1);
+  return manifest.firstShell;
 }
 
 /** How long a cold boot waits for the agent's hello before pinging it. */

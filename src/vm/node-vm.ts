@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { V86 } from 'v86';
 import { AgentError, type AgentClient } from './agent';
-import { connectAgent, waitForAgent } from './guest-agent';
-import { parseManifest, type GuestManifest } from './manifest';
-import { v86Options, type BootMode } from './options';
+import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
+import { parseManifest, type FirstShell, type GuestManifest } from './manifest';
+import { v86Options, type BootMode, type V86Zstd } from './options';
 
 export interface NodeVmOptions extends BootMode {
   /** folder holding manifest.json (images/out/dist by default) */
@@ -30,8 +30,7 @@ export const DEFAULT_IMAGE_DIR = path.resolve(import.meta.dirname, '../../images
 const require = createRequire(import.meta.url);
 
 // v86 decompresses zstd disk parts in a Web Worker, which Node lacks: decompress on this thread.
-type ZstdMethods = { zstd_decompress(size: number, src: Uint8Array): ArrayBuffer };
-(V86.prototype as unknown as { zstd_decompress_worker(this: ZstdMethods, size: number, src: Uint8Array): Promise<ArrayBuffer> })
+(V86.prototype as unknown as { zstd_decompress_worker(this: V86Zstd, size: number, src: Uint8Array): Promise<ArrayBuffer> })
   .zstd_decompress_worker = async function (size, src) {
   return this.zstd_decompress(size, src);
 };
@@ -68,6 +67,8 @@ async function readSnapshot(imageDir: string, manifest: GuestManifest): Promise<
 
 export class NodeVM {
   readonly agent: AgentClient;
+  /** the snapshot's shell at its prompt, on a fresh restore (see GuestManifest.firstShell) */
+  firstShell: FirstShell | undefined;
   private stopped = false;
 
   private constructor(
@@ -92,6 +93,7 @@ export class NodeVM {
     if (options.onSerial) {
       emulator.add_listener('serial0-output-byte', (byte: number) => options.onSerial!(Uint8Array.of(byte)));
     }
+    if (!options.cold && !options.state) vm.firstShell = reserveFirstShell(vm.agent, manifest);
     try {
       await waitForAgent(emulator, vm.agent, !!options.cold, options.readyTimeoutMs);
     } catch (error) {

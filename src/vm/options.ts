@@ -13,6 +13,14 @@ export const GUEST_VGA_MEMORY = 2 * 1024 * 1024;
 export const GUEST_CMDLINE =
   'console=ttyS0 quiet loglevel=3 tsc=reliable mitigations=off random.trust_cpu=on apparmor=0 init_on_free=1 nowatchdog';
 
+/** v86's own zstd decoder, on the emulator's thread (untyped in v86.d.ts). */
+export interface V86Zstd {
+  zstd_decompress(size: number, src: Uint8Array): ArrayBuffer;
+}
+
+/** What v86 reads a disk through: its own lazy loader by default, or a host's object with v86's buffer interface. */
+export type DiskFactory = (disk: DiskDescription) => unknown;
+
 export interface BootMode {
   /** restore the snapshot (default) or cold-boot the kernel */
   cold?: boolean;
@@ -20,16 +28,24 @@ export interface BootMode {
   state?: { url: string } | { buffer: ArrayBuffer };
 }
 
-/** @param resolve maps a manifest path (relative to the image folder) to a URL or file path */
-export function v86Options(manifest: GuestManifest, resolve: (path: string) => string, mode: BootMode = {}): Record<string, unknown> {
+/**
+ * @param resolve maps a manifest path (relative to the image folder) to a URL or file path
+ * @param disk reads a disk (default: v86 fetches its parts by URL)
+ */
+export function v86Options(
+  manifest: GuestManifest,
+  resolve: (path: string) => string,
+  mode: BootMode = {},
+  disk: DiskFactory = (d) => lazyDisk(d, resolve),
+): Record<string, unknown> {
   const options: Record<string, unknown> = {
     memory_size: manifest.v86.memorySize,
     vga_memory_size: manifest.v86.vgaMemorySize,
     bios: { url: resolve(manifest.files.bios.path) },
     vga_bios: { url: resolve(manifest.files.vgaBios.path) },
-    hda: lazyDisk(manifest.disk, resolve),
+    hda: disk(manifest.disk),
     // a restore must see the same drives as the saved state, so the extras disk is always attached
-    ...(manifest.extras && { hdb: lazyDisk(manifest.extras, resolve) }),
+    ...(manifest.extras && { hdb: disk(manifest.extras) }),
     virtio_console: true,
     // eth0 for the cluster's virtual switch (v86 adds an ne2k card, which the guest has no driver for, unless told)
     net_device: { type: 'virtio' },

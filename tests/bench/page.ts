@@ -12,6 +12,8 @@ import { launch, openReady, typeLine, waitForText } from '../e2e/browser';
 export interface PageFigures {
   coldMs: number;
   warmMs: number;
+  /** the warm open's steps, ms since the page opened (body[data-start-marks], see publishStartMarks) */
+  warmMarks: Record<string, number>;
   coldBytes: number;
   dockerRunMs: number;
   longestTaskMs: number;
@@ -61,6 +63,7 @@ export async function measurePage(): Promise<PageFigures> {
     t = Date.now();
     const page = await openReady(context, url);
     const warmMs = Date.now() - t;
+    const warmMarks = JSON.parse((await page.waitForFunction(() => document.body.dataset.startMarks).then((h) => h.jsonValue())) ?? '{}');
     await page.evaluate(() => {
       const w = window as unknown as { __longest: number };
       w.__longest = 0;
@@ -105,7 +108,7 @@ export async function measurePage(): Promise<PageFigures> {
     await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
     const offlineReloadMs = Date.now() - t;
     return {
-      coldMs, warmMs, coldBytes, dockerRunMs, longestTaskMs,
+      coldMs, warmMs, warmMarks, coldBytes, dockerRunMs, longestTaskMs,
       saveMs, savedBytes: sizes.storedSize, savedRawBytes: sizes.rawSize, longestTaskDuringSaveMs, resumeMs,
       offlineDownloadMs, offlineReloadMs,
     };

@@ -9,7 +9,8 @@ function fakeGuest(answer: (command: string, channel: number, reply: (f: Uint8Ar
   const reply = (f: Uint8Array) => queueMicrotask(() => client.receive(f));
   const decoder = new FrameDecoder((frame) => {
     sent.push(frame);
-    if (frame.type === FrameType.Ping) reply(encodeFrame(FrameType.Pong, 0, 'labbox-agent 1'));
+    if (frame.type === FrameType.Ping) reply(encodeFrame(FrameType.Pong, 0, 'labbox-agent 2'));
+    if (frame.type === FrameType.SetClock) reply(encodeFrame(FrameType.Exit, frame.channel, '0'));
     if (frame.type === FrameType.Exec) answer(new TextDecoder().decode(frame.payload), frame.channel, reply);
   });
   client = new AgentClient((bytes) => decoder.push(bytes));
@@ -41,6 +42,18 @@ describe('AgentClient', () => {
     expect(client.nextChannelId).toBe(9);
   });
 
+  it('sets the clock with one frame to the agent, not a program', async () => {
+    const { client, sent } = fakeGuest(() => {});
+    await client.setClock(new Date(1_764_615_600_123));
+    expect(sent.map((f) => [f.type, new TextDecoder().decode(f.payload)])).toEqual([[FrameType.SetClock, '1764615600123']]);
+  });
+
+  it('says what the agent answered when the clock cannot be set', async () => {
+    const client: AgentClient = new AgentClient((bytes) => decoder.push(bytes));
+    const decoder = new FrameDecoder((f) => queueMicrotask(() => client.receive(encodeFrame(FrameType.Error, f.channel, 'Operation not permitted'))));
+    await expect(client.setClock()).rejects.toThrow(/could not run the clock change: Operation not permitted/);
+  });
+
   it('keeps concurrent commands apart by channel', async () => {
     const { client } = fakeGuest((command, ch, reply) => {
       setTimeout(() => {
@@ -61,7 +74,7 @@ describe('AgentClient', () => {
 
   it('waits for the agent and reports its version', async () => {
     const { client } = fakeGuest(() => {});
-    await expect(client.waitReady(1000)).resolves.toBe('labbox-agent 1');
+    await expect(client.waitReady(1000)).resolves.toBe('labbox-agent 2');
   });
 
   it('says so when no agent answers', async () => {
@@ -75,7 +88,7 @@ describe('AgentClient', () => {
     client.receive(encodeFrame(FrameType.Pong, 0, 'labbox-agent hello'));
     expect(await hello).toBe('labbox-agent hello');
     expect(sent).toEqual([]);
-    expect(await client.waitColdStart(50, 5000)).toBe('labbox-agent 1');
+    expect(await client.waitColdStart(50, 5000)).toBe('labbox-agent 2');
     expect(sent.map((f) => f.type)).toEqual([FrameType.Ping]);
   });
 });
