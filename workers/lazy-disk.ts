@@ -92,19 +92,26 @@ export class LazyDisk {
   get_from_cache(offset: number, len: number): Uint8Array | undefined {
     const indexes = this.partIndexes(offset, len);
     if (indexes.some((i) => this.needsFetch(i))) return undefined;
-    return this.assemble(offset, len, indexes);
+    return this.assemble(offset, len, this.hold(indexes));
   }
 
   get(offset: number, len: number, fn: (data: Uint8Array) => void): void {
-    if (this.allWritten(offset, len)) return fn(this.assemble(offset, len, []));
+    if (this.allWritten(offset, len)) return fn(this.assemble(offset, len, new Map()));
     const indexes = this.partIndexes(offset, len);
     const missing = indexes.filter((i) => this.needsFetch(i));
     // what the guest waits for is asked first, then what comes after it
     const arrived = missing.length ? Promise.all(missing.map((i) => this.part(i))) : null;
     for (const i of indexes) if (missing.includes(i) || this.ahead.has(i)) this.readAhead(i);
-    if (!arrived) return fn(this.assemble(offset, len, indexes));
+    // held by this read: a part in memory now may be dropped before another one arrives
+    const held = this.hold(indexes);
+    if (!arrived) return fn(this.assemble(offset, len, held));
     this.activity.readStarted();
-    void arrived.then(() => fn(this.assemble(offset, len, indexes))).finally(() => this.activity.readDone());
+    void arrived
+      .then((data) => {
+        missing.forEach((i, k) => held.set(i, data[k]));
+        fn(this.assemble(offset, len, held));
+      })
+      .finally(() => this.activity.readDone());
   }
 
   set(start: number, data: Uint8Array, fn: () => void): void {
@@ -142,15 +149,23 @@ export class LazyDisk {
     return true;
   }
 
-  /** The disk's bytes: parts in memory, overlaid with what the guest wrote. */
-  private assemble(offset: number, len: number, indexes: number[]): Uint8Array {
-    const out = new Uint8Array(len);
+  /** The parts of `indexes` in memory, marked most recently used. */
+  private hold(indexes: number[]): Map<number, Uint8Array> {
+    const held = new Map<number, Uint8Array>();
     for (const i of indexes) {
       const part = this.parts.get(i);
       if (!part) continue;
-      // touch: most recently used last
       this.parts.delete(i);
       this.parts.set(i, part);
+      held.set(i, part);
+    }
+    return held;
+  }
+
+  /** The disk's bytes: the parts given (a wholly overwritten one may be absent), overlaid with what the guest wrote. */
+  private assemble(offset: number, len: number, parts: Map<number, Uint8Array>): Uint8Array {
+    const out = new Uint8Array(len);
+    for (const [i, part] of parts) {
       const from = Math.max(offset, i * this.chunk);
       const to = Math.min(offset + len, (i + 1) * this.chunk);
       out.set(part.subarray(from - i * this.chunk, to - i * this.chunk), from - offset);

@@ -120,4 +120,17 @@ describe('LazyDisk', () => {
     expect(disk.get_from_cache(CHUNK, 256)).toBeUndefined();
     expect(fetched.map(partName)).toEqual(['disk-0-1024.img.zst', 'disk-1024-2048.img.zst', 'disk-2048-3072.img.zst']);
   });
+
+  it('returns every byte of a read whose parts leave memory before the last one arrives', async () => {
+    const { io, release } = fakeIO();
+    const disk = new LazyDisk(URL, 8 * CHUNK, CHUNK, io, watch(), { readahead: 0, keepBytes: CHUNK });
+    const first = read(disk, 0, 256);
+    await release();
+    await first;
+    // part 0 is in memory; part 1 is fetched for a read spanning both, and its arrival pushes part 0 out
+    const spanning = read(disk, CHUNK - 256, 512);
+    await release();
+    expect(await spanning).toEqual(expected(CHUNK - 256, 512));
+    expect(disk.get_from_cache(0, 256)).toBeUndefined();
+  });
 });
