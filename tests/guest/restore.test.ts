@@ -1,10 +1,16 @@
-/** What a fresh restore of the snapshot gives, in the real guest: today's clock, a shell already at its prompt. */
+/** What a fresh restore of the snapshot gives, in the real guest: the JIT settings, today's clock, a shell already at its prompt. */
 import { describe, expect, it } from 'vitest';
 import { ok, useGuest } from './guest';
 
 const guest = useGuest();
 
 describe('a fresh restore', () => {
+  it("runs v86's JIT with small modules (see tuneJit)", () => {
+    const exports = (guest.vm().emulator as unknown as { v86: { cpu: { wm: { exports: { get_jit_config(i: number): number } } } } }).v86.cpu.wm.exports;
+    // MAX_PAGES, MAX_EXTRA_BASIC_BLOCKS
+    expect([exports.get_jit_config(1), exports.get_jit_config(3)]).toEqual([1, 50]);
+  });
+
   it("wakes with the host's clock, set by the agent itself", async () => {
     const guestSeconds = Number(await ok(guest.vm(), 'date +%s'));
     expect(Math.abs(guestSeconds - Date.now() / 1000)).toBeLessThan(30);
