@@ -63,12 +63,12 @@ describe('a cluster in the page', () => {
     await waitForText(page, /2 packets transmitted, 2 received/, 60_000);
   });
 
-  // Skipped: in Chromium on this 2-core machine, `docker swarm init` typed on node1 misses its
-  // own 5 s deadline ("error updating cluster settings: context deadline exceeded"), even on
-  // one node alone, and the init step's check (`docker info`) then takes over 60 s; the same
-  // solution passes in Node (tests/guest/labs.test.ts). The page reads the lazy disk about
-  // 10x slower than Node and runs Go's swarm code 2-3x slower even warm (README, Benchmark):
-  // unskip with that speed work (issue 3).
+  // Skipped: in Chromium on this 2-core machine, with v86's JIT tuned (src/vm/options.ts),
+  // `docker swarm init` and the join now pass their checks in the page, but the service step
+  // does not: the replica scheduled on node2 is shut down within a minute and both replicas run
+  // on node1 (the check prints `docker service ps web`). Two emulators and the browser's
+  // compiler threads share the two cores there; the same solution passes in Node
+  // (tests/guest/labs.test.ts). Unskip once the page runs both nodes fast enough (issue 7).
   it.skip("passes the Swarm cluster lab's checks after its solution, typed on each node", async () => {
     const lab = await loadLab(pathToFileURL(labFile).href, async (url) => readFileSync(new URL(url), 'utf8'));
     for (const step of lab.steps.filter((s) => s.check)) {

@@ -78,8 +78,10 @@ describe('labs in the page', () => {
     await author.click('#lab [data-do=preview]');
     expect(await author.locator('#lab .preview h2').innerText()).toBe('Written here');
     await author.click('#lab [data-do=share]');
-    const link = await author.locator('#lab .share-link').inputValue();
-    expect(link).toMatch(/#lab=[A-Za-z0-9_-]+$/);
+    // the link is packed asynchronously (CompressionStream)
+    const shareLink = author.locator('#lab .share-link');
+    await expect.poll(() => shareLink.inputValue(), { timeout: 15_000 }).toMatch(/#lab=[A-Za-z0-9_-]+$/);
+    const link = await shareLink.inputValue();
     await author.goto(link.replace(/^[^#]*/, `${baseUrl}`));
     await expect.poll(() => author.locator('#lab h2').innerText(), { timeout: 30_000 }).toBe('Written here');
     await author.close();

@@ -1,11 +1,12 @@
 # Every check runs on node1, the manager: it sees the whole cluster.
-# running_on: the nodes of web's running tasks, sorted, on one line
 #@ init
 [ "$(docker info -f '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeAddr}}' 2>/dev/null)" = 'active true 10.10.0.11' ]
 #@ join
 docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' 2>/dev/null | grep -qx 'node2 Ready '
 #@ service
-[ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' 2>/dev/null | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node1 node2' ]
+# not yet: show the trainee what Swarm shows
+[ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' 2>/dev/null | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node1 node2' ] ||
+  { docker service ps web 2>&1 | head -6; exit 1; }
 #@ mesh
 curl -sf -m 20 http://node2:8080/ | grep -q 'Welcome to nginx' && curl -sf -m 20 http://node1:8080/ | grep -q 'Welcome to nginx'
 #@ failure
