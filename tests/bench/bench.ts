@@ -224,8 +224,11 @@ if (!values.quick) {
 // --- the page in Chromium ---
 log('the page in Chromium');
 const pageFigures = await measurePage();
-rows.push({ what: 'page: open to a prompt, cold cache (loopback server)', value: s(pageFigures.coldMs), goal: '' });
-rows.push({ what: 'page: open to a prompt, warm cache', value: s(pageFigures.warmMs), goal: '≤ 2 s' });
+// the page's clock (navigation start to the prompt on screen) is what a trainee waits; the
+// harness's wall time adds opening a tab and polling the screen every 250 ms
+const opened = (promptMs: number, wallMs: number) => `${s(promptMs)} (harness wall ${s(wallMs)})`;
+rows.push({ what: 'page: open to a prompt, cold cache (loopback server), navigation start to the prompt on screen', value: opened(pageFigures.coldPromptMs, pageFigures.coldMs), goal: '' });
+rows.push({ what: 'page: open to a prompt, warm cache, navigation start to the prompt on screen', value: opened(pageFigures.warmPromptMs, pageFigures.warmMs), goal: '≤ 2 s' });
 const steps = Object.entries(pageFigures.warmMarks).sort((a, b) => a[1] - b[1]);
 rows.push({ what: 'page: the warm open step by step, ms since the page opened (the worker\'s start marks, then the prompt on screen)', value: steps.map(([step, ms]) => `${step} ${ms}`).join(' · ') });
 rows.push({ what: 'page: bytes before the first prompt (cold)', value: mib(pageFigures.coldBytes), goal: '≤ 40 MiB' });

@@ -6,12 +6,17 @@
  * reloading it with the server stopped.
  */
 import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { launch, openReady, typeLine, waitForText } from '../e2e/browser';
 
 export interface PageFigures {
+  /** harness wall time: a new tab, the navigation, the prompt seen by polling the screen */
   coldMs: number;
   warmMs: number;
+  /** the page's own clock: navigation start to the first prompt on screen (the `prompt` mark) */
+  coldPromptMs: number;
+  warmPromptMs: number;
   /** the warm open's steps, ms since the page opened (body[data-start-marks], see publishStartMarks) */
   warmMarks: Record<string, number>;
   coldBytes: number;
@@ -42,6 +47,12 @@ function newestSnapshotSizes(): Promise<{ storedSize: number; rawSize: number }>
   });
 }
 
+/** The page's start marks (ms since navigation start, see publishStartMarks in src/ui/main.ts). */
+async function startMarks(page: Page): Promise<Record<string, number>> {
+  const marks = await page.waitForFunction(() => document.body.dataset.startMarks).then((h) => h.jsonValue());
+  return JSON.parse(String(marks)) as Record<string, number>;
+}
+
 export async function measurePage(): Promise<PageFigures> {
   await build({ logLevel: 'warn' });
   const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
@@ -56,14 +67,16 @@ export async function measurePage(): Promise<PageFigures> {
       if (sizes) bytes += sizes.responseBodySize;
     });
     let t = Date.now();
-    await openReady(context, url).then((p) => p.close());
+    const cold = await openReady(context, url);
     const coldMs = Date.now() - t;
     const coldBytes = bytes;
+    const coldMarks = await startMarks(cold);
+    await cold.close();
 
     t = Date.now();
     const page = await openReady(context, url);
     const warmMs = Date.now() - t;
-    const warmMarks = JSON.parse((await page.waitForFunction(() => document.body.dataset.startMarks).then((h) => h.jsonValue())) ?? '{}');
+    const warmMarks = await startMarks(page);
     await page.evaluate(() => {
       const w = window as unknown as { __longest: number };
       w.__longest = 0;
@@ -108,7 +121,7 @@ export async function measurePage(): Promise<PageFigures> {
     await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
     const offlineReloadMs = Date.now() - t;
     return {
-      coldMs, warmMs, warmMarks, coldBytes, dockerRunMs, longestTaskMs,
+      coldMs, warmMs, coldPromptMs: coldMarks.prompt, warmPromptMs: warmMarks.prompt, warmMarks, coldBytes, dockerRunMs, longestTaskMs,
       saveMs, savedBytes: sizes.storedSize, savedRawBytes: sizes.rawSize, longestTaskDuringSaveMs, resumeMs,
       offlineDownloadMs, offlineReloadMs,
     };
