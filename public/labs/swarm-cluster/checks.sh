@@ -6,7 +6,7 @@ docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' 2>/dev/nu
 #@ service
 # not yet: show the trainee what Swarm shows
 [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' 2>/dev/null | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node1 node2' ] ||
-  { docker service ps web 2>&1 | head -6; exit 1; }
+  { docker service ps web 2>&1 | head -6; docker node ls 2>&1; exit 1; }
 #@ mesh
 curl -sf -m 20 http://node2:8080/ | grep -q 'Welcome to nginx' && curl -sf -m 20 http://node1:8080/ | grep -q 'Welcome to nginx'
 #@ failure
