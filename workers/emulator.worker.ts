@@ -17,6 +17,7 @@ import { DiskWatch } from './disk-watch';
 import { LazyDisk, type PartIO } from './lazy-disk';
 import { TerminalBridge } from './terminal-bridge';
 import { compileV86 } from './v86-wasm';
+import { keepGuestFile } from '../src/offline/guest-cache';
 import { attachNic } from '../src/cluster/nic';
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
@@ -116,6 +117,8 @@ export class EmulatorApi {
         throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
       }
       mark('state-checked');
+      // the site's own image: the next visit reads the snapshot from the offline cache
+      if (manifest.imageVersion === __GUEST_VERSION__) void keepGuestFile(manifest.imageVersion, resolve(entry.path), buffer.slice(0));
       state = { buffer };
     }
 

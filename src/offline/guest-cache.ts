@@ -6,3 +6,20 @@
 export const GUEST_CACHE_PREFIX = 'labbox-guest-';
 
 export const guestCacheName = (version: string): string => `${GUEST_CACHE_PREFIX}${version}`;
+
+/**
+ * Keeps a guest file the page downloaded before its service worker existed (the first visit)
+ * in that cache, so that the next visit reads it from there instead of the server. Only an
+ * optimisation: where there is no Cache Storage (plain http) or no room, nothing is kept and
+ * the next visit downloads the file again, as it would have.
+ */
+export async function keepGuestFile(version: string, url: string, bytes: ArrayBuffer): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  try {
+    const cache = await caches.open(guestCacheName(version));
+    if (await cache.match(url, { ignoreVary: true })) return;
+    await cache.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.byteLength) } }));
+  } catch {
+    // no room, or storage refused: the next visit downloads it, as before
+  }
+}

@@ -3,7 +3,9 @@
  * worker. Each test serves the build on its own port (its own origin, so its own service
  * worker and caches), then stops that server: the network is really gone.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +43,21 @@ async function cutNetwork(context: BrowserContext, stop: () => Promise<void>): P
 }
 
 describe('offline', () => {
+  it('keeps the snapshot downloaded on the first visit, before any service worker, for the next visit', async () => {
+    const { url, stop } = await serve();
+    const guestDir = path.resolve(import.meta.dirname, '../../dist/guest');
+    const [version] = readdirSync(guestDir);
+    const { files } = JSON.parse(readFileSync(path.join(guestDir, version, 'manifest.json'), 'utf8'));
+    const context = await browser.newContext();
+    const page = await openReady(context, url);
+    const stateUrl = `${url}guest/${version}/${files.state.path}`;
+    const keptBytes = () =>
+      page.evaluate((u) => caches.match(u, { ignoreVary: true }).then((r) => (r ? r.arrayBuffer().then((b) => b.byteLength) : 0)), stateUrl);
+    await expect.poll(keptBytes, { timeout: 30_000, interval: 500 }).toBe(files.state.size);
+    await context.close();
+    await stop();
+  });
+
   it('made available offline, the site reloads with the network cut: the guest restores, docker runs, a lab check runs', async () => {
     const { url, stop } = await serve();
     const context = await browser.newContext();
