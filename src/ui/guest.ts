@@ -28,29 +28,13 @@ export function isWebKit(): boolean {
   return /AppleWebKit/.test(ua) && !/Chrome|Chromium|Edg|Firefox/.test(ua);
 }
 
-/** An emulator worker loading or loaded, not yet running a guest. */
-export interface EmulatorWorker {
-  worker: Worker;
-  remote: Comlink.Remote<EmulatorApi>;
-  /** rejects if the worker's script fails */
-  failed: Promise<never>;
-}
-
-export function spawnEmulator(): EmulatorWorker {
+export async function startGuest(options: StartOptions, onProgress: (p: Progress) => void): Promise<{ guest: Guest; info: GuestInfo }> {
   const worker = new Worker(new URL('../../workers/emulator.worker.ts', import.meta.url), { type: 'module', name: 'labbox-emulator' });
+  const remote = Comlink.wrap<EmulatorApi>(worker);
+  const guest: Guest = { api: remote, terminate: () => worker.terminate() };
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (e) => reject(new Error(`The emulator stopped: ${e.message || 'the worker failed to load'}.`)));
   });
-  failed.catch(() => {}); // reported by startGuest, which races it
-  return { worker, remote: Comlink.wrap<EmulatorApi>(worker), failed };
-}
-
-export async function startGuest(
-  options: StartOptions,
-  onProgress: (p: Progress) => void,
-  { worker, remote, failed }: EmulatorWorker = spawnEmulator(),
-): Promise<{ guest: Guest; info: GuestInfo }> {
-  const guest: Guest = { api: remote, terminate: () => worker.terminate() };
   try {
     const info = await Promise.race([remote.start(options, Comlink.proxy(onProgress)), failed]);
     return { guest, info };

@@ -1,5 +1,4 @@
 /** The page shell: start the guest (the last saved machine, or a fresh one), show progress, open the terminals. */
-import { takeEarlyEmulator } from './early-emulator';
 import '@xterm/xterm/css/xterm.css';
 import './style.css';
 import { describeUse, LOW_SPACE_BYTES, megabytes, requestPersistence, storageUse } from '../storage/quota';
@@ -131,7 +130,7 @@ async function boot(options: BootOptions = {}): Promise<void> {
     return;
   }
   try {
-    const started = await startGuest({ imageUrl, ...options }, (p) => status.progress(p), takeEarlyEmulator());
+    const started = await startGuest({ imageUrl, ...options }, (p) => status.progress(p));
     guest = started.guest;
     info = started.info;
     document.querySelector('#tabs')!.replaceChildren();
