@@ -49,13 +49,16 @@ describe('offline', () => {
     const [version] = readdirSync(guestDir);
     const { files } = JSON.parse(readFileSync(path.join(guestDir, version, 'manifest.json'), 'utf8'));
     const context = await browser.newContext();
-    const page = await openReady(context, url);
-    const stateUrl = `${url}guest/${version}/${files.state.path}`;
-    const keptBytes = () =>
-      page.evaluate((u) => caches.match(u, { ignoreVary: true }).then((r) => (r ? r.arrayBuffer().then((b) => b.byteLength) : 0)), stateUrl);
-    await expect.poll(keptBytes, { timeout: 30_000, interval: 500 }).toBe(files.state.size);
-    await context.close();
-    await stop();
+    try {
+      const page = await openReady(context, url);
+      const stateUrl = `${url}guest/${version}/${files.state.path}`;
+      const keptBytes = () =>
+        page.evaluate((u) => caches.match(u, { ignoreVary: true }).then((r) => (r ? r.arrayBuffer().then((b) => b.byteLength) : 0)), stateUrl);
+      await expect.poll(keptBytes, { timeout: 30_000, interval: 500 }).toBe(files.state.size);
+    } finally {
+      await context.close();
+      await stop();
+    }
   });
 
   it('made available offline, the site reloads with the network cut: the guest restores, docker runs, a lab check runs', async () => {
