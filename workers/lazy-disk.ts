@@ -53,6 +53,8 @@ export class LazyDisk {
   /** parts fetched ahead that the guest has not read yet */
   private readonly ahead = new Set<number>();
   private aheadInFlight = 0;
+  /** parts to fetch ahead once fewer than `maxAhead` fetches are in flight, in order */
+  private readonly aheadQueue: number[] = [];
   private readonly base: string;
   private readonly extension: string;
   private readonly options: Required<LazyDiskOptions>;
@@ -229,19 +231,36 @@ export class LazyDisk {
     }
   }
 
-  /** The guest reads part `index` for the first time: fetch the next few in the background. */
+  /**
+   * The guest reads part `index` for the first time: fetch the next few in the background.
+   * Past `maxAhead` fetches at once they wait in a queue rather than being dropped, so a read
+   * made while the disk is busy still brings the parts after it.
+   */
   private readAhead(index: number): void {
     this.ahead.delete(index);
     const last = Math.ceil(this.byteLength / this.chunk) - 1;
     for (let i = index + 1; i <= Math.min(index + this.options.readahead, last); i++) {
-      if (this.aheadInFlight >= this.options.maxAhead) return;
+      if (this.needsFetch(i) && !this.pending.has(i) && !this.aheadQueue.includes(i)) this.aheadQueue.push(i);
+    }
+    // the latest reads say best what the guest reads next: the oldest wishes go first
+    const bound = 4 * Math.max(this.options.readahead, this.options.maxAhead);
+    if (this.aheadQueue.length > bound) this.aheadQueue.splice(0, this.aheadQueue.length - bound);
+    this.startAhead();
+  }
+
+  private startAhead(): void {
+    while (this.aheadInFlight < this.options.maxAhead && this.aheadQueue.length > 0) {
+      const i = this.aheadQueue.shift()!;
       if (!this.needsFetch(i) || this.pending.has(i)) continue;
       this.aheadInFlight++;
       this.ahead.add(i);
       // a failed fetch ahead is no loss: the guest's own read fetches the part again
       void this.fetchPart(i)
         .catch(() => this.ahead.delete(i))
-        .finally(() => this.aheadInFlight--);
+        .finally(() => {
+          this.aheadInFlight--;
+          this.startAhead();
+        });
     }
   }
 }

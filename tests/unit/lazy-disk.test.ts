@@ -55,6 +55,18 @@ describe('LazyDisk', () => {
     expect(fetched.map(partName).slice(4)).toEqual(['disk-4096-5120.img.zst']);
   });
 
+  it('queues the parts ahead of a read made while its fetches ahead are all in flight, not drops them', async () => {
+    const { io, fetched, release } = fakeIO();
+    const disk = new LazyDisk(URL, 16 * CHUNK, CHUNK, io, watch(), { readahead: 2, maxAhead: 2 });
+    const first = read(disk, 0, 256); // parts 1 and 2 ahead: both slots taken
+    const second = read(disk, 8 * CHUNK, 256); // parts 9 and 10 wait for a slot
+    expect(fetched.map(partName)).toEqual(['disk-0-1024.img.zst', 'disk-1024-2048.img.zst', 'disk-2048-3072.img.zst', 'disk-8192-9216.img.zst']);
+    await release();
+    await Promise.all([first, second]);
+    expect(fetched.map(partName).slice(4)).toEqual(['disk-9216-10240.img.zst', 'disk-10240-11264.img.zst']);
+    expect(disk.get_from_cache(10 * CHUNK, 256)).toEqual(expected(10 * CHUNK, 256));
+  });
+
   it('fetches nothing ahead past the end of the disk', async () => {
     const { io, fetched, release } = fakeIO();
     const disk = new LazyDisk(URL, 3 * CHUNK, CHUNK, io, watch(), { readahead: 4 });
