@@ -8,7 +8,7 @@ import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
 import { connectAgent, reserveFirstShell, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest-agent';
 import { parseManifest, type DiskDescription, type FirstShell } from '../src/vm/manifest';
-import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
+import { restoreIntoFreshMemory, tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { sha256Hex } from '../src/storage/digest';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
@@ -150,6 +150,7 @@ export class EmulatorApi {
     } as never);
     this.emulator = emulator;
     tuneJit(emulator);
+    restoreIntoFreshMemory(emulator);
     useFastYield(emulator);
     emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {
       if (options.cold) onProgress({ phase: 'loading', message: `Downloading ${e.file_name.split('/').pop()}`, loaded: e.loaded, total: e.total });

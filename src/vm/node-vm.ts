@@ -10,7 +10,7 @@ import { V86 } from 'v86';
 import { AgentError, type AgentClient } from './agent';
 import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
 import { parseManifest, type FirstShell, type GuestManifest } from './manifest';
-import { tuneJit, v86Options, type BootMode, type V86Zstd } from './options';
+import { restoreIntoFreshMemory, tuneJit, v86Options, type BootMode, type V86Zstd } from './options';
 
 export interface NodeVmOptions extends BootMode {
   /** folder holding manifest.json (images/out/dist by default) */
@@ -90,6 +90,7 @@ export class NodeVM {
     };
     const emulator = new V86(config as never);
     tuneJit(emulator);
+    restoreIntoFreshMemory(emulator);
     const vm = new NodeVM(emulator, manifest);
     if (options.onSerial) {
       emulator.add_listener('serial0-output-byte', (byte: number) => options.onSerial!(Uint8Array.of(byte)));

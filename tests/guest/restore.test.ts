@@ -1,5 +1,12 @@
 /** What a fresh restore of the snapshot gives, in the real guest: the JIT settings, today's clock, a shell already at its prompt. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { V86 } from 'v86';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_IMAGE_DIR, loadManifest } from '../../src/vm/node-vm';
+import { restoreIntoFreshMemory, v86Options } from '../../src/vm/options';
 import { ok, useGuest } from './guest';
 
 const guest = useGuest();
@@ -29,4 +36,25 @@ describe('a fresh restore', () => {
     expect(await ok(vm, 'echo still-separate')).toBe('still-separate\n');
     expect(vm.agent.nextChannelId).toBeGreaterThan(first!.channel + 1);
   });
+});
+
+describe('restoring into fresh memory', () => {
+  /** sha256 of the guest's memory once the snapshot is restored, before it runs an instruction */
+  async function memoryAfterRestore(fresh: boolean): Promise<string> {
+    const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
+    const state = new Uint8Array(readFileSync(path.join(DEFAULT_IMAGE_DIR, manifest.files.state.path))).buffer;
+    const options = { ...v86Options(manifest, (p) => path.join(DEFAULT_IMAGE_DIR, p), { state: { buffer: state } }), autostart: false };
+    const emulator = new V86({ ...options, wasm_path: createRequire(import.meta.url).resolve('v86/build/v86.wasm') } as never);
+    if (fresh) restoreIntoFreshMemory(emulator);
+    await new Promise((resolve) => emulator.add_listener('emulator-loaded', resolve));
+    const cpu = (emulator as unknown as { v86: { cpu: { wasm_memory: WebAssembly.Memory; mem8: Uint8Array } } }).v86.cpu;
+    const memory = new Uint8Array(cpu.wasm_memory.buffer, cpu.mem8.byteOffset, cpu.mem8.length);
+    const digest = createHash('sha256').update(memory).digest('hex');
+    await emulator.destroy();
+    return digest;
+  }
+
+  it("leaves the guest's memory byte for byte as v86's own restore does", async () => {
+    expect(await memoryAfterRestore(true)).toBe(await memoryAfterRestore(false));
+  }, 120_000);
 });
