@@ -17,7 +17,7 @@ import { DiskWatch } from './disk-watch';
 import { LazyDisk, type PartIO } from './lazy-disk';
 import { TerminalBridge } from './terminal-bridge';
 import { compileV86 } from './v86-wasm';
-import { keepGuestFile } from '../src/offline/guest-cache';
+import { cachedGuestFile, forgetGuestFile, keepGuestFile } from '../src/offline/guest-cache';
 import { attachNic } from '../src/cluster/nic';
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
@@ -109,16 +109,27 @@ export class EmulatorApi {
       mark('state-checked');
     } else if (!options.cold) {
       const entry = manifest.files.state;
-      const buffer = await fetchWithProgress(resolve(entry.path), entry.size, (loaded, total) =>
-        onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total }),
-      );
+      const url = resolve(entry.path);
+      // the site's own image: after the first visit, the snapshot is in the offline cache
+      const ownImage = manifest.imageVersion === __GUEST_VERSION__;
+      const matches = async (b: ArrayBuffer) => b.byteLength === entry.size && (await sha256Hex(b)) === entry.sha256;
+      const download = () => fetchWithProgress(url, entry.size, (loaded, total) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total }));
+      let buffer = ownImage ? await cachedGuestFile(manifest.imageVersion, url) : undefined;
+      let fromCache = buffer !== undefined;
+      buffer ??= await download();
       mark('state-read');
-      if (buffer.byteLength !== entry.size || (await sha256Hex(buffer)) !== entry.sha256) {
+      // a damaged copy in the cache is dropped and downloaded again, not restored on every visit
+      if (fromCache && !(await matches(buffer))) {
+        await forgetGuestFile(manifest.imageVersion, url);
+        fromCache = false;
+        buffer = await download();
+      }
+      if (!fromCache && !(await matches(buffer))) {
         throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
       }
       mark('state-checked');
-      // the site's own image: the next visit reads the snapshot from the offline cache
-      if (manifest.imageVersion === __GUEST_VERSION__) void keepGuestFile(manifest.imageVersion, resolve(entry.path), buffer.slice(0));
+      // a copy: v86 may detach the buffer it restores from
+      if (ownImage && !fromCache) void keepGuestFile(manifest.imageVersion, url, buffer.slice(0));
       state = { buffer };
     }
 

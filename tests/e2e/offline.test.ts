@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openReady, typeLine, waitForText, waitReady } from './browser';
+import { guestCacheName } from '../../src/offline/guest-cache';
+import { launch, openReady, PROMPT, typeLine, waitForText, waitReady } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -55,6 +56,39 @@ describe('offline', () => {
       const keptBytes = () =>
         page.evaluate((u) => caches.match(u, { ignoreVary: true }).then((r) => (r ? r.arrayBuffer().then((b) => b.byteLength) : 0)), stateUrl);
       await expect.poll(keptBytes, { timeout: 30_000, interval: 500 }).toBe(files.state.size);
+    } finally {
+      await context.close();
+      await stop();
+    }
+  });
+
+  it('drops a damaged snapshot from its cache, downloads it again and restores', async () => {
+    const { url, stop } = await serve();
+    const guestDir = path.resolve(import.meta.dirname, '../../dist/guest');
+    const [version] = readdirSync(guestDir);
+    const { files } = JSON.parse(readFileSync(path.join(guestDir, version, 'manifest.json'), 'utf8'));
+    const stateUrl = `${url}guest/${version}/${files.state.path}`;
+    const context = await browser.newContext();
+    try {
+      const page = await openReady(context, url);
+      const keptDigest = () =>
+        page.evaluate(async (u) => {
+          const response = await caches.match(u, { ignoreVary: true });
+          if (!response) return 'none';
+          const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
+          return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+        }, stateUrl);
+      await expect.poll(keptDigest, { timeout: 30_000, interval: 500 }).toBe(files.state.sha256);
+      // the same size, other bytes: what a disk error or a half-written entry could leave
+      await page.evaluate(
+        ([u, size, name]) => caches.open(name).then((cache) => cache.put(u, new Response(new Uint8Array(size).fill(7)))),
+        [stateUrl, files.state.size, guestCacheName(version)] as const,
+      );
+      expect(await keptDigest()).not.toBe(files.state.sha256);
+      await page.reload();
+      await waitReady(page, 180_000);
+      await waitForText(page, PROMPT);
+      await expect.poll(keptDigest, { timeout: 30_000, interval: 500 }).toBe(files.state.sha256);
     } finally {
       await context.close();
       await stop();
