@@ -117,8 +117,10 @@ module_order "$here/initramfs.modules" | while read -r m; do
 done >"$work/initramfs/modules/order"
 (cd "$work/initramfs" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible) | zstd -q -19 >"$dist/initrd.img"
 
-stage "guest agent (static i386)"
-gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$work/labbox-agent" "$here/agent/labbox-agent.c"
+stage "guest agent and Docker's runtime wrapper (static i386)"
+for prog in labbox-agent labbox-crun; do
+  gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$work/$prog" "$here/agent/$prog.c"
+done
 
 stage "root filesystem ($suite)"
 packages=$(grep -vE '^\s*(#|$)' "$here/packages.list" | paste -sd, -)
@@ -128,7 +130,7 @@ packages=$(grep -vE '^\s*(#|$)' "$here/packages.list" | paste -sd, -)
 rfs=$work/rootfs
 cp -a "$here/guest/rootfs/." "$rfs/"
 chmod 755 "$rfs"/etc/labbox/*
-install -m 755 "$work/labbox-agent" "$rfs/usr/local/sbin/labbox-agent"
+install -m 755 "$work/labbox-agent" "$work/labbox-crun" "$rfs/usr/local/sbin/"
 ln -sf /bin/busybox "$rfs/sbin/init"
 module_order "$here/modules.list" | while read -r m; do
   mkdir -p "$rfs/lib/modules/$kver/$(dirname "$m")"

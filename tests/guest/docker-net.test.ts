@@ -13,6 +13,21 @@ describe('networks, volumes, ports', () => {
     await ok(vm, 'docker rm -f srv && docker network rm labnet');
   });
 
+  it("hands a container's network namespace to dockerd through labbox-crun's hook, not a second dockerd", async () => {
+    const vm = guest.vm();
+    await ok(vm, 'docker run -d --name keyed --init busybox sleep 3600');
+    const id = (await ok(vm, "docker inspect -f '{{.Id}}' keyed")).trim();
+    const config = await ok(vm, `cat /run/containerd/io.containerd.runtime.v2.task/moby/${id}/config.json`);
+    expect(config).toMatch(/"path":"\/usr\/local\/sbin\/labbox-crun","args":\["libnetwork-setkey"/);
+    expect(config).not.toMatch(/\/proc\/\d+\/exe/);
+    expect(await ok(vm, 'docker exec keyed ip -o -4 addr show eth0')).toMatch(/inet 172\.17\./);
+    await ok(vm, 'docker rm -f keyed');
+    // a hook that cannot reach dockerd fails, and says why
+    const r = await vm.exec(`echo '{"pid": 1}' | bash -c 'exec -a libnetwork-setkey /usr/local/sbin/labbox-crun -exec-root=/var/run/docker abc nosuch'`);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/libnetwork\/nosuch\.sock: No such file or directory/);
+  });
+
   it('a named volume keeps data between containers', async () => {
     const vm = guest.vm();
     await ok(vm, 'docker volume create labdata');
