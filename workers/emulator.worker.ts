@@ -113,17 +113,16 @@ export class EmulatorApi {
       // the site's own image: after the first visit, the snapshot is in the offline cache
       const ownImage = manifest.imageVersion === __GUEST_VERSION__;
       const matches = async (b: ArrayBuffer) => b.byteLength === entry.size && (await sha256Hex(b)) === entry.sha256;
-      const download = () => fetchWithProgress(url, entry.size, (loaded, total) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total }));
-      let buffer = ownImage ? await cachedGuestFile(manifest.imageVersion, url) : undefined;
-      let fromCache = buffer !== undefined;
-      buffer ??= await download();
-      mark('state-read');
+      let cached = ownImage ? await cachedGuestFile(manifest.imageVersion, url) : undefined;
       // a damaged copy in the cache is dropped and downloaded again, not restored on every visit
-      if (fromCache && !(await matches(buffer))) {
+      if (cached && !(await matches(cached))) {
         await forgetGuestFile(manifest.imageVersion, url);
-        fromCache = false;
-        buffer = await download();
+        cached = undefined;
       }
+      const fromCache = cached !== undefined;
+      const buffer =
+        cached ?? (await fetchWithProgress(url, entry.size, (loaded, total) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total })));
+      mark('state-read');
       if (!fromCache && !(await matches(buffer))) {
         throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
       }

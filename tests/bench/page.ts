@@ -8,7 +8,7 @@
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { launch, openReady, typeLine, waitForText } from '../e2e/browser';
+import { builtGuest, launch, openReady, typeLine, waitForText } from '../e2e/browser';
 
 export interface PageFigures {
   /** harness wall time: a new tab, the navigation, the prompt seen by polling the screen */
@@ -74,11 +74,8 @@ export async function measurePage(): Promise<PageFigures> {
     // warm means cached: the service worker installed (it precaches the site after the first
     // prompt) and the snapshot kept in the guest cache, as on a trainee's next visit
     await cold.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    await cold.waitForFunction(
-      () => caches.keys().then(async (names) => (await Promise.all(names.map((n) => caches.open(n).then((c) => c.keys())))).flat().some((r) => /\/state[^/]*\.zst$/.test(new URL(r.url).pathname))),
-      null,
-      { timeout: 60_000, polling: 250 },
-    );
+    const { version, manifest } = builtGuest();
+    await cold.waitForFunction((u) => caches.match(u, { ignoreVary: true }).then((r) => r !== undefined), `${url}guest/${version}/${manifest.files.state.path}`, { timeout: 60_000, polling: 250 });
     await cold.close();
 
     t = Date.now();

@@ -1,5 +1,8 @@
 /** Debian's Chromium driven by playwright-core, and helpers to read and type in the page's terminals. */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { GuestManifest } from '../../src/vm/manifest';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -8,6 +11,13 @@ export const CHROMIUM_ARGS = [
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** The guest image the built site serves (dist/guest/<version>/), and its manifest. */
+export function builtGuest(): { version: string; manifest: GuestManifest } {
+  const guestDir = path.resolve(import.meta.dirname, '../../dist/guest');
+  const [version] = readdirSync(guestDir);
+  return { version, manifest: JSON.parse(readFileSync(path.join(guestDir, version, 'manifest.json'), 'utf8')) as GuestManifest };
 }
 
 /** The guest's shell prompt (PS1 '\u@\h:\w\$ '). */

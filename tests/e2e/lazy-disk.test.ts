@@ -3,11 +3,9 @@
  * the guest reading one part of its disk fetches the next four ahead, and not the fifth; once
  * the service worker controls the page, those fetches land in its cache.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launch, openReady, PROMPT, typeLine, waitForText, waitReady } from './browser';
+import { builtGuest, launch, openReady, PROMPT, typeLine, waitForText, waitReady } from './browser';
 
 let browser: Browser;
 const baseUrl = inject('baseUrl');
@@ -19,9 +17,7 @@ afterAll(async () => {
 });
 
 it('fetches the four disk parts after the one the guest reads, through the service worker into its cache', async () => {
-  const guestDir = path.resolve(import.meta.dirname, '../../dist/guest');
-  const [version] = readdirSync(guestDir);
-  const { disk } = JSON.parse(readFileSync(path.join(guestDir, version, 'manifest.json'), 'utf8'));
+  const { version, manifest: { disk } } = builtGuest();
   const page = await openReady(browser, baseUrl);
   // the service worker is registered after the first prompt; it controls the page after a reload
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));

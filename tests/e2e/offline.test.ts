@@ -3,14 +3,12 @@
  * worker. Each test serves the build on its own port (its own origin, so its own service
  * worker and caches), then stops that server: the network is really gone.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestCacheName } from '../../src/offline/guest-cache';
-import { launch, openReady, PROMPT, typeLine, waitForText, waitReady } from './browser';
+import { builtGuest, launch, openReady, PROMPT, typeLine, waitForText, waitReady } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -46,9 +44,7 @@ async function cutNetwork(context: BrowserContext, stop: () => Promise<void>): P
 describe('offline', () => {
   it('keeps the snapshot downloaded on the first visit, before any service worker, for the next visit', async () => {
     const { url, stop } = await serve();
-    const guestDir = path.resolve(import.meta.dirname, '../../dist/guest');
-    const [version] = readdirSync(guestDir);
-    const { files } = JSON.parse(readFileSync(path.join(guestDir, version, 'manifest.json'), 'utf8'));
+    const { version, manifest: { files } } = builtGuest();
     const context = await browser.newContext();
     try {
       const page = await openReady(context, url);
@@ -64,9 +60,7 @@ describe('offline', () => {
 
   it('drops a damaged snapshot from its cache, downloads it again and restores', async () => {
     const { url, stop } = await serve();
-    const guestDir = path.resolve(import.meta.dirname, '../../dist/guest');
-    const [version] = readdirSync(guestDir);
-    const { files } = JSON.parse(readFileSync(path.join(guestDir, version, 'manifest.json'), 'utf8'));
+    const { version, manifest: { files } } = builtGuest();
     const stateUrl = `${url}guest/${version}/${files.state.path}`;
     const context = await browser.newContext();
     try {
