@@ -10,7 +10,7 @@ import { V86 } from 'v86';
 import { AgentError, type AgentClient } from './agent';
 import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
 import { parseManifest, type FirstShell, type GuestManifest } from './manifest';
-import { restoreIntoFreshMemory, tuneJit, v86Options, type BootMode, type V86Zstd } from './options';
+import { restoreIntoFreshMemory, tuneJit, v86Options, type BootMode, type JitSettings, type V86Zstd } from './options';
 
 export interface NodeVmOptions extends BootMode {
   /** folder holding manifest.json (images/out/dist by default) */
@@ -23,6 +23,8 @@ export interface NodeVmOptions extends BootMode {
   onSerial?: (bytes: Uint8Array) => void;
   /** how long to wait for the guest agent */
   readyTimeoutMs?: number;
+  /** v86's JIT module limits (DEFAULT_JIT unless given: the benchmark compares others) */
+  jit?: JitSettings;
 }
 
 export const DEFAULT_IMAGE_DIR = path.resolve(import.meta.dirname, '../../images/out/dist');
@@ -89,7 +91,7 @@ export class NodeVM {
       ...options.override,
     };
     const emulator = new V86(config as never);
-    tuneJit(emulator);
+    tuneJit(emulator, options.jit);
     restoreIntoFreshMemory(emulator);
     const vm = new NodeVM(emulator, manifest);
     if (options.onSerial) {

@@ -71,18 +71,26 @@ function lazyDisk(disk: DiskDescription, resolve: (path: string) => string): Rec
   return { url: resolve(disk.url), async: true, size: disk.size, use_parts: true, fixed_chunk_size: disk.chunkSize };
 }
 
+/** v86's JIT module limits, changeable at run time (`set_jit_config`). */
+export interface JitSettings {
+  /** guest pages one compiled module may cover (v86: 3) */
+  maxPages: number;
+  /** basic blocks a module may add beyond its entry points' loops (v86: 250) */
+  maxExtraBasicBlocks: number;
+}
+
 /**
- * v86 compiles hot guest code into WebAssembly modules of up to 3 guest pages and 250 extra
- * basic blocks. Docker's Go programs run a lot of code only a few times, so the host spends
- * more time compiling modules than running them (in a browser, its compiler threads take the
- * emulator's core). Modules of one page and at most 50 extra blocks compile for much less:
- * measured in one run, `docker run` and `docker info` took 1.5-2x less time in Node and in
- * Chromium, a plain shell loop the same (README, Benchmark).
+ * v86 compiles hot guest code into WebAssembly modules, one at a time, and keeps at most 899
+ * of them: when that table is full it drops every module and compiles again from nothing.
+ * Docker's Go programs run a lot of code only a few times, so the host spends more time
+ * compiling modules than running them (in a browser, its compiler threads take the
+ * emulator's core). v86's own limits (3 pages, 250 extra blocks) make modules slow to compile:
+ * `docker run` and `docker info` took 1.5-2x longer (session 8). With one page and 50 blocks
+ * the table fills within about six `docker run`s, and the run after costs 2-3x a steady one;
+ * bigger modules (2-3 pages, 20-50 blocks) fill it later but warm up slower, and were no
+ * faster over 16 runs in the same benchmark run (README, Benchmark: `npm run bench -- --jit`).
  */
-const JIT_SETTINGS = [
-  [1, 1], // MAX_PAGES
-  [3, 50], // MAX_EXTRA_BASIC_BLOCKS
-] as const;
+export const DEFAULT_JIT: JitSettings = { maxPages: 1, maxExtraBasicBlocks: 50 };
 
 /** The parts of v86's CPU these tunings reach (untyped in v86.d.ts). */
 interface V86Cpu {
@@ -99,10 +107,12 @@ function onCpuReady(emulator: V86, tune: (cpu: V86Cpu) => void): void {
   });
 }
 
-/** Applies JIT_SETTINGS once v86's WebAssembly is up, before the guest runs a single instruction. */
-export function tuneJit(emulator: V86): void {
+/** Applies JIT settings once v86's WebAssembly is up, before the guest runs a single instruction. */
+export function tuneJit(emulator: V86, settings: JitSettings = DEFAULT_JIT): void {
   onCpuReady(emulator, (cpu) => {
-    for (const [index, value] of JIT_SETTINGS) cpu.wm?.exports?.set_jit_config?.(index, value);
+    // set_jit_config's indices: 1 MAX_PAGES, 3 MAX_EXTRA_BASIC_BLOCKS
+    cpu.wm?.exports?.set_jit_config?.(1, settings.maxPages);
+    cpu.wm?.exports?.set_jit_config?.(3, settings.maxExtraBasicBlocks);
   });
 }
 
