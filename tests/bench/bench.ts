@@ -167,6 +167,14 @@ rows.push({ what: 'v86: agent round trip (`true`)', value: s(r.execSteady) });
 let t: number;
 /** a figure measured twice in this run, and their ratio */
 const vs = (a: number, b: number, unit: (n: number) => string = s) => `${unit(a)} vs ${unit(b)} (${(a / b).toFixed(2)}×)`;
+/** the Docker figures of another measurement `c` beside this image's default one */
+function compareDocker(label: string, c: RestoreFigures): void {
+  rows.push({ what: `${label}: first \`docker ps\``, value: vs(c.firstPs, r.firstPs) });
+  rows.push({ what: `${label}: \`docker run\` first`, value: vs(c.runFirst, r.runFirst) });
+  rows.push({ what: `${label}: \`docker run\` steady (median)`, value: vs(c.runSteady, r.runSteady) });
+  rows.push({ what: `${label}: \`docker run\` mean`, value: vs(c.runMean, r.runMean) });
+  rows.push({ what: `${label}: \`docker ps\` steady`, value: vs(c.psSteady, r.psSteady) });
+}
 
 if (values.compare) {
   // the same figures for another image (another suite), as ratios to this one
@@ -176,11 +184,7 @@ if (values.compare) {
   const label = `${other.suite} vs ${manifest.suite}`;
   rows.push({ what: `${label}: snapshot zstd`, value: vs(other.files.state.size, manifest.files.state.size, mib) });
   rows.push({ what: `${label}: restore to agent`, value: vs(c.restoreMs, r.restoreMs) });
-  rows.push({ what: `${label}: first \`docker ps\``, value: vs(c.firstPs, r.firstPs) });
-  rows.push({ what: `${label}: \`docker run\` first`, value: vs(c.runFirst, r.runFirst) });
-  rows.push({ what: `${label}: \`docker run\` steady (median)`, value: vs(c.runSteady, r.runSteady) });
-  rows.push({ what: `${label}: \`docker run\` mean`, value: vs(c.runMean, r.runMean) });
-  rows.push({ what: `${label}: \`docker ps\` steady`, value: vs(c.psSteady, r.psSteady) });
+  compareDocker(label, c);
   rows.push({ what: `${label}: fetched through the first \`docker run\``, value: vs(c.fetchedBytes, r.fetchedBytes, mib) });
 }
 
@@ -190,11 +194,7 @@ if (values.jit) {
   if (!(maxPages >= 1 && maxExtraBasicBlocks >= 1)) throw new Error(`--jit wants PAGES,BLOCKS (e.g. 1,50), not ${values.jit}`);
   const c = await measureRestore(imageDir, { maxPages, maxExtraBasicBlocks });
   const label = `JIT ${maxPages} pages/${maxExtraBasicBlocks} blocks vs ${DEFAULT_JIT.maxPages}/${DEFAULT_JIT.maxExtraBasicBlocks}`;
-  rows.push({ what: `${label}: first \`docker ps\``, value: vs(c.firstPs, r.firstPs) });
-  rows.push({ what: `${label}: \`docker run\` first`, value: vs(c.runFirst, r.runFirst) });
-  rows.push({ what: `${label}: \`docker run\` steady (median)`, value: vs(c.runSteady, r.runSteady) });
-  rows.push({ what: `${label}: \`docker run\` mean`, value: vs(c.runMean, r.runMean) });
-  rows.push({ what: `${label}: \`docker ps\` steady`, value: vs(c.psSteady, r.psSteady) });
+  compareDocker(label, c);
 }
 
 // --- a cluster: guests restored from the one snapshot, named, on the in-process switch ---
