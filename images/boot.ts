@@ -53,9 +53,9 @@ function draftManifest(): GuestManifest {
       initrd: fileEntry('initrd.img'),
       state: { ...blank, path: 'state.bin.zst', rawSize: 0 },
     },
-    disk: { url: 'disk/disk.img.zst', size: diskSize, chunkSize, chunks: Math.ceil(diskSize / chunkSize), compressedSize: 0 },
+    disk: { url: 'disk/disk.img.zst', size: diskSize, chunkSize, chunks: Math.ceil(diskSize / chunkSize), compressedSize: 0, filter: 'x86-calls' },
     ...(extrasSize > 0 && {
-      extras: { url: 'extras/extras.img.zst', size: extrasSize, chunkSize, chunks: Math.ceil(extrasSize / chunkSize), compressedSize: 0 },
+      extras: { url: 'extras/extras.img.zst', size: extrasSize, chunkSize, chunks: Math.ceil(extrasSize / chunkSize), compressedSize: 0, filter: 'x86-calls' },
     }),
     v86: { version: v86Version, memorySize: GUEST_MEMORY, vgaMemorySize: GUEST_VGA_MEMORY, cmdline: GUEST_CMDLINE },
     packages: [],

@@ -190,16 +190,12 @@ sync # a block freed in a journal transaction not yet committed is not discarded
 fstrim "$mnt"
 umount "$mnt" && trap - EXIT
 
-# Cuts disk image $1 into zstd parts named as v86 fetches them: $2/$3-<start>-<end>.img.zst
+# Cuts disk image $1 into zstd parts named as the guest fetches them: $2/$3-<start>-<end>.img.zst,
+# each through the x86 call filter first (images/chunk-disk.ts, src/vm/call-filter.ts)
 chunk_disk() {
-  local parts=$work/parts f n
-  rm -rf "$parts" && mkdir -p "$2" "$parts"
-  split -b "$chunk_size" -a 6 -d "$1" "$parts/p"
-  zstd -q -15 -T0 --rm "$parts"/p*
-  for f in "$parts"/p*.zst; do
-    n=${f##*/p}; n=$((10#${n%.zst}))
-    mv "$f" "$2/$3-$((n * chunk_size))-$(((n + 1) * chunk_size)).img.zst"
-  done
+  rm -rf "$2"
+  "$root/node_modules/.bin/tsx" "$here/chunk-disk.ts" "$1" "$2" "$3" "$chunk_size"
+  find "$2" -name "*.img" -print0 | xargs -0 -P "$(nproc)" -n 256 zstd -q -15 --rm
 }
 
 stage "chunking the disk ($((chunk_size / 1024)) KiB parts, zstd)"

@@ -1,12 +1,12 @@
 /**
- * Watches the machine's lazy disks (workers/lazy-disk.ts) for two things:
+ * Watches the machine's lazy disks (src/vm/lazy-disk.ts) for two things:
  * - a part that cannot be downloaded freezes the guest while it waits: from inside, the
  *   machine just stops. The page is told why (offline, the part not kept for offline use)
  *   and when the machine carries on.
  * - a state saved while a read is in flight restores a guest waiting for a read that will
  *   never complete: saving waits until no read is in flight.
  */
-import type { DiskActivity } from './lazy-disk';
+import type { DiskActivity } from '../src/vm/lazy-disk';
 
 export class DiskWatch implements DiskActivity {
   private readonly failing = new Set<string>();

@@ -14,7 +14,7 @@ import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity
 import { useFastYield } from './fast-yield';
 import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
 import { DiskWatch } from './disk-watch';
-import { LazyDisk, type PartIO } from './lazy-disk';
+import { LazyDisk, type PartIO } from '../src/vm/lazy-disk';
 import { TerminalBridge } from './terminal-bridge';
 import { compileV86 } from './v86-wasm';
 import { cachedGuestFile, forgetGuestFile, keepGuestFile } from '../src/offline/guest-cache';
@@ -151,7 +151,7 @@ export class EmulatorApi {
       // v86's own zstd, on this thread; parts are read only once it runs
       decompress: (size, data) => new Uint8Array((emulator as unknown as V86Zstd).zstd_decompress(size, data)),
     };
-    const lazyDisk = (d: DiskDescription) => new LazyDisk(resolve(d.url), d.size, d.chunkSize, io, watch);
+    const lazyDisk = (d: DiskDescription) => LazyDisk.of(d, resolve, io, watch);
     await wasm.ready;
     emulator = new V86({
       // the drives are read by this worker (see LazyDisk)

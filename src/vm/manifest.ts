@@ -19,6 +19,8 @@ export interface DiskDescription {
   chunkSize: number;
   chunks: number;
   compressedSize: number;
+  /** each part went through encodeCalls (src/vm/call-filter.ts) before zstd; absent: stored as is */
+  filter?: 'x86-calls';
 }
 
 export interface FirstShell {
@@ -88,6 +90,11 @@ export function parseManifest(json: unknown): GuestManifest {
   if (!m.disk || !(m.disk.size > 0) || !(m.disk.chunkSize > 0)) throw new ManifestError('the guest manifest lacks the disk description');
   if (m.extras !== undefined && !(m.extras.size > 0 && m.extras.chunkSize > 0 && typeof m.extras.url === 'string')) {
     throw new ManifestError('the guest manifest has a malformed extras disk description');
+  }
+  for (const d of [m.disk, m.extras]) {
+    if (d?.filter !== undefined && d.filter !== 'x86-calls') {
+      throw new ManifestError(`the guest disk is stored with a filter this LabBox does not know ("${String(d.filter)}"): the image is newer than the page`);
+    }
   }
   if (m.firstShell !== undefined && !(Number.isInteger(m.firstShell.channel) && m.firstShell.channel > 0 && typeof m.firstShell.screen === 'string')) {
     throw new ManifestError('the guest manifest has a malformed first shell');

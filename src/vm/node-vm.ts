@@ -3,6 +3,7 @@
  * Used by the headless runner (`npm run vm`), the image build and the guest tests.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import { V86 } from 'v86';
 import { AgentError, type AgentClient } from './agent';
 import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
 import { parseManifest, type FirstShell, type GuestManifest } from './manifest';
-import { restoreIntoFreshMemory, tuneJit, v86Options, type BootMode, type JitSettings, type V86Zstd } from './options';
+import { LazyDisk, type DiskActivity, type PartIO } from './lazy-disk';
+import { restoreIntoFreshMemory, tuneJit, v86Options, type BootMode, type DiskFactory, type JitSettings, type V86Zstd } from './options';
 
 export interface NodeVmOptions extends BootMode {
   /** folder holding manifest.json (images/out/dist by default) */
@@ -31,11 +33,28 @@ export const DEFAULT_IMAGE_DIR = path.resolve(import.meta.dirname, '../../images
 
 const require = createRequire(import.meta.url);
 
-// v86 decompresses zstd disk parts in a Web Worker, which Node lacks: decompress on this thread.
-(V86.prototype as unknown as { zstd_decompress_worker(this: V86Zstd, size: number, src: Uint8Array): Promise<ArrayBuffer> })
-  .zstd_decompress_worker = async function (size, src) {
-  return this.zstd_decompress(size, src);
-};
+/**
+ * The disks read as the page reads them (LazyDisk), from the image folder's part files, with
+ * the zstd of the emulator `zstd()` returns once it exists.
+ */
+export function nodeDisks(imageDir: string, zstd: () => V86Zstd): DiskFactory {
+  const io: PartIO = {
+    // fs.promises looked up at each read: the benchmark counts the bytes read through it
+    fetch: async (file) => new Uint8Array(await fs.promises.readFile(file)).buffer,
+    decompress: (size, data) => new Uint8Array(zstd().zstd_decompress(size, data)),
+  };
+  const failed = new Set<string>();
+  const activity: DiskActivity = {
+    readStarted() {},
+    readDone() {},
+    partFailed(file) {
+      if (!failed.has(file)) console.error(`labbox: cannot read the disk part ${file} (retrying): is the image complete?`);
+      failed.add(file);
+    },
+    partArrived: (file) => failed.delete(file),
+  };
+  return (d) => LazyDisk.of(d, (p) => path.join(imageDir, p), io, activity);
+}
 
 export async function loadManifest(imageDir: string): Promise<GuestManifest> {
   const file = path.join(imageDir, 'manifest.json');
@@ -85,12 +104,14 @@ export class NodeVM {
     const imageDir = path.resolve(options.imageDir ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
     const manifest = options.manifest ?? (await loadManifest(imageDir));
     const state = options.cold || options.state ? options.state : { buffer: await readSnapshot(imageDir, manifest) };
+    let emulator: V86 | undefined;
+    const disks = nodeDisks(imageDir, () => emulator as unknown as V86Zstd);
     const config = {
-      ...v86Options(manifest, (p) => path.join(imageDir, p), { ...options, state }),
+      ...v86Options(manifest, (p) => path.join(imageDir, p), { ...options, state }, disks),
       wasm_path: require.resolve('v86/build/v86.wasm'),
       ...options.override,
     };
-    const emulator = new V86(config as never);
+    emulator = new V86(config as never);
     tuneJit(emulator, options.jit);
     restoreIntoFreshMemory(emulator);
     const vm = new NodeVM(emulator, manifest);

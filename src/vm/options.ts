@@ -19,7 +19,7 @@ export interface V86Zstd {
   zstd_decompress(size: number, src: Uint8Array): ArrayBuffer;
 }
 
-/** What v86 reads a disk through: its own lazy loader by default, or a host's object with v86's buffer interface. */
+/** What v86 reads a disk through: an object with v86's buffer interface (LazyDisk, or a whole image in memory). */
 export type DiskFactory = (disk: DiskDescription) => unknown;
 
 export interface BootMode {
@@ -31,13 +31,13 @@ export interface BootMode {
 
 /**
  * @param resolve maps a manifest path (relative to the image folder) to a URL or file path
- * @param disk reads a disk (default: v86 fetches its parts by URL)
+ * @param disk reads a disk
  */
 export function v86Options(
   manifest: GuestManifest,
   resolve: (path: string) => string,
   mode: BootMode = {},
-  disk: DiskFactory = (d) => lazyDisk(d, resolve),
+  disk: DiskFactory,
 ): Record<string, unknown> {
   const options: Record<string, unknown> = {
     memory_size: manifest.v86.memorySize,
@@ -64,11 +64,6 @@ export function v86Options(
     options.initial_state = mode.state ?? { url: resolve(manifest.files.state.path) };
   }
   return options;
-}
-
-/** A disk v86 fetches part by part as the guest reads it. */
-function lazyDisk(disk: DiskDescription, resolve: (path: string) => string): Record<string, unknown> {
-  return { url: resolve(disk.url), async: true, size: disk.size, use_parts: true, fixed_chunk_size: disk.chunkSize };
 }
 
 /** v86's JIT module limits, changeable at run time (`set_jit_config`). */

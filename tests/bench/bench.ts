@@ -8,13 +8,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AgentClient } from '../../src/vm/agent';
 import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest } from '../../src/vm/node-vm';
 import { DEFAULT_JIT, type JitSettings } from '../../src/vm/options';
+import { decodeCalls } from '../../src/vm/call-filter';
 import { COLLECT_SCRIPT, refreshIntervalMs } from '../../src/inspector/collect';
 import { parseGuestView } from '../../src/inspector/parse';
 import { NodeCluster } from '../../src/cluster/node-cluster';
@@ -71,6 +72,17 @@ const fetched = { bytes: 0, dir: imageDir };
     return handle;
   };
   syncBuiltinESMExports();
+}
+
+/** Undoes the build's call filter on a disk image put together from its parts, part by part. */
+function decodeCallsInFile(file: string, chunk: number): void {
+  const fd = openSync(file, 'r+');
+  const part = new Uint8Array(chunk);
+  for (let start = 0; readSync(fd, part, 0, chunk, start) === chunk; start += chunk) {
+    decodeCalls(part, start);
+    writeSync(fd, part, 0, chunk, start);
+  }
+  closeSync(fd);
 }
 
 async function timed(agent: AgentClient, command: string): Promise<number> {
@@ -235,6 +247,7 @@ if (!values.quick) {
     return path.join(imageDir, 'disk', `disk-${start}-${start + manifest.disk.chunkSize}.img.zst`);
   });
   execFileSync('zstd', ['-q', '-d', '-c', ...parts], { stdio: ['ignore', openSync(raw, 'w'), 'inherit'] });
+  if (manifest.disk.filter === 'x86-calls') decodeCallsInFile(raw, manifest.disk.chunkSize);
   t = Date.now();
   const qemu = await QemuGuest.boot(manifest, imageDir, raw);
   const deadline = Date.now() + 900_000;

@@ -1,5 +1,5 @@
 /**
- * The page's lazy disk (workers/lazy-disk.ts) in real Chromium with the real service worker:
+ * The page's lazy disk (src/vm/lazy-disk.ts) in real Chromium with the real service worker:
  * the guest reading one part of its disk fetches the next four ahead, and not the fifth; once
  * the service worker controls the page, those fetches land in its cache.
  */

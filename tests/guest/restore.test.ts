@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { V86 } from 'v86';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IMAGE_DIR, loadManifest } from '../../src/vm/node-vm';
-import { restoreIntoFreshMemory, v86Options } from '../../src/vm/options';
+import { DEFAULT_IMAGE_DIR, loadManifest, nodeDisks } from '../../src/vm/node-vm';
+import { restoreIntoFreshMemory, v86Options, type V86Zstd } from '../../src/vm/options';
 import { ok, useGuest } from './guest';
 
 const guest = useGuest();
@@ -43,8 +43,10 @@ describe('restoring into fresh memory', () => {
   async function memoryAfterRestore(fresh: boolean): Promise<string> {
     const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
     const state = new Uint8Array(readFileSync(path.join(DEFAULT_IMAGE_DIR, manifest.files.state.path))).buffer;
-    const options = { ...v86Options(manifest, (p) => path.join(DEFAULT_IMAGE_DIR, p), { state: { buffer: state } }), autostart: false };
-    const emulator = new V86({ ...options, wasm_path: createRequire(import.meta.url).resolve('v86/build/v86.wasm') } as never);
+    let emulator: V86 | undefined;
+    const disks = nodeDisks(DEFAULT_IMAGE_DIR, () => emulator as unknown as V86Zstd);
+    const options = { ...v86Options(manifest, (p) => path.join(DEFAULT_IMAGE_DIR, p), { state: { buffer: state } }, disks), autostart: false };
+    emulator = new V86({ ...options, wasm_path: createRequire(import.meta.url).resolve('v86/build/v86.wasm') } as never);
     if (fresh) restoreIntoFreshMemory(emulator);
     await new Promise((resolve) => emulator.add_listener('emulator-loaded', resolve));
     const cpu = (emulator as unknown as { v86: { cpu: { wasm_memory: WebAssembly.Memory; mem8: Uint8Array } } }).v86.cpu;

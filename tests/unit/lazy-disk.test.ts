@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DiskWatch } from '../../workers/disk-watch';
-import { LazyDisk, type PartIO } from '../../workers/lazy-disk';
+import { LazyDisk, type PartIO } from '../../src/vm/lazy-disk';
+import { encodeCalls } from '../../src/vm/call-filter';
 
 const CHUNK = 1024;
 const URL = 'http://site/guest/v1/disk/disk.img.zst';
@@ -144,5 +145,18 @@ describe('LazyDisk', () => {
     await release();
     expect(await spanning).toEqual(expected(CHUNK - 256, 512));
     expect(disk.get_from_cache(0, 256)).toBeUndefined();
+  });
+
+  it('undoes the x86 call filter on the parts of a disk stored through it (DiskDescription.filter)', async () => {
+    const original = new Uint8Array(CHUNK);
+    original.set([0xe8, 0x40, 0x01, 0x00, 0x00], 10); // CALL +0x140
+    const stored = original.slice();
+    encodeCalls(stored, CHUNK);
+    expect(stored).not.toEqual(original);
+    const io: PartIO = { fetch: async () => stored.slice().buffer, decompress: (_, data) => data };
+    const description = { url: 'disk/disk.img.zst', size: 2 * CHUNK, chunkSize: CHUNK, chunks: 2, compressedSize: 0 };
+    const resolve = (p: string) => `http://site/${p}`;
+    expect(await read(LazyDisk.of({ ...description, filter: 'x86-calls' }, resolve, io, watch()), CHUNK, CHUNK)).toEqual(original);
+    expect(await read(LazyDisk.of(description, resolve, io, watch()), CHUNK, CHUNK)).toEqual(stored);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The guest's disk in the page, read part by part as the guest needs it. v86 accepts any object
+ * The guest's disk, read part by part as the guest needs it: in the page's emulator worker
+ * (parts from fetch()) and in Node (parts from the image folder). v86 accepts any object
  * with its buffer interface (load/get/set/get_state/set_state); this one replaces its
  * XMLHttpRequest loader, which cost about 80 ms per 256 KiB part here (a request, then a round
  * trip to a zstd worker, for every part the guest waits on):
@@ -8,10 +9,15 @@
  * - each part the guest waits for brings the next few into memory, and a fetch in flight is
  *   shared by every read that needs it;
  * - decompressed parts are kept up to a bound (v86 kept every part read, forever);
- * - a part that cannot be downloaded is retried until it comes, and the page is told meanwhile.
+ * - a part that cannot be downloaded is retried until it comes, and the page is told meanwhile;
+ * - parts stored through the x86 call filter (src/vm/call-filter.ts) are decoded, which v86's
+ *   own loader could not do.
  * Its state is v86's: the 256-byte blocks the guest wrote, so a snapshot saved with v86's own
  * buffer restores here and the other way round.
  */
+
+import type { DiskDescription } from './manifest';
+import { decodeCalls } from './call-filter';
 
 const BLOCK = 256;
 
@@ -38,6 +44,8 @@ export interface LazyDiskOptions {
   keepBytes?: number;
   /** waits before each retry of a part that failed, the last repeated */
   retryDelaysMs?: number[];
+  /** the parts went through encodeCalls before zstd (DiskDescription.filter) */
+  callFilter?: boolean;
 }
 
 type Block = Uint8Array;
@@ -75,7 +83,12 @@ export class LazyDisk {
     const extension = /\.[^./]+(\.zst)?$/.exec(url)?.[0] ?? '';
     this.extension = extension;
     this.base = url.slice(0, url.length - extension.length);
-    this.options = { readahead: 4, maxAhead: 6, keepBytes: 64 * 2 ** 20, retryDelaysMs: [1000, 2000, 4000, 8000, 15_000], ...options };
+    this.options = { readahead: 4, maxAhead: 6, keepBytes: 64 * 2 ** 20, retryDelaysMs: [1000, 2000, 4000, 8000, 15_000], callFilter: false, ...options };
+  }
+
+  /** The disk a manifest describes; `resolve` maps its URL (relative to the image folder). */
+  static of(disk: DiskDescription, resolve: (path: string) => string, io: PartIO, activity: DiskActivity): LazyDisk {
+    return new LazyDisk(resolve(disk.url), disk.size, disk.chunkSize, io, activity, { callFilter: disk.filter === 'x86-calls' });
   }
 
   partUrl(index: number): string {
@@ -211,6 +224,7 @@ export class LazyDisk {
         .fetch(url)
         .then((bytes) => {
           const data = url.endsWith('.zst') ? this.io.decompress(this.chunk, new Uint8Array(bytes)) : new Uint8Array(bytes);
+          if (this.options.callFilter) decodeCalls(data, index * this.chunk);
           this.keep(index, data);
           return data;
         })
