@@ -87,8 +87,8 @@ export class LazyDisk {
   }
 
   /** The disk a manifest describes; `resolve` maps its URL (relative to the image folder). */
-  static of(disk: DiskDescription, resolve: (path: string) => string, io: PartIO, activity: DiskActivity): LazyDisk {
-    return new LazyDisk(resolve(disk.url), disk.size, disk.chunkSize, io, activity, { callFilter: disk.filter === 'x86-calls' });
+  static of(disk: DiskDescription, resolve: (path: string) => string, io: PartIO, activity: DiskActivity, options: LazyDiskOptions = {}): LazyDisk {
+    return new LazyDisk(resolve(disk.url), disk.size, disk.chunkSize, io, activity, { callFilter: disk.filter === 'x86-calls', ...options });
   }
 
   partUrl(index: number): string {
