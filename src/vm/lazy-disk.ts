@@ -129,6 +129,11 @@ export class LazyDisk {
       .finally(() => this.activity.readDone());
   }
 
+  /** what v86 reads the boot sector through on a cold boot */
+  get_and_cache(offset: number, len: number, fn: (data: Uint8Array) => void): void {
+    this.get(offset, len, fn);
+  }
+
   set(start: number, data: Uint8Array, fn: () => void): void {
     for (let at = 0; at < data.length; at += BLOCK) {
       const index = (start + at) / BLOCK;
