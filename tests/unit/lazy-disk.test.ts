@@ -159,4 +159,12 @@ describe('LazyDisk', () => {
     expect(await read(LazyDisk.of({ ...description, filter: 'x86-calls' }, resolve, io, watch()), CHUNK, CHUNK)).toEqual(original);
     expect(await read(LazyDisk.of(description, resolve, io, watch()), CHUNK, CHUNK)).toEqual(stored);
   });
+
+  it("reads the boot sector through get_and_cache, as v86's cold boot asks for it", async () => {
+    const { io, release } = fakeIO();
+    const disk = new LazyDisk(URL, 4 * CHUNK, CHUNK, io, watch(), { readahead: 0 });
+    const sector = new Promise<Uint8Array>((resolve) => disk.get_and_cache(0, 512, resolve));
+    await release();
+    expect(await sector).toEqual(expected(0, 512));
+  });
 });
