@@ -13,10 +13,14 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import type { GuestManifest } from './src/vm/manifest';
 
 const guestDir = path.resolve(import.meta.dirname, process.env.LABBOX_IMAGE_DIR ?? 'images/out/dist');
 const guestManifest = path.join(guestDir, 'manifest.json');
-const guestVersion: string = existsSync(guestManifest) ? JSON.parse(readFileSync(guestManifest, 'utf8')).imageVersion : 'missing';
+const guestImage: GuestManifest | undefined = existsSync(guestManifest) ? JSON.parse(readFileSync(guestManifest, 'utf8')) : undefined;
+const guestVersion = guestImage?.imageVersion ?? 'missing';
+/** The page only restores snapshots: the kernel and initramfs (cold boots: the build, `npm run vm -- --cold`) stay out of the site. */
+const coldBootOnly = guestImage ? [guestImage.files.kernel.path, guestImage.files.initrd.path] : [];
 const guestPath = `guest/${guestVersion}/`;
 const v86Dir = path.resolve(import.meta.dirname, 'node_modules/v86/build');
 const STATIC: Record<string, { dir: string; files?: string[] }> = {
@@ -29,7 +33,8 @@ function listFiles(dir: string, prefix = ''): { path: string; size: number }[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const name = `${prefix}${entry.name}`;
     const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(full, `${name}/`) : [{ path: name, size: statSync(full).size }];
+    if (entry.isDirectory()) return listFiles(full, `${name}/`);
+    return coldBootOnly.includes(name) ? [] : [{ path: name, size: statSync(full).size }];
   });
 }
 
@@ -45,7 +50,8 @@ function unhashedFolders(): Plugin {
       return res.end(JSON.stringify(listFiles(guestDir)));
     }
     const file = path.join(dir, name);
-    if (!file.startsWith(dir) || (files && !files.includes(name)) || !existsSync(file) || !statSync(file).isFile()) {
+    const excluded = files ? !files.includes(name) : dir === guestDir && coldBootOnly.includes(name);
+    if (!file.startsWith(dir) || excluded || !existsSync(file) || !statSync(file).isFile()) {
       res.statusCode = 404;
       return res.end('not found');
     }
@@ -66,7 +72,7 @@ function unhashedFolders(): Plugin {
         return;
       }
       const target = path.join(out, guestPath);
-      cpSync(guestDir, target, { recursive: true });
+      cpSync(guestDir, target, { recursive: true, filter: (from) => !coldBootOnly.includes(path.relative(guestDir, from)) });
       writeFileSync(path.join(target, 'files.json'), JSON.stringify(listFiles(guestDir)));
     },
   };

@@ -33,7 +33,6 @@ export interface Progress {
 export interface StartOptions {
   /** URL of the folder holding manifest.json */
   imageUrl: string;
-  cold?: boolean;
   /** restore this saved machine (IndexedDB) instead of the image's pristine snapshot */
   snapshotId?: string;
 }
@@ -41,7 +40,6 @@ export interface StartOptions {
 export interface GuestInfo {
   machine: MachineIdentity;
   suite: string;
-  coldBoot: boolean;
   /** the saved machine restored, with the terminals to reattach */
   restored?: { id: string; name: string; session: SessionInfo };
   /** a fresh machine's shell, already at its prompt, for the first terminal to take over */
@@ -107,7 +105,7 @@ export class EmulatorApi {
       restored = saved.record;
       state = { buffer: saved.state.buffer as ArrayBuffer };
       mark('state-checked');
-    } else if (!options.cold) {
+    } else {
       const entry = manifest.files.state;
       const url = resolve(entry.path);
       // the site's own image: after the first visit, the snapshot is in the offline cache
@@ -132,7 +130,7 @@ export class EmulatorApi {
       state = { buffer };
     }
 
-    onProgress({ phase: 'booting', message: options.cold ? 'Booting Linux (about two minutes)' : 'Restoring the machine' });
+    onProgress({ phase: 'booting', message: 'Restoring the machine' });
     const watch = new DiskWatch((stalled) =>
       onProgress(
         stalled
@@ -155,23 +153,20 @@ export class EmulatorApi {
     await wasm.ready;
     emulator = new V86({
       // the drives are read by this worker (see LazyDisk)
-      ...v86Options(manifest, resolve, { cold: options.cold, state }, lazyDisk),
+      ...v86Options(manifest, resolve, { state }, lazyDisk),
       wasm_fn: wasm.instantiate,
     } as never);
     this.emulator = emulator;
     tuneJit(emulator);
     restoreIntoFreshMemory(emulator);
     useFastYield(emulator);
-    emulator.add_listener('download-progress', (e: { file_name: string; loaded: number; total: number }) => {
-      if (options.cold) onProgress({ phase: 'loading', message: `Downloading ${e.file_name.split('/').pop()}`, loaded: e.loaded, total: e.total });
-    });
     emulator.add_listener('emulator-started', () => mark('emulator-started'));
     const agent = connectAgent(emulator);
     this.agent = agent;
     // a saved machine's shells still hold their channels: even setting the clock must not reuse one
     if (restored) agent.skipChannels(restored.session.nextChannel);
-    const firstShell = !options.cold && !restored ? reserveFirstShell(agent, manifest) : undefined;
-    await waitForAgent(emulator, agent, !!options.cold && !restored);
+    const firstShell = !restored ? reserveFirstShell(agent, manifest) : undefined;
+    await waitForAgent(emulator, agent, false);
     mark('agent-ready');
     this.machine = machine;
     this.changed = false;
@@ -179,7 +174,6 @@ export class EmulatorApi {
     return {
       machine,
       suite: manifest.suite,
-      coldBoot: !!options.cold && !restored,
       restored: restored && { id: restored.id, name: restored.name, session: restored.session },
       firstShell,
       marks,

@@ -117,7 +117,6 @@ async function discardSaved(snapshotIds: string[]): Promise<void> {
 }
 
 interface BootOptions {
-  cold?: boolean;
   /** a saved machine to restore instead of the image's fresh one */
   snapshotId?: string;
 }
