@@ -124,17 +124,15 @@ async function provision(): Promise<void> {
  * After the shrink, reads back only what a trainee's first prompt and first Docker commands
  * need: a login shell, the page's status commands, the daemons' idle code, and the pages of
  * the docker CLI, dockerd, containerd, the shim and crun that a `docker ps` and a
- * `docker run` touch. Block readahead is off meanwhile, so the cache keeps the pages touched
- * rather than their neighbours. Measured: the shell and status commands took the snapshot
- * 14.0 → 17.7 MiB (zstd) and the disk parts read from restore to an idle login shell from 122
- * to 6; the two Docker commands keep about 60 MiB of program pages (README, Benchmark), which
- * the disk would otherwise serve as whole 256 KiB parts: 53 MiB fetched through the first
- * `docker run` before, about 35 after.
+ * `docker run` touch (about 60 MiB). Block readahead is off meanwhile, so the cache keeps the
+ * pages touched rather than their neighbours: the disk would serve them as whole 256 KiB
+ * parts, nearly twice the bytes (README, Benchmark).
  */
+const FIRST_CONTAINER = 'docker ps >/dev/null && docker run --rm busybox true';
 const REWARM_FIRST_COMMANDS =
   'ra=/sys/block/sda/queue/read_ahead_kb; kb=$(cat $ra); echo 0 > $ra; ' +
   "bash -lic true </dev/null >/dev/null 2>&1; cat /proc/loadavg >/dev/null; awk 'END {}' /proc/meminfo; " +
-  'docker ps >/dev/null && docker run --rm busybox true && sleep 8; r=$?; echo $kb > $ra; exit $r';
+  `${FIRST_CONTAINER} && sleep 8; r=$?; echo $kb > $ra; exit $r`;
 
 /**
  * Starts the login shell a fresh machine's first terminal takes over (GuestManifest.firstShell)
@@ -166,7 +164,10 @@ async function snapshot(): Promise<void> {
     log('agent up; waiting for Docker and the registry');
     await vm.waitFor('docker info >/dev/null 2>&1 && curl -sf -o /dev/null http://localhost:5000/v2/', 600_000);
     manifest.build.coldBootToDockerMs = Date.now() - started;
-    log('Docker is up; dropping caches, then bringing back what the first prompt and Docker commands need');
+    // the daemons' one-time work for a first container happens now, so that the shrink then
+    // drops its code and the snapshot keeps only what every later `docker run` reads
+    log('Docker is up; a first container, dropping caches, then bringing back what the first prompt and Docker commands need');
+    await run(vm, FIRST_CONTAINER, 300_000);
     await run(vm, SHRINK_GUEST_MEMORY, 120_000);
     await run(vm, REWARM_FIRST_COMMANDS, 300_000);
     manifest.firstShell = await openFirstShell(vm);

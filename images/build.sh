@@ -195,7 +195,7 @@ umount "$mnt" && trap - EXIT
 chunk_disk() {
   rm -rf "$2"
   "$root/node_modules/.bin/tsx" "$here/chunk-disk.ts" "$1" "$2" "$3" "$chunk_size"
-  find "$2" -name "*.img" -print0 | xargs -0 -P "$(nproc)" -n 256 zstd -q -15 --rm
+  find "$2" -name "*.img" -print0 | xargs -0 -P "$(nproc)" -n 256 zstd -q -19 --rm
 }
 
 stage "chunking the disk ($((chunk_size / 1024)) KiB parts, zstd)"
