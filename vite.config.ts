@@ -21,6 +21,8 @@ const guestImage: GuestManifest | undefined = existsSync(guestManifest) ? JSON.p
 const guestVersion = guestImage?.imageVersion ?? 'missing';
 /** The page only restores snapshots: the kernel and initramfs (cold boots: the build, `npm run vm -- --cold`) stay out of the site. */
 const coldBootOnly = guestImage ? [guestImage.files.kernel.path, guestImage.files.initrd.path] : [];
+/** Whether a file of the guest folder (its path relative to that folder) is part of the site. */
+const inSite = (relative: string) => !coldBootOnly.includes(relative);
 const guestPath = `guest/${guestVersion}/`;
 const v86Dir = path.resolve(import.meta.dirname, 'node_modules/v86/build');
 const STATIC: Record<string, { dir: string; files?: string[] }> = {
@@ -34,7 +36,7 @@ function listFiles(dir: string, prefix = ''): { path: string; size: number }[] {
     const name = `${prefix}${entry.name}`;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return listFiles(full, `${name}/`);
-    return coldBootOnly.includes(name) ? [] : [{ path: name, size: statSync(full).size }];
+    return inSite(name) ? [{ path: name, size: statSync(full).size }] : [];
   });
 }
 
@@ -50,7 +52,7 @@ function unhashedFolders(): Plugin {
       return res.end(JSON.stringify(listFiles(guestDir)));
     }
     const file = path.join(dir, name);
-    const excluded = files ? !files.includes(name) : dir === guestDir && coldBootOnly.includes(name);
+    const excluded = files ? !files.includes(name) : dir === guestDir && !inSite(name);
     if (!file.startsWith(dir) || excluded || !existsSync(file) || !statSync(file).isFile()) {
       res.statusCode = 404;
       return res.end('not found');
@@ -72,7 +74,7 @@ function unhashedFolders(): Plugin {
         return;
       }
       const target = path.join(out, guestPath);
-      cpSync(guestDir, target, { recursive: true, filter: (from) => !coldBootOnly.includes(path.relative(guestDir, from)) });
+      cpSync(guestDir, target, { recursive: true, filter: (from) => inSite(path.relative(guestDir, from)) });
       writeFileSync(path.join(target, 'files.json'), JSON.stringify(listFiles(guestDir)));
     },
   };
