@@ -85,23 +85,40 @@ function decodeCallsInFile(file: string, chunk: number): void {
   closeSync(fd);
 }
 
-async function timed(agent: AgentClient, command: string): Promise<number> {
+/**
+ * Guest instructions v86 has executed, modulo 2^32. Unlike wall time, the count does not move
+ * with the host's load (the same steady `docker run` took 3.3 to 10 s for about 283 million),
+ * so it shows what a change to the guest saves on a shared machine.
+ */
+function instructionCounter(vm: NodeVM): () => number {
+  const emulator = vm.emulator as unknown as { get_instruction_counter(): number };
+  return () => emulator.get_instruction_counter();
+}
+
+/** A command's wall time and the guest instructions it took (in millions) */
+interface Timing {
+  ms: number;
+  minstr: number;
+}
+
+async function timed(agent: AgentClient, command: string, count: () => number = () => NaN): Promise<Timing> {
+  const before = count();
   const r = await agent.exec(command, { timeoutMs: 300_000 });
   if (r.exitCode !== 0) throw new Error(`\`${command}\` failed in the benchmark: ${r.stderr}`);
-  return r.durationMs;
+  return { ms: r.durationMs, minstr: ((count() - before) >>> 0) / 1e6 };
 }
 
 /** `n` runs of a command, each timed */
-async function repeated(agent: AgentClient, command: string, n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) times.push(await timed(agent, command));
+async function repeated(agent: AgentClient, command: string, n: number, count?: () => number): Promise<Timing[]> {
+  const times: Timing[] = [];
+  for (let i = 0; i < n; i++) times.push(await timed(agent, command, count));
   return times;
 }
 
 /** first run, then the median of the next `n` */
 async function firstAndSteady(agent: AgentClient, command: string, n = 5): Promise<[number, number]> {
   const first = await timed(agent, command);
-  return [first, median(await repeated(agent, command, n))];
+  return [first.ms, median((await repeated(agent, command, n)).map((t) => t.ms))];
 }
 
 // --- the image ---
@@ -125,6 +142,8 @@ interface RestoreFigures {
   /** the inspector's refresh with a container running: guest CPU busy and wall time, median of 5 */
   inspectorBusyMs: number;
   inspectorWallMs: number;
+  /** guest instructions, in millions, of the same commands (medians for the steady ones) */
+  minstr: { firstPs: number; runFirst: number; runSteady: number; psSteady: number };
 }
 
 async function measureInspector(vm: NodeVM): Promise<{ busyMs: number; wallMs: number }> {
@@ -151,16 +170,23 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
   const t = Date.now();
   const vm = await NodeVM.start({ imageDir: dir, jit });
   const restoreMs = Date.now() - t;
-  const firstPs = await timed(vm.agent, 'docker ps');
-  const runFirst = await timed(vm.agent, 'docker run --rm busybox true');
+  const count = instructionCounter(vm);
+  const firstPs = await timed(vm.agent, 'docker ps', count);
+  const runFirst = await timed(vm.agent, 'docker run --rm busybox true', count);
   const fetchedBytes = fetched.bytes;
-  const runs = await repeated(vm.agent, 'docker run --rm busybox true', STEADY_RUNS);
-  const [, psSteady] = await firstAndSteady(vm.agent, 'docker ps');
+  const runs = await repeated(vm.agent, 'docker run --rm busybox true', STEADY_RUNS, count);
+  const ps = await repeated(vm.agent, 'docker ps', 5, count);
   const [, hostRun] = await firstAndSteady(vm.agent, 'docker run --rm --network host busybox true', 3);
   const [, execSteady] = await firstAndSteady(vm.agent, 'true', 5);
   const inspector = await measureInspector(vm);
   await vm.stop();
-  return { restoreMs, firstPs, runFirst, fetchedBytes, runSteady: median(runs), runMean: mean(runs), psSteady, hostRun, execSteady, inspectorBusyMs: inspector.busyMs, inspectorWallMs: inspector.wallMs };
+  const ms = (ts: Timing[]) => ts.map((x) => x.ms);
+  const minstr = (ts: Timing[]) => ts.map((x) => x.minstr);
+  return {
+    restoreMs, firstPs: firstPs.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(ms(runs)), runMean: mean(ms(runs)), psSteady: median(ms(ps)),
+    hostRun, execSteady, inspectorBusyMs: inspector.busyMs, inspectorWallMs: inspector.wallMs,
+    minstr: { firstPs: firstPs.minstr, runFirst: runFirst.minstr, runSteady: median(minstr(runs)), psSteady: median(minstr(ps)) },
+  };
 }
 
 const r = await measureRestore(imageDir);
@@ -171,6 +197,9 @@ rows.push({ what: 'fetched from restore through the first `docker run` (state + 
 rows.push({ what: `v86: \`docker run --rm busybox true\` steady (median of the ${STEADY_RUNS} after the first)`, value: s(r.runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
 rows.push({ what: `v86: \`docker run --rm busybox true\`, mean of the same ${STEADY_RUNS} (with the runs after the JIT empties its table)`, value: s(r.runMean) });
 rows.push({ what: 'v86: `docker ps` steady (median of 5)', value: s(r.psSteady), goal: '≤ 1 s' });
+const minstr = (n: number) => `${n.toFixed(0)} M`;
+const { minstr: m } = r;
+rows.push({ what: 'v86: guest instructions, first `docker ps` / first `docker run` / steady `docker run` / steady `docker ps` (medians; the host\'s load does not move them)', value: [m.firstPs, m.runFirst, m.runSteady, m.psSteady].map(minstr).join(' / ') });
 const inspectorInterval = refreshIntervalMs(r.inspectorBusyMs / 10);
 rows.push({ what: 'inspector: one refresh, guest CPU busy / wall (a container running, median of 5)', value: `${s(r.inspectorBusyMs)} / ${s(r.inspectorWallMs)}` });
 rows.push({ what: 'inspector: refresh interval it picks, and its share of the guest CPU while open (nothing while closed)', value: `${s(inspectorInterval)}, ${((100 * r.inspectorBusyMs) / inspectorInterval).toFixed(1)} %`, goal: '< 5 %' });
@@ -186,6 +215,8 @@ function compareDocker(label: string, c: RestoreFigures): void {
   rows.push({ what: `${label}: \`docker run\` steady (median)`, value: vs(c.runSteady, r.runSteady) });
   rows.push({ what: `${label}: \`docker run\` mean`, value: vs(c.runMean, r.runMean) });
   rows.push({ what: `${label}: \`docker ps\` steady`, value: vs(c.psSteady, r.psSteady) });
+  rows.push({ what: `${label}: guest instructions, steady \`docker run\``, value: vs(c.minstr.runSteady, r.minstr.runSteady, minstr) });
+  rows.push({ what: `${label}: guest instructions, first \`docker ps\``, value: vs(c.minstr.firstPs, r.minstr.firstPs, minstr) });
 }
 
 if (values.compare) {
