@@ -35,6 +35,27 @@ describe('containers', () => {
     expect(await ok(vm, 'docker ps -a --format "{{.Names}}"')).not.toMatch(/\blife\b/);
   });
 
+  it("starts containerd's shim twice per container, and still cleans up after a shim that dies", async () => {
+    const vm = guest.vm();
+    // the programs a `docker run --rm` executes, from the kernel's exec events
+    const t = '/sys/kernel/tracing';
+    const execs = await ok(
+      vm,
+      `[ -d ${t}/events ] || mount -t tracefs none ${t}; echo 1 > ${t}/events/sched/sched_process_exec/enable; echo > ${t}/trace; ` +
+        `echo 1 > ${t}/tracing_on; docker run --rm busybox true; sleep 1; echo 0 > ${t}/tracing_on; ` +
+        `echo 0 > ${t}/events/sched/sched_process_exec/enable; grep -o 'filename=[^ ]*' ${t}/trace`,
+    );
+    expect(execs.match(/containerd-shim-runc-v2\.real$/gm)).toHaveLength(2); // start, then the shim's daemon; no clean-up run
+    expect(await ok(vm, 'ls /run/containerd/io.containerd.runtime.v2.task/moby/')).toBe('');
+    // a shim killed under a running container: containerd's clean-up runs the real shim's delete
+    const id = (await ok(vm, 'docker run -d --name orphan --init busybox sleep 3600')).trim();
+    await ok(vm, `kill -9 $(pgrep -f '[c]ontainerd-shim-runc-v2.real .*-id ${id}')`);
+    await ok(vm, `for i in $(seq 60); do [ "$(docker inspect -f '{{.State.Running}}' orphan)" = false ] && exit 0; sleep 1; done; exit 1`);
+    await ok(vm, 'docker rm orphan');
+    expect((await run(vm, `ls /run/docker/runtime-runc/moby/${id}`)).exitCode).not.toBe(0);
+    expect(await ok(vm, 'grep -c " overlay " /proc/mounts || true')).toBe('0\n');
+  });
+
   it('enforces --memory and --pids-limit', async () => {
     const vm = guest.vm();
     const limits = await ok(vm, 'docker run --rm --memory 32m --pids-limit 10 busybox cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max');
@@ -103,27 +124,6 @@ EOF`,
     expect(await ok(vm, 'docker pull localhost:5000/lab/imported:1')).toMatch(/Downloaded newer image|Image is up to date/);
     expect(await ok(vm, 'curl -s http://localhost:5000/v2/_catalog')).toMatch(/"busybox".*"lab\/imported"|"lab\/imported".*"busybox"/);
     await ok(vm, 'docker rmi busybox && docker pull localhost:5000/busybox && docker tag localhost:5000/busybox busybox');
-  });
-
-  it("starts containerd's shim twice per container, and still cleans up after a shim that dies", async () => {
-    const vm = guest.vm();
-    // the programs a `docker run --rm` executes, from the kernel's exec events
-    const t = '/sys/kernel/tracing';
-    const execs = await ok(
-      vm,
-      `[ -d ${t}/events ] || mount -t tracefs none ${t}; echo 1 > ${t}/events/sched/sched_process_exec/enable; echo > ${t}/trace; ` +
-        `echo 1 > ${t}/tracing_on; docker run --rm busybox true; sleep 1; echo 0 > ${t}/tracing_on; ` +
-        `echo 0 > ${t}/events/sched/sched_process_exec/enable; grep -o 'filename=[^ ]*' ${t}/trace`,
-    );
-    expect(execs.match(/containerd-shim-runc-v2\.real$/gm)).toHaveLength(2); // start, then the shim's daemon; no clean-up run
-    expect(await ok(vm, 'ls /run/containerd/io.containerd.runtime.v2.task/moby/')).toBe('');
-    // a shim killed under a running container: containerd's clean-up runs the real shim's delete
-    const id = (await ok(vm, 'docker run -d --name orphan --init busybox sleep 3600')).trim();
-    await ok(vm, `kill -9 $(pgrep -f '[c]ontainerd-shim-runc-v2.real .*-id ${id}')`);
-    await ok(vm, `for i in $(seq 60); do [ "$(docker inspect -f '{{.State.Running}}' orphan)" = false ] && exit 0; sleep 1; done; exit 1`);
-    await ok(vm, 'docker rm orphan');
-    expect((await run(vm, `ls /run/docker/runtime-runc/moby/${id}`)).exitCode).not.toBe(0);
-    expect(await ok(vm, 'grep -c " overlay " /proc/mounts || true')).toBe('0\n');
   });
 
   it('fails clearly for an image that exists nowhere', async () => {
