@@ -5,7 +5,9 @@ docker swarm init --dispatcher-heartbeat 20s
 # the trainee copies the join command from node1's screen; here node1 hands the token over HTTP
 mkdir -p /run/join && docker swarm join-token -q worker > /run/join/worker && busybox httpd -p 8000 -h /run/join
 #@ join node2
-docker swarm join --token "$(curl -s http://node1:8000/worker)" node1:2377
+# in a slow emulator the join can time out (it goes on in the background) or fail: wait while
+# it is pending, and join again after a failure
+for try in 1 2 3; do docker swarm join --token "$(curl -s http://node1:8000/worker)" node1:2377; i=0; while [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = pending ] && [ $i -lt 90 ]; do sleep 2; i=$((i + 1)); done; [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = active ] && break; docker swarm leave -f; done
 #@ join
 pkill -f 'httpd -p 8000'; until docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx 'node2 Ready'; do sleep 2; done
 #@ service
