@@ -180,12 +180,12 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
   const [, execSteady] = await firstAndSteady(vm.agent, 'true', 5);
   const inspector = await measureInspector(vm);
   await vm.stop();
-  const ms = (ts: Timing[]) => ts.map((x) => x.ms);
-  const minstr = (ts: Timing[]) => ts.map((x) => x.minstr);
+  const wall = (ts: Timing[]) => ts.map((x) => x.ms);
+  const instructions = (ts: Timing[]) => ts.map((x) => x.minstr);
   return {
-    restoreMs, firstPs: firstPs.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(ms(runs)), runMean: mean(ms(runs)), psSteady: median(ms(ps)),
+    restoreMs, firstPs: firstPs.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(wall(runs)), runMean: mean(wall(runs)), psSteady: median(wall(ps)),
     hostRun, execSteady, inspectorBusyMs: inspector.busyMs, inspectorWallMs: inspector.wallMs,
-    minstr: { firstPs: firstPs.minstr, runFirst: runFirst.minstr, runSteady: median(minstr(runs)), psSteady: median(minstr(ps)) },
+    minstr: { firstPs: firstPs.minstr, runFirst: runFirst.minstr, runSteady: median(instructions(runs)), psSteady: median(instructions(ps)) },
   };
 }
 
@@ -197,9 +197,9 @@ rows.push({ what: 'fetched from restore through the first `docker run` (state + 
 rows.push({ what: `v86: \`docker run --rm busybox true\` steady (median of the ${STEADY_RUNS} after the first)`, value: s(r.runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
 rows.push({ what: `v86: \`docker run --rm busybox true\`, mean of the same ${STEADY_RUNS} (with the runs after the JIT empties its table)`, value: s(r.runMean) });
 rows.push({ what: 'v86: `docker ps` steady (median of 5)', value: s(r.psSteady), goal: '≤ 1 s' });
-const minstr = (n: number) => `${n.toFixed(0)} M`;
+const millions = (n: number) => `${n.toFixed(0)} M`;
 const { minstr: m } = r;
-rows.push({ what: 'v86: guest instructions, first `docker ps` / first `docker run` / steady `docker run` / steady `docker ps` (medians; the host\'s load does not move them)', value: [m.firstPs, m.runFirst, m.runSteady, m.psSteady].map(minstr).join(' / ') });
+rows.push({ what: 'v86: guest instructions, first `docker ps` / first `docker run` / steady `docker run` / steady `docker ps` (medians; the host\'s load does not move them)', value: [m.firstPs, m.runFirst, m.runSteady, m.psSteady].map(millions).join(' / ') });
 const inspectorInterval = refreshIntervalMs(r.inspectorBusyMs / 10);
 rows.push({ what: 'inspector: one refresh, guest CPU busy / wall (a container running, median of 5)', value: `${s(r.inspectorBusyMs)} / ${s(r.inspectorWallMs)}` });
 rows.push({ what: 'inspector: refresh interval it picks, and its share of the guest CPU while open (nothing while closed)', value: `${s(inspectorInterval)}, ${((100 * r.inspectorBusyMs) / inspectorInterval).toFixed(1)} %`, goal: '< 5 %' });
@@ -215,8 +215,8 @@ function compareDocker(label: string, c: RestoreFigures): void {
   rows.push({ what: `${label}: \`docker run\` steady (median)`, value: vs(c.runSteady, r.runSteady) });
   rows.push({ what: `${label}: \`docker run\` mean`, value: vs(c.runMean, r.runMean) });
   rows.push({ what: `${label}: \`docker ps\` steady`, value: vs(c.psSteady, r.psSteady) });
-  rows.push({ what: `${label}: guest instructions, steady \`docker run\``, value: vs(c.minstr.runSteady, r.minstr.runSteady, minstr) });
-  rows.push({ what: `${label}: guest instructions, first \`docker ps\``, value: vs(c.minstr.firstPs, r.minstr.firstPs, minstr) });
+  rows.push({ what: `${label}: guest instructions, steady \`docker run\``, value: vs(c.minstr.runSteady, r.minstr.runSteady, millions) });
+  rows.push({ what: `${label}: guest instructions, first \`docker ps\``, value: vs(c.minstr.firstPs, r.minstr.firstPs, millions) });
 }
 
 if (values.compare) {
