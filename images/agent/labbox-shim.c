@@ -36,7 +36,7 @@ static const char *flag(int argc, char **argv, const char *name) {
   return NULL;
 }
 
-/* The runtime's state folder from the bundle's options.json ({"root": ...}), or NULL. */
+/* Writes the runtime's state folder from the bundle's options.json ({"root": ...}) into root: 1, or 0 without one. */
 static int runtime_root(const char *bundle, char *root, size_t size) {
   char path[4096], text[8192];
   snprintf(path, sizeof path, "%s/options.json", bundle);

@@ -35,7 +35,7 @@ describe('containers', () => {
     expect(await ok(vm, 'docker ps -a --format "{{.Names}}"')).not.toMatch(/\blife\b/);
   });
 
-  it("starts containerd's shim twice per container, and still cleans up after a shim that dies", async () => {
+  it("starts containerd's shim twice per container and crun once per call, and still cleans up after a shim that dies", async () => {
     const vm = guest.vm();
     // the programs a `docker run --rm` executes, from the kernel's exec events
     const t = '/sys/kernel/tracing';
@@ -46,6 +46,10 @@ describe('containers', () => {
         `echo 0 > ${t}/events/sched/sched_process_exec/enable; grep -o 'filename=[^ ]*' ${t}/trace`,
     );
     expect(execs.match(/containerd-shim-runc-v2\.real$/gm)).toHaveLength(2); // start, then the shim's daemon; no clean-up run
+    // create, start, delete: crun sits on a read-only mount, so it does not start again from a copy of itself
+    expect(execs.match(/^filename=\/usr\/bin\/crun$/gm)).toHaveLength(3);
+    expect(execs).not.toMatch(/filename=\/(dev|proc\/self)\/fd\//);
+    expect((await run(vm, 'echo >> /usr/bin/crun')).stderr).toMatch(/Read-only file system/);
     expect(await ok(vm, 'ls /run/containerd/io.containerd.runtime.v2.task/moby/')).toBe('');
     // a shim killed under a running container: containerd's clean-up runs the real shim's delete
     const id = (await ok(vm, 'docker run -d --name orphan --init busybox sleep 3600')).trim();
