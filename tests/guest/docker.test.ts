@@ -46,7 +46,7 @@ describe('containers', () => {
         `echo 0 > ${t}/events/sched/sched_process_exec/enable; grep -o 'filename=[^ ]*' ${t}/trace`,
     );
     expect(execs.match(/containerd-shim-runc-v2\.real$/gm)).toHaveLength(2); // start, then the shim's daemon; no clean-up run
-    // create, start, delete: crun sits on a read-only mount, so it does not start again from a copy of itself
+    // create, start, delete: crun sits on a read-only mount, so it does not start itself again from a handle to its binary
     expect(execs.match(/^filename=\/usr\/bin\/crun$/gm)).toHaveLength(3);
     expect(execs).not.toMatch(/filename=\/(dev|proc\/self)\/fd\//);
     expect((await run(vm, 'echo >> /usr/bin/crun')).stderr).toMatch(/Read-only file system/);
