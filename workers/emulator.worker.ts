@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
-import { connectAgent, reserveFirstShell, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest-agent';
+import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest-agent';
 import { parseManifest, type DiskDescription, type FirstShell } from '../src/vm/manifest';
 import { restoreIntoFreshMemory, tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { sha256Hex } from '../src/storage/digest';
@@ -234,15 +234,11 @@ export class EmulatorApi {
     }
   }
 
-  /**
-   * The emulator compiles hot code as it runs and a restore starts with none: once the first
-   * prompt is on screen (not before: it would slow that prompt), run Docker's hot paths in the
-   * background so the trainee's first command is not the slow one.
-   */
+  /** Docker's warm-up (DOCKER_WARM_UP), once the first prompt is on screen: not before, it would slow that prompt. */
   private warmUpDocker(agent: AgentClient): void {
     if (this.warmedUp) return;
     this.warmedUp = true;
-    void agent.exec('docker version >/dev/null 2>&1; docker ps >/dev/null 2>&1', { timeoutMs: 300_000 }).catch(() => {});
+    void agent.exec(DOCKER_WARM_UP, { timeoutMs: 300_000 }).catch(() => {});
   }
 
   async pause(): Promise<void> {

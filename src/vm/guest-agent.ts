@@ -99,3 +99,11 @@ export async function waitForAgent(emulator: V86, agent: AgentClient, cold: bool
 export const SHRINK_GUEST_MEMORY =
   "sync; echo 3 > /proc/sys/vm/drop_caches; file=$(awk '$1 == \"file\" {print $2}' /sys/fs/cgroup/memory.stat); " +
   '[ "${file:-0}" -gt 0 ] && timeout 20 sh -c "echo $file > /sys/fs/cgroup/memory.reclaim" 2>/dev/null; sync; true';
+
+/**
+ * Docker's hot paths, run in the background once a restored guest's first prompt is on screen:
+ * the emulator compiles hot code as it runs and a restore starts with none compiled, so the
+ * trainee's first command would otherwise be the slow one. Read-only: it leaves no trace a
+ * trainee could see in `docker ps -a` or a lab's checks.
+ */
+export const DOCKER_WARM_UP = 'docker version >/dev/null 2>&1; docker ps >/dev/null 2>&1';
