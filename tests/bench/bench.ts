@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type { AgentClient } from '../../src/vm/agent';
 import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest } from '../../src/vm/node-vm';
 import { DEFAULT_JIT, type JitSettings } from '../../src/vm/options';
+import { DOCKER_WARM_UP } from '../../src/vm/guest-agent';
 import { decodeCalls } from '../../src/vm/call-filter';
 import { COLLECT_SCRIPT, refreshIntervalMs } from '../../src/inspector/collect';
 import { parseGuestView } from '../../src/inspector/parse';
@@ -95,23 +96,31 @@ function instructionCounter(vm: NodeVM): () => number {
   return () => emulator.get_instruction_counter();
 }
 
-/** A command's wall time and the guest instructions it took (in millions) */
+/** A command's wall time, the guest instructions it took (in millions) and the guest's context switches meanwhile */
 interface Timing {
   ms: number;
   minstr: number;
+  switches: number;
 }
 
-async function timed(agent: AgentClient, command: string, count: () => number = () => NaN): Promise<Timing> {
+/** The guest kernel's context switches since its boot, read between two timed commands. */
+async function contextSwitches(agent: AgentClient): Promise<number> {
+  return Number((await agent.exec("awk '/^ctxt/ {print $2}' /proc/stat")).stdout);
+}
+
+async function timed(agent: AgentClient, command: string, count: () => number = () => NaN, switches = false): Promise<Timing> {
+  const switchesBefore = switches ? await contextSwitches(agent) : NaN;
   const before = count();
   const r = await agent.exec(command, { timeoutMs: 300_000 });
+  const minstr = ((count() - before) >>> 0) / 1e6;
   if (r.exitCode !== 0) throw new Error(`\`${command}\` failed in the benchmark: ${r.stderr}`);
-  return { ms: r.durationMs, minstr: ((count() - before) >>> 0) / 1e6 };
+  return { ms: r.durationMs, minstr, switches: switches ? (await contextSwitches(agent)) - switchesBefore : NaN };
 }
 
 /** `n` runs of a command, each timed */
-async function repeated(agent: AgentClient, command: string, n: number, count?: () => number): Promise<Timing[]> {
+async function repeated(agent: AgentClient, command: string, n: number, count?: () => number, switches = false): Promise<Timing[]> {
   const times: Timing[] = [];
-  for (let i = 0; i < n; i++) times.push(await timed(agent, command, count));
+  for (let i = 0; i < n; i++) times.push(await timed(agent, command, count, switches));
   return times;
 }
 
@@ -131,6 +140,9 @@ rows.push({ what: `disk: ${mib(manifest.disk.size)} in ${diskBytes} parts, zstd 
 interface RestoreFigures {
   restoreMs: number;
   firstPs: number;
+  /** the page's Docker warm-up (DOCKER_WARM_UP) run right after another restore, then `docker ps` */
+  warmUpMs: number;
+  psAfterWarmUp: number;
   runFirst: number;
   fetchedBytes: number;
   runSteady: number;
@@ -144,6 +156,8 @@ interface RestoreFigures {
   inspectorWallMs: number;
   /** guest instructions, in millions, of the same commands (medians for the steady ones) */
   minstr: { firstPs: number; runFirst: number; runSteady: number; psSteady: number };
+  /** the guest's context switches during a steady `docker run` (median) */
+  switchesSteady: number;
 }
 
 async function measureInspector(vm: NodeVM): Promise<{ busyMs: number; wallMs: number }> {
@@ -174,24 +188,32 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
   const firstPs = await timed(vm.agent, 'docker ps', count);
   const runFirst = await timed(vm.agent, 'docker run --rm busybox true', count);
   const fetchedBytes = fetched.bytes;
-  const runs = await repeated(vm.agent, 'docker run --rm busybox true', STEADY_RUNS, count);
+  const runs = await repeated(vm.agent, 'docker run --rm busybox true', STEADY_RUNS, count, true);
   const ps = await repeated(vm.agent, 'docker ps', 5, count);
   const [, hostRun] = await firstAndSteady(vm.agent, 'docker run --rm --network host busybox true', 3);
   const [, execSteady] = await firstAndSteady(vm.agent, 'true', 5);
   const inspector = await measureInspector(vm);
   await vm.stop();
+  // what a trainee who types once the page's warm-up is over waits: a second restore, the warm-up, `docker ps`
+  const warmed = await NodeVM.start({ imageDir: dir, jit });
+  const warmUp = await timed(warmed.agent, DOCKER_WARM_UP);
+  const psAfterWarmUp = await timed(warmed.agent, 'docker ps');
+  await warmed.stop();
   const wall = (ts: Timing[]) => ts.map((x) => x.ms);
   const instructions = (ts: Timing[]) => ts.map((x) => x.minstr);
   return {
-    restoreMs, firstPs: firstPs.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(wall(runs)), runMean: mean(wall(runs)), psSteady: median(wall(ps)),
+    restoreMs, firstPs: firstPs.ms, warmUpMs: warmUp.ms, psAfterWarmUp: psAfterWarmUp.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(wall(runs)), runMean: mean(wall(runs)), psSteady: median(wall(ps)),
     hostRun, execSteady, inspectorBusyMs: inspector.busyMs, inspectorWallMs: inspector.wallMs,
     minstr: { firstPs: firstPs.minstr, runFirst: runFirst.minstr, runSteady: median(instructions(runs)), psSteady: median(instructions(ps)) },
+    switchesSteady: median(runs.map((x) => x.switches)),
   };
 }
 
 const r = await measureRestore(imageDir);
 rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(r.restoreMs), goal: '≤ 2 s' });
-rows.push({ what: 'v86: first `docker ps` after restore', value: s(r.firstPs), goal: '≤ 1 s' });
+rows.push({ what: 'v86: first `docker ps` right after restore (no warm-up)', value: s(r.firstPs), goal: '≤ 1 s' });
+rows.push({ what: "v86: the page's Docker warm-up run right after another restore (`docker version`, `docker ps`; the page starts it once the prompt is on screen)", value: s(r.warmUpMs) });
+rows.push({ what: 'v86: first `docker ps` after that warm-up (what a trainee who types once it is over waits)', value: s(r.psAfterWarmUp), goal: '≤ 1 s' });
 rows.push({ what: 'v86: `docker run --rm busybox true` first', value: s(r.runFirst) });
 rows.push({ what: 'fetched from restore through the first `docker run` (state + disk parts, compressed)', value: mib(r.fetchedBytes), goal: '≤ 40 MiB' });
 rows.push({ what: `v86: \`docker run --rm busybox true\` steady (median of the ${STEADY_RUNS} after the first)`, value: s(r.runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
@@ -200,6 +222,7 @@ rows.push({ what: 'v86: `docker ps` steady (median of 5)', value: s(r.psSteady),
 const millions = (n: number) => `${n.toFixed(0)} M`;
 const { minstr: m } = r;
 rows.push({ what: 'v86: guest instructions, first `docker ps` / first `docker run` / steady `docker run` / steady `docker ps` (medians; the host\'s load does not move them)', value: [m.firstPs, m.runFirst, m.runSteady, m.psSteady].map(millions).join(' / ') });
+rows.push({ what: 'v86: guest context switches during a steady `docker run` (median, /proc/stat)', value: String(r.switchesSteady) });
 const inspectorInterval = refreshIntervalMs(r.inspectorBusyMs / 10);
 rows.push({ what: 'inspector: one refresh, guest CPU busy / wall (a container running, median of 5)', value: `${s(r.inspectorBusyMs)} / ${s(r.inspectorWallMs)}` });
 rows.push({ what: 'inspector: refresh interval it picks, and its share of the guest CPU while open (nothing while closed)', value: `${s(inspectorInterval)}, ${((100 * r.inspectorBusyMs) / inspectorInterval).toFixed(1)} %`, goal: '< 5 %' });
@@ -211,12 +234,14 @@ const vs = (a: number, b: number, unit: (n: number) => string = s) => `${unit(a)
 /** the Docker figures of another measurement `c` beside this image's default one */
 function compareDocker(label: string, c: RestoreFigures): void {
   rows.push({ what: `${label}: first \`docker ps\``, value: vs(c.firstPs, r.firstPs) });
+  rows.push({ what: `${label}: first \`docker ps\` after the warm-up`, value: vs(c.psAfterWarmUp, r.psAfterWarmUp) });
   rows.push({ what: `${label}: \`docker run\` first`, value: vs(c.runFirst, r.runFirst) });
   rows.push({ what: `${label}: \`docker run\` steady (median)`, value: vs(c.runSteady, r.runSteady) });
   rows.push({ what: `${label}: \`docker run\` mean`, value: vs(c.runMean, r.runMean) });
   rows.push({ what: `${label}: \`docker ps\` steady`, value: vs(c.psSteady, r.psSteady) });
   rows.push({ what: `${label}: guest instructions, steady \`docker run\``, value: vs(c.minstr.runSteady, r.minstr.runSteady, millions) });
   rows.push({ what: `${label}: guest instructions, first \`docker ps\``, value: vs(c.minstr.firstPs, r.minstr.firstPs, millions) });
+  rows.push({ what: `${label}: guest context switches, steady \`docker run\``, value: vs(c.switchesSteady, r.switchesSteady, String) });
 }
 
 if (values.compare) {
