@@ -105,7 +105,11 @@ interface Timing {
 
 /** The guest kernel's context switches since its boot, read between two timed commands. */
 async function contextSwitches(agent: AgentClient): Promise<number> {
-  return Number((await agent.exec("awk '/^ctxt/ {print $2}' /proc/stat")).stdout);
+  const r = await agent.exec("awk '/^ctxt/ {print $2}' /proc/stat");
+  // Number('') is 0: an empty answer must not pass for a count
+  const switches = parseInt(r.stdout, 10);
+  if (r.exitCode !== 0 || !Number.isFinite(switches)) throw new Error(`the guest's context switches could not be read: ${r.stderr || r.stdout}`);
+  return switches;
 }
 
 async function timed(agent: AgentClient, command: string, count: () => number = () => NaN, switches = false): Promise<Timing> {
