@@ -149,6 +149,8 @@ rm -f "$rfs"/usr/bin/{ctr,containerd-shim,containerd-shim-runc-v1}
 # containerd's runc shim behind labbox-shim, which spares it a start per container (images/agent/labbox-shim.c)
 chroot "$rfs" dpkg-divert --quiet --local --rename --divert /usr/bin/containerd-shim-runc-v2.real --add /usr/bin/containerd-shim-runc-v2
 install -m 755 "$work/labbox-shim" "$rfs/usr/bin/containerd-shim-runc-v2"
+# the docker CLI, a PIE, relocated once here rather than by ld.so at every command (images/prelink.ts)
+"$root/node_modules/.bin/tsx" "$here/prelink.ts" "$rfs/usr/bin/docker"
 # etcd (the etcd lab only) moves to the extras disk, outside the default offline set: its
 # 58 MB of Go programs would take the set past 150 MB. Wrappers in /usr/local/bin say so
 # when that disk is not attached (rc.sysinit mounts it on /opt/extras).

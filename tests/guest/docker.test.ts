@@ -80,6 +80,18 @@ describe('containers', () => {
     expect(await ok(vm, 'grep -c " overlay " /proc/mounts || true')).toBe('0\n');
   });
 
+  it('starts a docker CLI relocated at build time: a fixed-address executable, the same client', async () => {
+    const vm = guest.vm();
+    expect((await ok(vm, 'od -An -tu2 -j16 -N2 /usr/bin/docker')).trim()).toBe('2'); // ET_EXEC (images/prelink.ts)
+    // loaded where it was linked, in every process (a PIE lands at a random address)
+    const bases = await ok(
+      vm,
+      `for i in 1 2; do docker events & p=$!; sleep 1; grep -m1 /usr/bin/docker /proc/$p/maps | cut -d- -f1; kill $p; wait $p; done; true`,
+    );
+    expect(bases.trim().split('\n')).toEqual(['08048000', '08048000']);
+    expect(await ok(vm, `docker version --format '{{.Client.Version}} {{.Server.Version}}'`)).toMatch(/^26\.\S+ 26\.\S+$/m);
+  });
+
   it('enforces --memory and --pids-limit', async () => {
     const vm = guest.vm();
     const limits = await ok(vm, 'docker run --rm --memory 32m --pids-limit 10 busybox cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max');
