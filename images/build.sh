@@ -146,7 +146,7 @@ rm -rf "$rfs"/var/lib/apt/lists/* "$rfs"/var/cache/apt/* "$rfs"/var/cache/debcon
 # docker 26 starts containers through containerd-shim-runc-v2 only: containerd's own CLI and
 # its v1 shims are 33 MB that no lab uses (the offline set must stay under 150 MB)
 rm -f "$rfs"/usr/bin/{ctr,containerd-shim,containerd-shim-runc-v1}
-# containerd's runc shim behind labbox-shim, which spares it a start per container (images/agent/labbox-shim.c)
+# containerd's runc shim behind labbox-shim, which spares it two Go starts per container (images/agent/labbox-shim.c)
 chroot "$rfs" dpkg-divert --quiet --local --rename --divert /usr/bin/containerd-shim-runc-v2.real --add /usr/bin/containerd-shim-runc-v2
 install -m 755 "$work/labbox-shim" "$rfs/usr/bin/containerd-shim-runc-v2"
 # the docker CLI, a PIE, relocated once here rather than by ld.so at every command (images/prelink.ts)

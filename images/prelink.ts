@@ -70,6 +70,11 @@ export function prelink(elf: Uint8Array, base = DEFAULT_BASE): PrelinkResult {
     const s = loads.find((l) => vaddr >= l.vaddr && vaddr + size <= l.vaddr + l.filesz);
     return s ? s.offset + vaddr - s.vaddr : fail(`address 0x${vaddr.toString(16)} is not in the file`);
   };
+  /** adds the base to the address stored at `vaddr` */
+  const moveStored = (vaddr: number) => {
+    const at = offsetOf(vaddr);
+    set32(at, u32(at) + base);
+  };
 
   const dynamic = segments.find((s) => s.type === PT_DYNAMIC) ?? fail('no dynamic section');
   const entries: { at: number; tag: number; value: number }[] = [];
@@ -88,10 +93,10 @@ export function prelink(elf: Uint8Array, base = DEFAULT_BASE): PrelinkResult {
       const [offset, info] = [u32(at), u32(at + 4)];
       const type = info & 0xff;
       if (type === R_386_RELATIVE) {
-        set32(offsetOf(offset), u32(offsetOf(offset)) + base);
+        moveStored(offset);
         applied++;
       } else if (type === R_386_IRELATIVE || SYMBOL_RELOCATIONS.has(type)) {
-        if (type === R_386_IRELATIVE) set32(offsetOf(offset), u32(offsetOf(offset)) + base); // the resolver's address
+        if (type === R_386_IRELATIVE) moveStored(offset); // the resolver's address
         keep.push([offset + base, info]);
       } else fail(`relocation type ${type} at 0x${offset.toString(16)} is not handled`);
     }
@@ -107,7 +112,7 @@ export function prelink(elf: Uint8Array, base = DEFAULT_BASE): PrelinkResult {
     for (let at = table; at < table + pltrelsz.value; at += 8) {
       const type = u32(at + 4) & 0xff;
       if (type !== R_386_JMP_SLOT && type !== R_386_IRELATIVE) fail(`PLT relocation type ${type} is not handled`);
-      set32(offsetOf(u32(at)), u32(offsetOf(u32(at))) + base);
+      moveStored(u32(at));
       set32(at, u32(at) + base);
       kept++;
     }

@@ -4,7 +4,7 @@
  * containerd runs the shim program twice to start a container: `start`, which only creates
  * the shim's socket and spawns the shim's daemon on it, then that daemon; and, whenever its
  * connection to a shim closes, once more with `delete`, to clean up after a shim that died
- * (cleanupAfterDeadShim). Each is a Go program of 8 MB started in the emulator; the `delete`
+ * (cleanupAfterDeadShim). Each is a Go program of 13 MB started in the emulator; the `delete`
  * runs after every normal exit too, when the shim has already cleaned up.
  *
  * Installed in the real shim's place (the build diverts that to SHIM), this program
@@ -277,17 +277,16 @@ static pid_t spawn_daemon(int sock, const char *ns, const char *id, const char *
 /* The OOM score adjustment of containerd (our parent) + 1, for the shim's daemon. */
 static int adjust_oom_score(pid_t pid) {
   char path[64], text[32];
+  size_t len;
   snprintf(path, sizeof path, "/proc/%d/oom_score_adj", getppid());
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
-  if (fd >= 0) close(fd);
-  if (n <= 0) return 0;
-  text[n] = 0;
-  long score = strtol(text, NULL, 10) + 1;
+  char *parent = read_file(path, &len);
+  if (!parent || len == 0) return free(parent), 0;
+  long score = strtol(parent, NULL, 10) + 1;
+  free(parent);
   if (score > 1000) score = 1000;
   snprintf(path, sizeof path, "/proc/%d/oom_score_adj", pid);
-  n = snprintf(text, sizeof text, "%ld", score);
-  fd = open(path, O_WRONLY | O_CLOEXEC);
+  int n = snprintf(text, sizeof text, "%ld", score);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
   int ok = fd >= 0 && write(fd, text, n) == n;
   if (fd >= 0) close(fd);
   return ok;
