@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
-import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/guest-agent';
+import { connectAgent, reserveFirstShell, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
 import { parseManifest, type DiskDescription, type FirstShell } from '../src/vm/manifest';
 import { restoreIntoFreshMemory, tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { sha256Hex } from '../src/storage/digest';
@@ -66,6 +66,8 @@ export class EmulatorApi {
   private emulator: V86 | null = null;
   private agent: AgentClient | null = null;
   private warmedUp = false;
+  /** the trainee has typed in a terminal since the guest started (the warm-up then stops) */
+  private typed = false;
   private machine: MachineIdentity | null = null;
   /** the trainee typed or ran something since the last save */
   private changed = false;
@@ -192,7 +194,7 @@ export class EmulatorApi {
    */
   openTerminal(cols: number, rows: number, port: MessagePort, attachTo?: number): number {
     const agent = this.requireAgent();
-    const hooks = { onFirstOutput: () => this.warmUpDocker(agent), onInput: () => (this.changed = true) };
+    const hooks = { onFirstOutput: () => this.warmUpDocker(agent), onInput: () => (this.changed = this.typed = true) };
     return new TerminalBridge(agent, port, cols, rows, hooks, attachTo).channel;
   }
 
@@ -234,11 +236,15 @@ export class EmulatorApi {
     }
   }
 
-  /** Docker's warm-up (DOCKER_WARM_UP), once the first prompt is on screen: not before, it would slow that prompt. */
+  /**
+   * Docker's warm-up (DOCKER_WARM_UP), once the first prompt is on screen (not before: it would
+   * slow that prompt), stopped by the trainee's first keystroke.
+   */
   private warmUpDocker(agent: AgentClient): void {
     if (this.warmedUp) return;
     this.warmedUp = true;
-    void agent.exec(DOCKER_WARM_UP, { timeoutMs: 300_000 }).catch(() => {});
+    // only speed is lost if it fails (a trainee who stopped dockerd, say): say so in the console
+    void warmUpDocker(agent, () => !this.typed).catch((error: unknown) => console.warn(String(error)));
   }
 
   async pause(): Promise<void> {
@@ -260,7 +266,7 @@ export class EmulatorApi {
     await this.emulator?.destroy();
     this.emulator = null;
     this.agent = null;
-    this.warmedUp = false;
+    this.warmedUp = this.typed = false;
   }
 
   private requireAgent(): AgentClient {

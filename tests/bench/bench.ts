@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { AgentClient } from '../../src/vm/agent';
 import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest } from '../../src/vm/node-vm';
 import { DEFAULT_JIT, type JitSettings } from '../../src/vm/options';
-import { DOCKER_WARM_UP } from '../../src/vm/guest-agent';
+import { DOCKER_WARM_UP, warmUpDocker } from '../../src/vm/guest-agent';
 import { decodeCalls } from '../../src/vm/call-filter';
 import { COLLECT_SCRIPT, refreshIntervalMs } from '../../src/inspector/collect';
 import { parseGuestView } from '../../src/inspector/parse';
@@ -200,13 +200,15 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
   await vm.stop();
   // what a trainee who types once the page's warm-up is over waits: a second restore, the warm-up, `docker ps`
   const warmed = await NodeVM.start({ imageDir: dir, jit });
-  const warmUp = await timed(warmed.agent, DOCKER_WARM_UP);
+  const warmUpStart = Date.now();
+  await warmUpDocker(warmed.agent);
+  const warmUpMs = Date.now() - warmUpStart;
   const psAfterWarmUp = await timed(warmed.agent, 'docker ps');
   await warmed.stop();
   const wall = (ts: Timing[]) => ts.map((x) => x.ms);
   const instructions = (ts: Timing[]) => ts.map((x) => x.minstr);
   return {
-    restoreMs, firstPs: firstPs.ms, warmUpMs: warmUp.ms, psAfterWarmUp: psAfterWarmUp.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(wall(runs)), runMean: mean(wall(runs)), psSteady: median(wall(ps)),
+    restoreMs, firstPs: firstPs.ms, warmUpMs, psAfterWarmUp: psAfterWarmUp.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(wall(runs)), runMean: mean(wall(runs)), psSteady: median(wall(ps)),
     hostRun, execSteady, inspectorBusyMs: inspector.busyMs, inspectorWallMs: inspector.wallMs,
     minstr: { firstPs: firstPs.minstr, runFirst: runFirst.minstr, runSteady: median(instructions(runs)), psSteady: median(instructions(ps)) },
     switchesSteady: median(runs.map((x) => x.switches)),
@@ -216,7 +218,8 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
 const r = await measureRestore(imageDir);
 rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(r.restoreMs), goal: '≤ 2 s' });
 rows.push({ what: 'v86: first `docker ps` right after restore (no warm-up)', value: s(r.firstPs), goal: '≤ 1 s' });
-rows.push({ what: "v86: the page's Docker warm-up run right after another restore (`docker version`, `docker ps`; the page starts it once the prompt is on screen)", value: s(r.warmUpMs) });
+const warmUpSteps = [...new Set(DOCKER_WARM_UP)].map((step) => `\`${step}\` ×${DOCKER_WARM_UP.filter((x) => x === step).length}`).join(', ');
+rows.push({ what: `v86: the page's Docker warm-up run right after another restore (${warmUpSteps}; the page starts it once the prompt is on screen and stops it at the first keystroke)`, value: s(r.warmUpMs) });
 rows.push({ what: 'v86: first `docker ps` after that warm-up (what a trainee who types once it is over waits)', value: s(r.psAfterWarmUp), goal: '≤ 1 s' });
 rows.push({ what: 'v86: `docker run --rm busybox true` first', value: s(r.runFirst) });
 rows.push({ what: 'fetched from restore through the first `docker run` (state + disk parts, compressed)', value: mib(r.fetchedBytes), goal: '≤ 40 MiB' });

@@ -1,5 +1,6 @@
 /** The Docker CLI of the course, against the real dockerd in the guest: containers and images. */
 import { describe, expect, it } from 'vitest';
+import { DOCKER_WARM_UP, warmUpDocker } from '../../src/vm/guest-agent';
 import { ok, run, useGuest } from './guest';
 
 const guest = useGuest();
@@ -90,6 +91,14 @@ describe('containers', () => {
     );
     expect(bases.trim().split('\n')).toEqual(['08048000', '08048000']);
     expect(await ok(vm, `docker version --format '{{.Client.Version}} {{.Server.Version}}'`)).toMatch(/^26\.\S+ 26\.\S+$/m);
+  });
+
+  it("runs the page's Docker warm-up to its end and leaves nothing behind", async () => {
+    const vm = guest.vm();
+    const state = 'docker ps -aq --no-trunc; docker images -q --no-trunc; docker volume ls -q; docker network ls -q';
+    const before = await ok(vm, state);
+    expect(await warmUpDocker(vm.agent)).toBe(DOCKER_WARM_UP.length);
+    expect(await ok(vm, state)).toBe(before);
   });
 
   it('enforces --memory and --pids-limit', async () => {
