@@ -66,8 +66,8 @@ export class EmulatorApi {
   private emulator: V86 | null = null;
   private agent: AgentClient | null = null;
   private warmedUp = false;
-  /** the trainee has typed in a terminal since the guest started (the warm-up then stops) */
-  private typed = false;
+  /** aborted by the trainee's first keystroke since the guest started: the warm-up stops */
+  private typing = new AbortController();
   private machine: MachineIdentity | null = null;
   /** the trainee typed or ran something since the last save */
   private changed = false;
@@ -194,7 +194,11 @@ export class EmulatorApi {
    */
   openTerminal(cols: number, rows: number, port: MessagePort, attachTo?: number): number {
     const agent = this.requireAgent();
-    const hooks = { onFirstOutput: () => this.warmUpDocker(agent), onInput: () => (this.changed = this.typed = true) };
+    const onInput = () => {
+      this.changed = true;
+      this.typing.abort();
+    };
+    const hooks = { onFirstOutput: () => this.warmUpDocker(agent), onInput };
     return new TerminalBridge(agent, port, cols, rows, hooks, attachTo).channel;
   }
 
@@ -244,7 +248,7 @@ export class EmulatorApi {
     if (this.warmedUp) return;
     this.warmedUp = true;
     // only speed is lost if it fails (a trainee who stopped dockerd, say): say so in the console
-    void warmUpDocker(agent, () => !this.typed).catch((error: unknown) => console.warn(String(error)));
+    void warmUpDocker(agent, this.typing.signal).catch((error: unknown) => console.warn(String(error)));
   }
 
   async pause(): Promise<void> {
@@ -266,7 +270,8 @@ export class EmulatorApi {
     await this.emulator?.destroy();
     this.emulator = null;
     this.agent = null;
-    this.warmedUp = this.typed = false;
+    this.warmedUp = false;
+    this.typing = new AbortController();
   }
 
   private requireAgent(): AgentClient {

@@ -15,6 +15,8 @@ export interface ExecResult {
 export interface ExecOptions {
   /** Give up (and kill the command in the guest) after this long. */
   timeoutMs?: number;
+  /** Give up (and kill the command in the guest) when this signal aborts. */
+  signal?: AbortSignal;
   /** Output as it arrives, for long commands. */
   onStdout?: (chunk: Uint8Array) => void;
   onStderr?: (chunk: Uint8Array) => void;
@@ -119,21 +121,27 @@ export class AgentClient {
 
   /** Sends a request on a new channel and collects its output until it exits; `what` names it in errors. */
   private request(type: FrameType, payload: string, what: string, options: ExecOptions): Promise<ExecResult> {
-    const { timeoutMs = 120_000 } = options;
+    const { timeoutMs = 120_000, signal } = options;
+    if (signal?.aborted) return Promise.reject(new AgentError(`${what} was stopped before it started`));
     const channel = this.allocate();
     const started = Date.now();
     const stdout: Uint8Array[] = [];
     const stderr: Uint8Array[] = [];
     return new Promise<ExecResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.channels.delete(channel);
-        this.send(encodeFrame(FrameType.Close, channel));
-        reject(new AgentTimeoutError(`the guest did not finish ${what} within ${Math.round(timeoutMs / 1000)} s`));
-      }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.channels.delete(channel);
       };
+      // the agent kills the command when its channel closes
+      const giveUp = (error: Error) => {
+        done();
+        this.send(encodeFrame(FrameType.Close, channel));
+        reject(error);
+      };
+      const timer = setTimeout(() => giveUp(new AgentTimeoutError(`the guest did not finish ${what} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      const onAbort = () => giveUp(new AgentError(`${what} was stopped`));
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.channels.set(channel, {
         onFrame: (frame) => {
           switch (frame.type) {

@@ -111,15 +111,19 @@ export const SHRINK_GUEST_MEMORY =
 export const DOCKER_WARM_UP: readonly string[] = ['docker version', 'docker ps', 'docker ps', 'docker ps', 'docker ps', 'docker ps'];
 
 /**
- * Runs DOCKER_WARM_UP's steps one at a time, until `keepGoing` says the trainee has started
- * typing (from then on the guest's time is theirs). Returns how many steps ran; a step that
- * fails ends the warm-up with its error.
+ * Runs DOCKER_WARM_UP's steps one at a time, until `stop` aborts: the trainee has started
+ * typing, and from then on the guest's time is theirs (the step under way is killed too).
+ * Returns how many steps ran; a step that fails ends the warm-up with its error.
  */
-export async function warmUpDocker(agent: Pick<AgentClient, 'exec'>, keepGoing: () => boolean = () => true): Promise<number> {
+export async function warmUpDocker(agent: Pick<AgentClient, 'exec'>, stop?: AbortSignal): Promise<number> {
   let steps = 0;
   for (const step of DOCKER_WARM_UP) {
-    if (!keepGoing()) break;
-    const r = await agent.exec(`${step} >/dev/null`, { timeoutMs: 120_000 });
+    if (stop?.aborted) break;
+    const r = await agent.exec(`${step} >/dev/null`, { timeoutMs: 120_000, signal: stop }).catch((error: unknown) => {
+      if (stop?.aborted) return null;
+      throw error;
+    });
+    if (!r) break;
     if (r.exitCode !== 0) throw new Error(`Docker's warm-up: \`${step}\` exited with ${r.exitCode}: ${r.stderr.trim()}`);
     steps++;
   }

@@ -72,6 +72,17 @@ describe('AgentClient', () => {
     expect(sent.some((f) => f.type === FrameType.Close)).toBe(true);
   });
 
+  it('stops a command when its signal aborts, and kills it in the guest', async () => {
+    const { client, sent } = fakeGuest(() => {});
+    const stop = new AbortController();
+    const r = client.exec('docker version', { signal: stop.signal });
+    stop.abort();
+    await expect(r).rejects.toThrow(/`docker version` was stopped/);
+    expect(sent.map((f) => f.type)).toEqual([FrameType.Exec, FrameType.Close]);
+    await expect(client.exec('docker ps', { signal: stop.signal })).rejects.toThrow(/`docker ps` was stopped before it started/);
+    expect(sent).toHaveLength(2);
+  });
+
   it('waits for the agent and reports its version', async () => {
     const { client } = fakeGuest(() => {});
     await expect(client.waitReady(1000)).resolves.toBe('labbox-agent 2');

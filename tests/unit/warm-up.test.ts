@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecResult } from '../../src/vm/agent';
+import { AgentError, type ExecOptions, type ExecResult } from '../../src/vm/agent';
 import { DOCKER_WARM_UP, warmUpDocker } from '../../src/vm/guest-agent';
 
-/** A small fake of the agent's exec: records the commands, answers with the given exit codes. */
-function fakeAgent(exitCodes: number[] = []) {
+/**
+ * A small fake of the agent's exec: records the commands, answers with the given exit codes;
+ * `hang` leaves one step running until its signal aborts, as the agent does when it kills it.
+ */
+function fakeAgent(exitCodes: number[] = [], hang = -1) {
   const commands: string[] = [];
   const agent = {
-    exec: async (command: string): Promise<ExecResult> => {
+    exec: (command: string, options: ExecOptions = {}): Promise<ExecResult> => {
       commands.push(command);
+      if (commands.length - 1 === hang) {
+        return new Promise((_, reject) => options.signal?.addEventListener('abort', () => reject(new AgentError(`\`${command}\` was stopped`))));
+      }
       const exitCode = exitCodes[commands.length - 1] ?? 0;
-      return { exitCode, stdout: '', stderr: exitCode ? 'Cannot connect to the Docker daemon' : '', durationMs: 1 };
+      return Promise.resolve({ exitCode, stdout: '', stderr: exitCode ? 'Cannot connect to the Docker daemon' : '', durationMs: 1 });
     },
   };
   return { agent, commands };
@@ -22,11 +28,14 @@ describe("Docker's warm-up", () => {
     expect(commands).toEqual(DOCKER_WARM_UP.map((step) => `${step} >/dev/null`));
   });
 
-  it('stops before the next step once the trainee types', async () => {
-    const { agent, commands } = fakeAgent();
-    // the trainee types while the second step runs
-    expect(await warmUpDocker(agent, () => commands.length < 2)).toBe(2);
-    expect(commands).toHaveLength(2);
+  it('stops, the step under way included, once the trainee types', async () => {
+    const { agent, commands } = fakeAgent([], 2);
+    const typing = new AbortController();
+    const steps = warmUpDocker(agent, typing.signal);
+    await new Promise((r) => setTimeout(r, 10));
+    typing.abort();
+    expect(await steps).toBe(2);
+    expect(commands).toHaveLength(3);
   });
 
   it('ends with the failing step and its message', async () => {
