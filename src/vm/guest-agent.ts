@@ -3,7 +3,7 @@
  * the guest agent answers: shared by the Node runner and the browser worker.
  */
 import type { V86 } from 'v86';
-import { AgentClient } from './agent';
+import { AgentClient, type ExecResult } from './agent';
 import type { FirstShell, GuestManifest } from './manifest';
 
 /** The guest driver's receive buffers are one page each: a write never spans two. */
@@ -118,12 +118,13 @@ export const DOCKER_WARM_UP: readonly string[] = ['docker version', 'docker ps',
 export async function warmUpDocker(agent: Pick<AgentClient, 'exec'>, stop?: AbortSignal): Promise<number> {
   let steps = 0;
   for (const step of DOCKER_WARM_UP) {
-    if (stop?.aborted) break;
-    const r = await agent.exec(`${step} >/dev/null`, { timeoutMs: 120_000, signal: stop }).catch((error: unknown) => {
-      if (stop?.aborted) return null;
+    let r: ExecResult;
+    try {
+      r = await agent.exec(`${step} >/dev/null`, { timeoutMs: 120_000, signal: stop });
+    } catch (error) {
+      if (stop?.aborted) break;
       throw error;
-    });
-    if (!r) break;
+    }
     if (r.exitCode !== 0) throw new Error(`Docker's warm-up: \`${step}\` exited with ${r.exitCode}: ${r.stderr.trim()}`);
     steps++;
   }
