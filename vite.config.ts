@@ -3,17 +3,19 @@
  * their files name each other: the guest image (images/out/dist, at /guest/<image
  * version>/: the manifest names the snapshot and disk parts; the version in the path keeps
  * two builds' files apart in caches) and v86's WebAssembly (at /v86/: v86 derives
- * v86-fallback.wasm from v86.wasm's URL). Served from their folders in development,
- * copied into dist/ by the build, with guest/<version>/files.json listing what "make
+ * v86-fallback.wasm from v86.wasm's URL; with LabBox's JIT threshold, src/vm/jit-threshold.ts).
+ * Served from their folders in development, copied into dist/ by the build, with guest/<version>/files.json listing what "make
  * available offline" downloads. The service worker (src/offline/sw.ts) is built by
  * vite-plugin-pwa around Workbox.
  */
-import { cpSync, createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { withJitThreshold } from './src/vm/jit-threshold';
 import type { GuestManifest } from './src/vm/manifest';
+import { DEFAULT_JIT } from './src/vm/options';
 
 const guestDir = path.resolve(import.meta.dirname, process.env.LABBOX_IMAGE_DIR ?? 'images/out/dist');
 const guestManifest = path.join(guestDir, 'manifest.json');
@@ -29,6 +31,8 @@ const STATIC: Record<string, { dir: string; files?: string[] }> = {
   [`/${guestPath}`]: { dir: guestDir },
   '/v86/': { dir: v86Dir, files: ['v86.wasm', 'v86-fallback.wasm'] },
 };
+/** One of v86's WebAssembly files as the site serves it: with LabBox's JIT threshold. */
+const v86Wasm = (file: string) => withJitThreshold(readFileSync(path.join(v86Dir, file)), DEFAULT_JIT.threshold);
 
 /** Every file of the guest folder with its size: the offline download's list and total. */
 function listFiles(dir: string, prefix = ''): { path: string; size: number }[] {
@@ -57,9 +61,10 @@ function unhashedFolders(): Plugin {
       res.statusCode = 404;
       return res.end('not found');
     }
-    res.setHeader('Content-Length', statSync(file).size);
     const type = file.endsWith('.json') ? 'application/json' : file.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
     res.setHeader('Content-Type', type);
+    if (dir === v86Dir) return res.end(v86Wasm(name));
+    res.setHeader('Content-Length', statSync(file).size);
     createReadStream(file).pipe(res);
   };
   return {
@@ -68,7 +73,8 @@ function unhashedFolders(): Plugin {
     configurePreviewServer: (server) => void server.middlewares.use(serve),
     writeBundle(options) {
       const out = options.dir ?? 'dist';
-      for (const file of STATIC['/v86/'].files!) cpSync(path.join(v86Dir, file), path.join(out, 'v86', file));
+      mkdirSync(path.join(out, 'v86'), { recursive: true });
+      for (const file of STATIC['/v86/'].files!) writeFileSync(path.join(out, 'v86', file), v86Wasm(file));
       if (!existsSync(guestManifest)) {
         this.warn(`no guest image in ${guestDir}: run \`npm run build:image\`; the site will say the image is missing`);
         return;

@@ -12,7 +12,8 @@ import { AgentError, type AgentClient } from './agent';
 import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
 import { parseManifest, type FirstShell, type GuestManifest } from './manifest';
 import { LazyDisk, type DiskActivity, type PartIO } from './lazy-disk';
-import { restoreIntoFreshMemory, tuneJit, v86Options, type BootMode, type DiskFactory, type JitSettings, type V86Zstd } from './options';
+import { withJitThreshold } from './jit-threshold';
+import { DEFAULT_JIT, restoreIntoFreshMemory, tuneJit, v86Options, type BootMode, type DiskFactory, type JitSettings, type V86Zstd } from './options';
 
 export interface NodeVmOptions extends BootMode {
   /** folder holding manifest.json (images/out/dist by default) */
@@ -25,13 +26,27 @@ export interface NodeVmOptions extends BootMode {
   onSerial?: (bytes: Uint8Array) => void;
   /** how long to wait for the guest agent */
   readyTimeoutMs?: number;
-  /** v86's JIT module limits (DEFAULT_JIT unless given: the benchmark compares others) */
+  /** v86's JIT settings (DEFAULT_JIT unless given: the benchmark compares others) */
   jit?: JitSettings;
 }
 
 export const DEFAULT_IMAGE_DIR = path.resolve(import.meta.dirname, '../../images/out/dist');
 
 const require = createRequire(import.meta.url);
+
+/** v86's module for each JIT threshold, compiled once: a cluster's guests share it. */
+const v86Modules = new Map<number, Promise<WebAssembly.Module>>();
+
+/** v86's `wasm_fn` option: its WebAssembly with the given JIT threshold, instantiated with v86's imports. */
+function instantiateV86(threshold: number): (imports: WebAssembly.Imports) => Promise<WebAssembly.Exports> {
+  let module = v86Modules.get(threshold);
+  if (!module) {
+    module = readFile(require.resolve('v86/build/v86.wasm')).then((bytes) => WebAssembly.compile(withJitThreshold(bytes, threshold)));
+    v86Modules.set(threshold, module);
+  }
+  const compiled = module;
+  return async (imports) => (await WebAssembly.instantiate(await compiled, imports)).exports;
+}
 
 /**
  * The disks read as the page reads them (LazyDisk), from the image folder's part files, with
@@ -109,7 +124,7 @@ export class NodeVM {
     const disks = nodeDisks(imageDir, () => emulator as unknown as V86Zstd);
     const config = {
       ...v86Options(manifest, (p) => path.join(imageDir, p), { ...options, state }, disks),
-      wasm_path: require.resolve('v86/build/v86.wasm'),
+      wasm_fn: instantiateV86(options.jit?.threshold ?? DEFAULT_JIT.threshold),
       ...options.override,
     };
     emulator = new V86(config as never);

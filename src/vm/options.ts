@@ -68,12 +68,14 @@ export function v86Options(
   return options;
 }
 
-/** v86's JIT module limits, changeable at run time (`set_jit_config`). */
+/** v86's JIT settings: module limits, changeable at run time (`set_jit_config`), and the threshold, patched into its WebAssembly. */
 export interface JitSettings {
   /** guest pages one compiled module may cover (v86: 3) */
   maxPages: number;
   /** basic blocks a module may add beyond its entry points' loops (v86: 250) */
   maxExtraBasicBlocks: number;
+  /** instructions a page's code runs in the interpreter before v86 compiles it (v86: 200 000; src/vm/jit-threshold.ts) */
+  threshold: number;
 }
 
 /**
@@ -86,8 +88,13 @@ export interface JitSettings {
  * the table fills within about six `docker run`s, and the run after costs 2-3x a steady one;
  * bigger modules (2-3 pages, 20-50 blocks) fill it later but warm up slower, and were no
  * faster over 16 runs in the same benchmark run (README, Benchmark: `npm run bench -- --jit`).
+ * v86 compiles a page once its code ran 200 000 instructions in the interpreter: in Go's
+ * start-up much code runs just often enough to pass that and is then dropped with the table.
+ * At 350 000 to 1 000 000 (session 19, alternated in one probe) a steady `docker run` took
+ * about 0.7x as long and the first `docker ps` after a restore about 0.75x; lower thresholds
+ * were 2-2.5x slower.
  */
-export const DEFAULT_JIT: JitSettings = { maxPages: 1, maxExtraBasicBlocks: 50 };
+export const DEFAULT_JIT: JitSettings = { maxPages: 1, maxExtraBasicBlocks: 50, threshold: 500_000 };
 
 /** The parts of v86's CPU these tunings reach (untyped in v86.d.ts). */
 interface V86Cpu {
@@ -104,7 +111,7 @@ function onCpuReady(emulator: V86, tune: (cpu: V86Cpu) => void): void {
   });
 }
 
-/** Applies JIT settings once v86's WebAssembly is up, before the guest runs a single instruction. */
+/** Applies JIT module limits once v86's WebAssembly is up, before the guest runs a single instruction (the threshold is in that WebAssembly: withJitThreshold). */
 export function tuneJit(emulator: V86, settings: JitSettings = DEFAULT_JIT): void {
   onCpuReady(emulator, (cpu) => {
     // set_jit_config's indices: 1 MAX_PAGES, 3 MAX_EXTRA_BASIC_BLOCKS

@@ -1,6 +1,11 @@
 /** The page in real Chromium against the real guest (issue: the page). */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withJitThreshold } from '../../src/vm/jit-threshold';
+import { DEFAULT_JIT } from '../../src/vm/options';
 import { PROMPT, launch, openReady, typeLine, waitForText } from './browser';
 
 let browser: Browser;
@@ -62,5 +67,16 @@ describe('the page', () => {
     expect(await broken.locator('footer .actions button', { hasText: 'Retry' }).isVisible()).toBe(true);
     await broken.close();
   });
-});
 
+  it("serves v86's WebAssembly with LabBox's JIT threshold", async () => {
+    const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    for (const file of ['v86.wasm', 'v86-fallback.wasm']) {
+      const served = await page.evaluate(async (url) => {
+        const digest = await crypto.subtle.digest('SHA-256', await (await fetch(url)).arrayBuffer());
+        return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+      }, `v86/${file}`);
+      const installed = readFileSync(createRequire(import.meta.url).resolve(`v86/build/${file}`));
+      expect(served).toBe(sha256(withJitThreshold(installed, DEFAULT_JIT.threshold)));
+    }
+  });
+});
