@@ -3,9 +3,9 @@
  * their files name each other: the guest image (images/out/dist, at /guest/<image
  * version>/: the manifest names the snapshot and disk parts; the version in the path keeps
  * two builds' files apart in caches) and v86's WebAssembly (at /v86/: v86 derives
- * v86-fallback.wasm from v86.wasm's URL; with LabBox's JIT threshold, src/vm/jit-threshold.ts).
- * Served from their folders in development, copied into dist/ by the build, with guest/<version>/files.json listing what "make
- * available offline" downloads. The service worker (src/offline/sw.ts) is built by
+ * v86-fallback.wasm from v86.wasm's URL; both carry LabBox's JIT threshold,
+ * src/vm/jit-threshold.ts). Served from their folders in development, copied into dist/ by
+ * the build, with guest/<version>/files.json listing what "make available offline" downloads. The service worker (src/offline/sw.ts) is built by
  * vite-plugin-pwa around Workbox.
  */
 import { cpSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
