@@ -13,9 +13,9 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { withJitThreshold } from './src/vm/jit-threshold';
+import { withJitThreshold } from './src/vm/jit-threshold.ts';
 import type { GuestManifest } from './src/vm/manifest';
-import { DEFAULT_JIT } from './src/vm/options';
+import { DEFAULT_JIT } from './src/vm/options.ts';
 
 const guestDir = path.resolve(import.meta.dirname, process.env.LABBOX_IMAGE_DIR ?? 'images/out/dist');
 const guestManifest = path.join(guestDir, 'manifest.json');
