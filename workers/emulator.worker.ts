@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
-import { connectAgent, reserveFirstShell, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
+import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
 import { parseManifest, type DiskDescription, type FirstShell } from '../src/vm/manifest';
 import { restoreIntoFreshMemory, tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { sha256Hex } from '../src/storage/digest';
@@ -66,8 +66,8 @@ export class EmulatorApi {
   private emulator: V86 | null = null;
   private agent: AgentClient | null = null;
   private warmedUp = false;
-  /** aborted by the trainee's first keystroke since the guest started: the warm-up stops */
-  private typing = new AbortController();
+  /** aborted by the first command the trainee runs since the guest started: the warm-up stops */
+  private running = new AbortController();
   private machine: MachineIdentity | null = null;
   /** the trainee typed or ran something since the last save */
   private changed = false;
@@ -194,9 +194,9 @@ export class EmulatorApi {
    */
   openTerminal(cols: number, rows: number, port: MessagePort, attachTo?: number): number {
     const agent = this.requireAgent();
-    const onInput = () => {
+    const onInput = (data: Uint8Array) => {
       this.changed = true;
-      this.typing.abort();
+      if (runsCommand(data)) this.running.abort();
     };
     const hooks = { onFirstOutput: () => this.warmUpDocker(agent), onInput };
     return new TerminalBridge(agent, port, cols, rows, hooks, attachTo).channel;
@@ -242,13 +242,17 @@ export class EmulatorApi {
 
   /**
    * Docker's warm-up (DOCKER_WARM_UP), once the first prompt is on screen (not before: it would
-   * slow that prompt), stopped by the trainee's first keystroke.
+   * slow that prompt), stopped by the first command the trainee runs (typing goes on beside it).
    */
   private warmUpDocker(agent: AgentClient): void {
     if (this.warmedUp) return;
     this.warmedUp = true;
     // only speed is lost if it fails (a trainee who stopped dockerd, say): say so in the console
-    void warmUpDocker(agent, this.typing.signal).catch((error: unknown) => console.warn(String(error)));
+    const running = this.running.signal;
+    void warmUpDocker(agent, running).then(
+      (steps) => console.info(`Docker's warm-up: ${steps} of ${DOCKER_WARM_UP.length} steps${running.aborted ? ', stopped by the first command' : ''}`),
+      (error: unknown) => console.warn(String(error)),
+    );
   }
 
   async pause(): Promise<void> {
@@ -271,7 +275,7 @@ export class EmulatorApi {
     this.emulator = null;
     this.agent = null;
     this.warmedUp = false;
-    this.typing = new AbortController();
+    this.running = new AbortController();
   }
 
   private requireAgent(): AgentClient {

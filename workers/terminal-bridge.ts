@@ -16,8 +16,8 @@ const FLUSH_MS = 8;
 export interface BridgeHooks {
   /** runs once, when the shell first writes (its prompt) */
   onFirstOutput?: () => void;
-  /** the trainee typed: the machine may have changed */
-  onInput?: () => void;
+  /** the trainee typed these bytes: the machine may have changed */
+  onInput?: (data: Uint8Array) => void;
 }
 
 export class TerminalBridge {
@@ -40,7 +40,7 @@ export class TerminalBridge {
       const m = event.data;
       if (m.type === 'input') {
         this.pty.write(m.data);
-        this.hooks.onInput?.();
+        this.hooks.onInput?.(m.data);
       }
       else if (m.type === 'resize') this.pty.resize(m.cols, m.rows);
       else if (m.type === 'close') this.pty.close();

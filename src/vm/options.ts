@@ -91,8 +91,8 @@ export interface JitSettings {
  * v86 compiles a page once its code ran 200 000 instructions in the interpreter: in Go's
  * start-up much code runs just often enough to pass that and is then dropped with the table.
  * At 350 000 to 1 000 000 (session 19, alternated in one probe) a steady `docker run` took
- * about 0.7x as long and the first `docker ps` after a restore about 0.75x; lower thresholds
- * were 2-2.5x slower.
+ * about 0.7x as long; lower thresholds were 2-2.5x slower, and slower for the first `docker ps`
+ * after a restore too (session 20: 1.5-2x at 20 000-100 000, which compile 3-10x more modules).
  */
 export const DEFAULT_JIT: JitSettings = { maxPages: 1, maxExtraBasicBlocks: 50, threshold: 500_000 };
 

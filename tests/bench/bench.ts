@@ -148,6 +148,8 @@ interface RestoreFigures {
   /** the page's Docker warm-up (DOCKER_WARM_UP) run right after another restore, then `docker ps` */
   warmUpMs: number;
   psAfterWarmUp: number;
+  /** a third restore: the warm-up until the Enter of a `docker ps` typed at once, then that `docker ps` */
+  psTypedAtOnce: number;
   runFirst: number;
   fetchedBytes: number;
   runSteady: number;
@@ -179,6 +181,9 @@ async function measureInspector(vm: NodeVM): Promise<{ busyMs: number; wallMs: n
   return { busyMs: median(busy), wallMs: median(wall) };
 }
 
+/** how long a fast typist takes from the prompt to the Enter of `docker ps` (ten keys) */
+const TYPING_MS = 1500;
+
 /** runs of `docker run` after the first: enough for v86's JIT to fill its module table at least once */
 const STEADY_RUNS = 15;
 
@@ -208,10 +213,20 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
   const warmUpMs = Date.now() - warmUpStart;
   const psAfterWarmUp = await timed(warmed.agent, 'docker ps');
   await warmed.stop();
+  // what a trainee who types `docker ps` as soon as the prompt shows waits: the page warms
+  // Docker up while they type, and stops when their Enter runs the command
+  const typist = await NodeVM.start({ imageDir: dir, jit });
+  const enter = new AbortController();
+  const warmUp = warmUpDocker(typist.agent, enter.signal);
+  await new Promise((resolve) => setTimeout(resolve, TYPING_MS));
+  enter.abort();
+  await warmUp;
+  const psTypedAtOnce = await timed(typist.agent, 'docker ps');
+  await typist.stop();
   const wall = (ts: Timing[]) => ts.map((x) => x.ms);
   const instructions = (ts: Timing[]) => ts.map((x) => x.minstr);
   return {
-    restoreMs, firstPs: firstPs.ms, warmUpMs, psAfterWarmUp: psAfterWarmUp.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(wall(runs)), runMean: mean(wall(runs)), psSteady: median(wall(ps)),
+    restoreMs, firstPs: firstPs.ms, warmUpMs, psAfterWarmUp: psAfterWarmUp.ms, psTypedAtOnce: psTypedAtOnce.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(wall(runs)), runMean: mean(wall(runs)), psSteady: median(wall(ps)),
     hostRun, execSteady, inspectorBusyMs: inspector.busyMs, inspectorWallMs: inspector.wallMs,
     minstr: { firstPs: firstPs.minstr, runFirst: runFirst.minstr, runSteady: median(instructions(runs)), psSteady: median(instructions(ps)) },
     switchesSteady: median(runs.map((x) => x.switches)),
@@ -222,8 +237,9 @@ const r = await measureRestore(imageDir);
 rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(r.restoreMs), goal: '≤ 2 s' });
 rows.push({ what: 'v86: first `docker ps` right after restore (no warm-up)', value: s(r.firstPs), goal: '≤ 1 s' });
 const warmUpSteps = [...new Set(DOCKER_WARM_UP)].map((step) => `\`${step}\` ×${DOCKER_WARM_UP.filter((x) => x === step).length}`).join(', ');
-rows.push({ what: `v86: the page's Docker warm-up run right after another restore (${warmUpSteps}; the page starts it once the prompt is on screen and stops it at the first keystroke)`, value: s(r.warmUpMs) });
+rows.push({ what: `v86: the page's Docker warm-up run right after another restore (${warmUpSteps}; the page starts it once the prompt is on screen and stops it when the trainee runs a command)`, value: s(r.warmUpMs) });
 rows.push({ what: 'v86: first `docker ps` after that warm-up (what a trainee who types once it is over waits)', value: s(r.psAfterWarmUp), goal: '≤ 1 s' });
+rows.push({ what: `v86: first \`docker ps\` typed at once, its Enter ${s(TYPING_MS)} after a third restore (the warm-up runs until then)`, value: s(r.psTypedAtOnce), goal: '≤ 1 s' });
 rows.push({ what: 'v86: `docker run --rm busybox true` first', value: s(r.runFirst) });
 rows.push({ what: 'fetched from restore through the first `docker run` (state + disk parts, compressed)', value: mib(r.fetchedBytes), goal: '≤ 40 MiB' });
 rows.push({ what: `v86: \`docker run --rm busybox true\` steady (median of the ${STEADY_RUNS} after the first)`, value: s(r.runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
@@ -245,6 +261,7 @@ const vs = (a: number, b: number, unit: (n: number) => string = s) => `${unit(a)
 function compareDocker(label: string, c: RestoreFigures): void {
   rows.push({ what: `${label}: first \`docker ps\``, value: vs(c.firstPs, r.firstPs) });
   rows.push({ what: `${label}: first \`docker ps\` after the warm-up`, value: vs(c.psAfterWarmUp, r.psAfterWarmUp) });
+  rows.push({ what: `${label}: first \`docker ps\` typed at once`, value: vs(c.psTypedAtOnce, r.psTypedAtOnce) });
   rows.push({ what: `${label}: \`docker run\` first`, value: vs(c.runFirst, r.runFirst) });
   rows.push({ what: `${label}: \`docker run\` steady (median)`, value: vs(c.runSteady, r.runSteady) });
   rows.push({ what: `${label}: \`docker run\` mean`, value: vs(c.runMean, r.runMean) });

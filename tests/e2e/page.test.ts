@@ -21,6 +21,18 @@ afterAll(async () => {
 });
 
 describe('the page', () => {
+  it("goes on with Docker's warm-up while the trainee types, and stops it when a command runs", async () => {
+    const warmUp = new Promise<string>((resolve) => page.on('console', (m) => m.text().startsWith("Docker's warm-up") && resolve(m.text())));
+    await page.locator('.terminal-pane:not([hidden]) .xterm-helper-textarea').focus();
+    await page.keyboard.type('echo typing');
+    await page.waitForTimeout(10_000);
+    await typeLine(page, ' done');
+    await waitForText(page, /^typing done$/m);
+    const [, steps] = (await warmUp).match(/: (\d+) of/)!;
+    // stopped at the first keystroke, as before session 20, it would have run none
+    expect(Number(steps)).toBeGreaterThan(0);
+  });
+
   it('shows a prompt and runs docker in the first terminal', async () => {
     await typeLine(page, 'docker run --rm busybox echo hello-from-docker');
     const text = await waitForText(page, /^hello-from-docker$/m, 300_000);

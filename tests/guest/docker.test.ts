@@ -99,11 +99,11 @@ describe('containers', () => {
     const before = await ok(vm, state);
     expect(await warmUpDocker(vm.agent)).toBe(DOCKER_WARM_UP.length);
     expect(await ok(vm, state)).toBe(before);
-    // the trainee's first keystroke stops it, and kills the step under way in the guest
-    const typing = new AbortController();
-    const steps = warmUpDocker(vm.agent, typing.signal);
+    // the trainee's first command stops it, and kills the step under way in the guest
+    const running = new AbortController();
+    const steps = warmUpDocker(vm.agent, running.signal);
     await ok(vm, 'for i in $(seq 100); do pgrep -x docker >/dev/null && exit 0; sleep 0.1; done; exit 1');
-    typing.abort();
+    running.abort();
     expect(await steps).toBe(0);
     await ok(vm, 'for i in $(seq 50); do pgrep -x docker >/dev/null || exit 0; sleep 0.2; done; exit 1');
   });

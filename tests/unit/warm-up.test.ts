@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentError, type ExecOptions, type ExecResult } from '../../src/vm/agent';
-import { DOCKER_WARM_UP, warmUpDocker } from '../../src/vm/guest-agent';
+import { DOCKER_WARM_UP, runsCommand, warmUpDocker } from '../../src/vm/guest-agent';
 
 /**
  * A small fake of the agent's exec: records the commands, answers with the given exit codes;
@@ -28,12 +28,12 @@ describe("Docker's warm-up", () => {
     expect(commands).toEqual(DOCKER_WARM_UP.map((step) => `${step} >/dev/null`));
   });
 
-  it('stops, the step under way included, once the trainee types', async () => {
+  it('stops, the step under way included, once the trainee runs a command', async () => {
     const { agent, commands } = fakeAgent([], 2);
-    const typing = new AbortController();
-    const steps = warmUpDocker(agent, typing.signal);
+    const running = new AbortController();
+    const steps = warmUpDocker(agent, running.signal);
     await new Promise((r) => setTimeout(r, 10));
-    typing.abort();
+    running.abort();
     expect(await steps).toBe(2);
     expect(commands).toHaveLength(3);
   });
@@ -42,5 +42,11 @@ describe("Docker's warm-up", () => {
     const { agent, commands } = fakeAgent([0, 1]);
     await expect(warmUpDocker(agent)).rejects.toThrow(/`docker ps` exited with 1: Cannot connect to the Docker daemon/);
     expect(commands).toHaveLength(2);
+  });
+
+  it('is stopped by the keys that run something, not by typing', () => {
+    const keys = (text: string) => new TextEncoder().encode(text);
+    for (const typed of ['d', 'docker ps', '\x7f', '\x1b[A', '\t', 'é']) expect(runsCommand(keys(typed)), JSON.stringify(typed)).toBe(false);
+    for (const run of ['\r', '\n', 'docker ps\r', '\x03', '\x04', '\x1a', '\x1c']) expect(runsCommand(keys(run)), JSON.stringify(run)).toBe(true);
   });
 });
