@@ -129,16 +129,10 @@ async function provision(): Promise<void> {
  * parts, nearly twice the bytes (README, Benchmark).
  */
 const FIRST_CONTAINER = 'docker ps >/dev/null && docker run --rm busybox true';
-/**
- * The CLI reads a different part of its 10 MiB of Go tables (.data.rel.ro) in each run, as its
- * collector and stack growth fall: after one `docker ps` here, the first one after a restore
- * still read 60 times from the disk (session 20), so the first steps of the page's warm-up
- * (`docker version`, `docker ps`) run here three times.
- */
 const REWARM_FIRST_COMMANDS =
   'ra=/sys/block/sda/queue/read_ahead_kb; kb=$(cat $ra); echo 0 > $ra; ' +
   "bash -lic true </dev/null >/dev/null 2>&1; cat /proc/loadavg >/dev/null; awk 'END {}' /proc/meminfo; " +
-  'for i in 1 2 3; do docker version >/dev/null && docker ps >/dev/null || exit 1; done; ' +
+  'docker version >/dev/null && ' +
   `${FIRST_CONTAINER} && sleep 8; r=$?; echo $kb > $ra; exit $r`;
 
 /**
