@@ -276,7 +276,7 @@ if (values.compare) {
   const dir = path.resolve(values.compare);
   const other = await loadManifest(dir);
   const c = await measureRestore(dir);
-  const label = `${other.suite} vs ${manifest.suite}`;
+  const label = other.suite === manifest.suite ? `image ${other.imageVersion} vs ${manifest.imageVersion}` : `${other.suite} vs ${manifest.suite}`;
   rows.push({ what: `${label}: snapshot zstd`, value: vs(other.files.state.size, manifest.files.state.size, mib) });
   rows.push({ what: `${label}: restore to agent`, value: vs(c.restoreMs, r.restoreMs) });
   compareDocker(label, c);
