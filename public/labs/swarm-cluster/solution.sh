@@ -12,9 +12,9 @@ for try in 1 2 3; do docker swarm join --token "$(curl -s http://node1:8000/work
 pkill -f 'httpd -p 8000'; until docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx 'node2 Ready'; do sleep 2; done
 #@ service
 docker service create --name web --replicas 2 --publish 8080:80 nginx
-# `service create` may return before both tasks run (a slow emulator): wait for them; if node2
-# lost its task while starting it (both on node1), Swarm does not move one back by itself: --force
-for try in 1 2; do i=0; until [ "$(docker service ps web --filter desired-state=running --format '{{.CurrentState}}' | grep -c '^Running')" = 2 ] || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done; docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep -q '^node2 Running' && break; docker service update --force web; done
+# `service create` may return before both tasks run (a slow emulator): wait for them; if a node
+# lost its task while starting it (both on one node), Swarm does not move one back by itself: --force
+for try in 1 2; do i=0; until [ "$(docker service ps web --filter desired-state=running --format '{{.CurrentState}}' | grep -c '^Running')" = 2 ] || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done; [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node1 node2' ] && break; docker service update --force web; done
 #@ mesh
 curl -s http://node2:8080/ | grep title
 #@ failure node2
