@@ -237,7 +237,7 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
 
 /** Time to write one byte per page of fresh memory: the host's page-fault cost, which a restore
  *  pays on about 500 MiB (the Node process grows by that much: the decompressed state, zstd's
- *  window, the guest memory it fills) and which differs several-fold between machines of one kind. */
+ *  window, the guest memory it fills): on a machine whose page faults are slow, much of its time. */
 function freshMemoryMs(bytes: number): number {
   const start = performance.now();
   const memory = new Uint8Array(new WebAssembly.Memory({ initial: bytes / 65536 }).buffer);

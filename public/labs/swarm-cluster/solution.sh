@@ -13,7 +13,7 @@ pkill -f 'httpd -p 8000'; until docker node ls --format '{{.Hostname}} {{.Status
 #@ service
 docker service create --name web --replicas 2 --publish 8080:80 nginx
 # `service create` may return before both tasks run (a slow emulator): wait for them; if a node
-# lost its task while starting it (both on one node), Swarm does not move one back by itself: --force
+# lost its task (both on the other), Swarm does not move one back by itself: --force
 for try in 1 2; do i=0; until [ "$(docker service ps web --filter desired-state=running --format '{{.CurrentState}}' | grep -c '^Running')" = 2 ] || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done; [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node1 node2' ] && break; docker service update --force web; done
 #@ mesh
 curl -s http://node2:8080/ | grep title
