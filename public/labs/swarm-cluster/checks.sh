@@ -13,8 +13,10 @@ curl -sf -m 20 http://node2:8080/ | grep -q 'Welcome to nginx' && curl -sf -m 20
 docker node ls --format '{{.Hostname}} {{.Status}}' 2>/dev/null | grep -qx 'node2 Down' &&
   [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node1 node1' ]
 #@ back
-docker node ls --format '{{.Hostname}} {{.Status}}' 2>/dev/null | grep -qx 'node2 Ready' &&
-  [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep -c ' Running')" = 2 ]
+# not yet: show the trainee what Swarm shows
+{ docker node ls --format '{{.Hostname}} {{.Status}}' 2>/dev/null | grep -qx 'node2 Ready' &&
+  [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep -c ' Running')" = 2 ]; } ||
+  { docker node ls 2>&1; docker service ps web 2>&1 | head -6; exit 1; }
 #@ drain
 [ "$(docker node inspect -f '{{.Spec.Availability}}' node1 2>/dev/null)" = drain ] &&
   [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node2 node2' ]

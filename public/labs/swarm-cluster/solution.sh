@@ -7,25 +7,27 @@ mkdir -p /run/join && docker swarm join-token -q worker > /run/join/worker && bu
 #@ join node2
 # in a slow emulator the join can time out (it goes on in the background) or fail: wait while
 # it is pending, and join again after a failure
-for try in 1 2 3; do docker swarm join --token "$(curl -s http://node1:8000/worker)" node1:2377; i=0; while [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = pending ] && [ $i -lt 90 ]; do sleep 2; i=$((i + 1)); done; [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = active ] && break; docker swarm leave -f; done
+for try in 1 2 3; do docker swarm join --token "$(curl -s http://node1:8000/worker)" node1:2377; i=0; while [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = pending ] && [ $i -lt 36 ]; do sleep 5; i=$((i + 1)); done; [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = active ] && break; docker swarm leave -f; done
 #@ join
-pkill -f 'httpd -p 8000'; until docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx 'node2 Ready'; do sleep 2; done
+pkill -f 'httpd -p 8000'; until docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx 'node2 Ready'; do sleep 5; done
 #@ service
 docker service create --name web --replicas 2 --publish 8080:80 nginx
 # `service create` may return before both tasks run (a slow emulator): wait for them; if a node
 # lost its task (both on the other), Swarm does not move one back by itself: --force
-for try in 1 2; do i=0; until [ "$(docker service ps web --filter desired-state=running --format '{{.CurrentState}}' | grep -c '^Running')" = 2 ] || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done; [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node1 node2' ] && break; docker service update --force web; done
+for try in 1 2; do i=0; until [ "$(docker service ps web --filter desired-state=running --format '{{.CurrentState}}' | grep -c '^Running')" = 2 ] || [ $i -ge 60 ]; do sleep 5; i=$((i + 1)); done; [ "$(docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | cut -d' ' -f1 | sort | paste -sd' ')" = 'node1 node2' ] && break; docker service update --force web; done
 #@ mesh
 curl -s http://node2:8080/ | grep title
 #@ failure node2
 ip link set eth0 down
 #@ failure
-i=0; until docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | grep -c node1 | grep -qx 2 || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done
+i=0; until docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | grep -c node1 | grep -qx 2 || [ $i -ge 60 ]; do sleep 5; i=$((i + 1)); done
 docker node ls
 #@ back node2
 ip link set eth0 up
 #@ back
-i=0; until docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx 'node2 Ready' || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done
+# node2's agent needs a few tries to open its session again with a busy manager: wait until it
+# is Ready and both tasks run (polled every 5 s: each docker command costs the manager CPU)
+i=0; until { docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx 'node2 Ready' && [ "$(docker service ps web --filter desired-state=running --format '{{.CurrentState}}' | grep -c '^Running')" = 2 ]; } || [ $i -ge 60 ]; do sleep 5; i=$((i + 1)); done
 #@ drain
 docker node update --availability drain node1
-i=0; until docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | grep -c node2 | grep -qx 2 || [ $i -ge 150 ]; do sleep 2; i=$((i + 1)); done
+i=0; until docker service ps web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' | grep ' Running' | grep -c node2 | grep -qx 2 || [ $i -ge 60 ]; do sleep 5; i=$((i + 1)); done
