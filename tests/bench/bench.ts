@@ -140,7 +140,7 @@ async function firstAndSteady(agent: AgentClient, command: string, n = 5): Promi
 // --- the image ---
 const diskBytes = readdirSync(path.join(imageDir, 'disk')).length;
 rows.push({ what: 'image build, as timed by the build that made this image (suite ' + manifest.suite + ')', value: manifest.build.buildSeconds ? `${Math.round(manifest.build.buildSeconds / 60)} min` : 'n/a' });
-rows.push({ what: 'snapshot size raw / zstd (-22, 128 MiB window)', value: `${mib(manifest.files.state.rawSize)} / ${mib(manifest.files.state.size)}` });
+rows.push({ what: 'snapshot size raw / zstd (-22, 64 MiB window)', value: `${mib(manifest.files.state.rawSize)} / ${mib(manifest.files.state.size)}` });
 rows.push({ what: `disk: ${mib(manifest.disk.size)} in ${diskBytes} parts, zstd total`, value: mib(manifest.disk.compressedSize) });
 
 // --- v86: restore ---
@@ -236,7 +236,7 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
 }
 
 /** Time to write one byte per page of fresh memory: the host's page-fault cost, which a restore
- *  pays on about 500 MiB (the Node process grows by that much: the decompressed state, zstd's
+ *  pays on about 450 MiB (the Node process grows by that much: the decompressed state, zstd's
  *  window, the guest memory it fills): on a machine whose page faults are slow, much of its time. */
 function freshMemoryMs(bytes: number): number {
   const start = performance.now();
@@ -246,7 +246,7 @@ function freshMemoryMs(bytes: number): number {
 }
 
 const r = await measureRestore(imageDir);
-rows.push({ what: 'host: writing 512 MiB of fresh memory, one byte per page (a restore grows the process by about 500 MiB, so it pays about these page faults)', value: s(freshMemoryMs(512 * 2 ** 20)) });
+rows.push({ what: 'host: writing 512 MiB of fresh memory, one byte per page (a restore grows the process by about 450 MiB, so it pays about these page faults)', value: s(freshMemoryMs(512 * 2 ** 20)) });
 rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(r.restoreMs), goal: '≤ 2 s' });
 rows.push({ what: 'v86: first `docker ps` right after restore (no warm-up)', value: s(r.firstPs), goal: '≤ 1 s' });
 const warmUpSteps = [...new Set(DOCKER_WARM_UP)].map((step) => `\`${step}\` ×${DOCKER_WARM_UP.filter((x) => x === step).length}`).join(', ');
