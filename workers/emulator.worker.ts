@@ -62,6 +62,10 @@ export interface SaveRequest {
 }
 
 
+// compiled as soon as this worker loads, while the page still reads its saved machines;
+// served unhashed at the site's /v86/ (see vite.config.ts)
+const wasm = compileV86(new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href);
+
 export class EmulatorApi {
   private emulator: V86 | null = null;
   private agent: AgentClient | null = null;
@@ -79,8 +83,6 @@ export class EmulatorApi {
     const marks: StartMarks = {};
     const mark = (step: keyof StartMarks) => (marks[step] = performance.timeOrigin + performance.now());
     mark('called');
-    // served unhashed at the site's /v86/ (see vite.config.ts)
-    const wasm = compileV86(new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href);
     const base = new URL(options.imageUrl.endsWith('/') ? options.imageUrl : `${options.imageUrl}/`, self.location.href);
     onProgress({ phase: 'loading', message: 'Reading the guest manifest' });
     const manifestResponse = await fetch(new URL('manifest.json', base)).catch(() => null);

@@ -37,9 +37,11 @@ export class TerminalTab {
   /** resolves once the shell's prompt is on screen: its first output, or its saved screen once attached */
   readonly firstOutput = new Promise<void>((resolve) => (this.shown = resolve));
 
+  private mounted = false;
+
   constructor(
     readonly element: HTMLElement,
-    readonly title: string,
+    public title: string,
     private readonly onExit: (code: number) => void,
   ) {
     this.terminal = new Terminal({
@@ -59,10 +61,17 @@ export class TerminalTab {
     this.terminal.attachCustomKeyEventHandler((e) => this.handleClipboardKeys(e));
   }
 
-  /** Opens a new shell, or reattaches a restored machine's shell and shows its saved screen. */
-  async open(host: TerminalHost, saved?: SavedTerminal): Promise<void> {
+  /** Lays the terminal out in its element: xterm's open and first fit (about 0.2 s), once. */
+  mount(): void {
+    if (this.mounted) return;
+    this.mounted = true;
     this.terminal.open(this.element);
     this.fitAddon.fit();
+  }
+
+  /** Opens a new shell, or reattaches a restored machine's shell and shows its saved screen. */
+  async open(host: TerminalHost, saved?: SavedTerminal): Promise<void> {
+    this.mount();
     if (saved) this.terminal.write(saved.screen);
     const channel = new MessageChannel();
     this.port = channel.port1;

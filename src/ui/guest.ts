@@ -28,13 +28,36 @@ export function isWebKit(): boolean {
   return /AppleWebKit/.test(ua) && !/Chrome|Chromium|Edg|Firefox/.test(ua);
 }
 
-export async function startGuest(options: StartOptions, onProgress: (p: Progress) => void): Promise<{ guest: Guest; info: GuestInfo }> {
+interface LoadingWorker {
+  worker: Worker;
+  /** rejects when the worker's script fails to load or throws */
+  failed: Promise<never>;
+}
+
+function loadWorker(): LoadingWorker {
   const worker = new Worker(new URL('../../workers/emulator.worker.ts', import.meta.url), { type: 'module', name: 'labbox-emulator' });
-  const remote = Comlink.wrap<EmulatorApi>(worker);
-  const guest: Guest = { api: remote, terminate: () => worker.terminate() };
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (e) => reject(new Error(`The emulator stopped: ${e.message || 'the worker failed to load'}.`)));
   });
+  failed.catch(() => {}); // said by startGuest, once it uses this worker
+  return { worker, failed };
+}
+
+let early: LoadingWorker | undefined;
+
+/**
+ * Starts loading the emulator worker before the page knows which machine it restores: its
+ * script loads and v86's WebAssembly compiles meanwhile. The next startGuest takes it.
+ */
+export function loadWorkerEarly(): void {
+  if (!browserProblem()) early ??= loadWorker();
+}
+
+export async function startGuest(options: StartOptions, onProgress: (p: Progress) => void): Promise<{ guest: Guest; info: GuestInfo }> {
+  const { worker, failed } = early ?? loadWorker();
+  early = undefined;
+  const remote = Comlink.wrap<EmulatorApi>(worker);
+  const guest: Guest = { api: remote, terminate: () => worker.terminate() };
   try {
     const info = await Promise.race([remote.start(options, Comlink.proxy(onProgress)), failed]);
     return { guest, info };

@@ -10,7 +10,7 @@ import { OfflineButton } from './offline-button';
 import { InspectorPanel, INSPECTOR_VIEWS, type InspectorView } from './inspector-panel';
 import { pageLanguage } from './lab-source';
 import { registerServiceWorker } from '../offline/updates';
-import { browserProblem, isWebKit, startGuest, terminalHost, type Guest } from './guest';
+import { browserProblem, isWebKit, loadWorkerEarly, startGuest, terminalHost, type Guest } from './guest';
 import { HelpOverlay } from './help';
 import { LabAuthor } from './lab-author';
 import { LabPanel, type LabHost } from './lab-panel';
@@ -21,6 +21,7 @@ import { StatusBar } from './status-bar';
 import { Terminals } from './terminals';
 import { ClusterView } from './cluster-view';
 
+if (!isWebKit()) loadWorkerEarly();
 const status = new StatusBar(document.querySelector('#status')!);
 const help = new HelpOverlay(document.body);
 document.querySelector<HTMLButtonElement>('#help-button')!.onclick = () => help.toggle();
@@ -128,13 +129,18 @@ async function boot(options: BootOptions = {}): Promise<void> {
     status.error('Safari and iOS browsers limit a page to about 256 MB, less than this machine needs (512 MB). Please use Firefox, Chrome or Edge on a computer.');
     return;
   }
+  const tabBar = document.querySelector<HTMLElement>('#tabs')!;
+  const panes = document.querySelector<HTMLElement>('#terminals')!;
+  tabBar.replaceChildren();
+  panes.replaceChildren();
+  const tabs = new Terminals(tabBar, panes);
+  tabs.prepare();
   try {
     const started = await startGuest({ imageUrl, ...options }, (p) => status.progress(p));
     guest = started.guest;
     info = started.info;
-    document.querySelector('#tabs')!.replaceChildren();
-    document.querySelector('#terminals')!.replaceChildren();
-    terminals = new Terminals(document.querySelector('#tabs')!, document.querySelector('#terminals')!, terminalHost(guest));
+    terminals = tabs;
+    terminals.connect(terminalHost(guest));
     const first = info.firstShell && [{ ...info.firstShell, title: 'shell 1' }];
     const saved = info.restored?.session.terminals ?? first ?? [];
     for (const terminal of saved) await terminals.open(terminal);
@@ -159,6 +165,8 @@ async function boot(options: BootOptions = {}): Promise<void> {
     autosave.start();
   } catch (error) {
     stop();
+    tabBar.replaceChildren(); // no terminal without a machine
+    panes.replaceChildren();
     const message = error instanceof Error ? error.message : String(error);
     if (options.snapshotId) {
       status.error(message, [

@@ -14,29 +14,57 @@ export class Terminals {
   private readonly nodeOf = new Map<TerminalTab, TerminalNode>();
   private active: TerminalTab | null = null;
   private count = 0;
+  /** the main machine's shells, once it runs (see connect) */
+  private host: TerminalHost | null = null;
+  /** a tab laid out before the machine runs, for its first shell (see prepare) */
+  private prepared: TerminalTab | null = null;
+  private readonly addButton = document.createElement('button');
 
   constructor(
     private readonly tabBar: HTMLElement,
     private readonly panes: HTMLElement,
-    private readonly host: TerminalHost,
   ) {
-    const add = document.createElement('button');
+    const add = this.addButton;
     add.className = 'new-tab';
     add.title = 'New terminal (Alt+T)';
     add.setAttribute('aria-label', 'New terminal');
     add.textContent = '+';
+    add.disabled = true;
     add.onclick = () => void this.openBeside();
     tabBar.append(add);
   }
 
+  /**
+   * Lays out the first shell's terminal while the machine is still restoring, so that xterm's
+   * open and fit (about 0.2 s) no longer come after it.
+   */
+  prepare(): void {
+    if (this.prepared || this.host) return;
+    const tab: TerminalTab = new TerminalTab(this.newPane(), '', () => this.markExited(tab));
+    tab.mount();
+    this.prepared = tab;
+  }
+
+  /** The main machine runs: its shells can open. */
+  connect(host: TerminalHost): void {
+    this.host = host;
+    this.addButton.disabled = false;
+  }
+
   /** Opens a tab on a new shell, or on a restored machine's shell (`saved`); on `node` when given. */
   async open(saved?: SavedTerminal, node?: TerminalNode): Promise<TerminalTab> {
-    const pane = document.createElement('div');
-    pane.className = 'terminal-pane';
-    this.panes.append(pane);
+    const host = node?.host ?? this.host;
+    if (!host) throw new Error('the machine is not running yet');
     ++this.count;
     const title = saved?.title ?? (node ? `${node.name}: shell ${this.count}` : `shell ${this.count}`);
-    const tab = new TerminalTab(pane, title, () => this.markExited(tab));
+    let tab = node ? null : this.prepared;
+    if (tab) {
+      this.prepared = null;
+      tab.title = title;
+    } else {
+      const made: TerminalTab = new TerminalTab(this.newPane(), title, () => this.markExited(made));
+      tab = made;
+    }
     if (node) this.nodeOf.set(tab, node);
     const button = document.createElement('button');
     button.className = 'tab';
@@ -47,7 +75,7 @@ export class Terminals {
     this.tabBar.insertBefore(button, this.tabBar.querySelector('.new-tab'));
     this.tabs.set(tab, button);
     this.select(tab);
-    await tab.open(node?.host ?? this.host, saved);
+    await tab.open(host, saved);
     tab.focus();
     return tab;
   }
@@ -111,6 +139,13 @@ export class Terminals {
       if (tab) this.select(tab);
     } else return false;
     return true;
+  }
+
+  private newPane(): HTMLElement {
+    const pane = document.createElement('div');
+    pane.className = 'terminal-pane';
+    this.panes.append(pane);
+    return pane;
   }
 
   private markExited(tab: TerminalTab): void {
