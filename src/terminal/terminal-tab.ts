@@ -37,8 +37,6 @@ export class TerminalTab {
   /** resolves once the shell's prompt is on screen: its first output, or its saved screen once attached */
   readonly firstOutput = new Promise<void>((resolve) => (this.shown = resolve));
 
-  private mounted = false;
-
   constructor(
     readonly element: HTMLElement,
     public title: string,
@@ -63,8 +61,7 @@ export class TerminalTab {
 
   /** Lays the terminal out in its element: xterm's open and first fit (about 0.2 s), once. */
   mount(): void {
-    if (this.mounted) return;
-    this.mounted = true;
+    if (this.terminal.element) return; // xterm sets it in open()
     this.terminal.open(this.element);
     this.fitAddon.fit();
   }

@@ -57,14 +57,10 @@ export class Terminals {
     if (!host) throw new Error('the machine is not running yet');
     ++this.count;
     const title = saved?.title ?? (node ? `${node.name}: shell ${this.count}` : `shell ${this.count}`);
-    let tab = node ? null : this.prepared;
-    if (tab) {
-      this.prepared = null;
-      tab.title = title;
-    } else {
-      const made: TerminalTab = new TerminalTab(this.newPane(), title, () => this.markExited(made));
-      tab = made;
-    }
+    const prepared = node ? null : this.prepared;
+    if (prepared) this.prepared = null;
+    const tab: TerminalTab = prepared ?? new TerminalTab(this.newPane(), title, () => this.markExited(tab));
+    tab.title = title;
     if (node) this.nodeOf.set(tab, node);
     const button = document.createElement('button');
     button.className = 'tab';
