@@ -13,7 +13,8 @@ import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
 import { parseManifest, type FirstShell, type GuestManifest } from './manifest';
 import { LazyDisk, type DiskActivity, type PartIO } from './lazy-disk';
 import { withJitThreshold } from './jit-threshold';
-import { DEFAULT_JIT, restoreIntoFreshMemory, tuneJit, v86Options, type BootMode, type DiskFactory, type JitSettings, type V86Zstd } from './options';
+import { restoreIntoFreshMemory } from './restore-memory';
+import { DEFAULT_JIT, tuneJit, v86Options, type BootMode, type DiskFactory, type JitSettings, type V86Zstd } from './options';
 
 export interface NodeVmOptions extends BootMode {
   /** folder holding manifest.json (images/out/dist by default) */

@@ -103,17 +103,15 @@ export interface JitSettings {
  */
 export const DEFAULT_JIT: JitSettings = { maxPages: 1, maxExtraBasicBlocks: 50, threshold: 500_000 };
 
-/** The parts of v86's CPU these tunings reach (untyped in v86.d.ts). */
+/** The part of v86's CPU the JIT tuning reaches (untyped in v86.d.ts). */
 interface V86Cpu {
   wm?: { exports?: { set_jit_config?(index: number, value: number): void } };
-  unpack_memory?(...args: unknown[]): void;
-  zero_memory?(addr: number, size: number): void;
 }
 
 /** Runs `tune` on v86's CPU once its WebAssembly is up, before a state is restored or the guest runs. */
-function onCpuReady(emulator: V86, tune: (cpu: V86Cpu) => void): void {
+export function onCpuReady<Cpu = V86Cpu>(emulator: V86, tune: (cpu: Cpu) => void): void {
   emulator.add_listener('emulator-ready', () => {
-    const cpu = (emulator as unknown as { v86?: { cpu?: V86Cpu } }).v86?.cpu;
+    const cpu = (emulator as unknown as { v86?: { cpu?: Cpu } }).v86?.cpu;
     if (cpu) tune(cpu);
   });
 }
@@ -124,34 +122,6 @@ export function tuneJit(emulator: V86, settings: JitSettings = DEFAULT_JIT): voi
     // set_jit_config's indices: 1 MAX_PAGES, 3 MAX_EXTRA_BASIC_BLOCKS
     cpu.wm?.exports?.set_jit_config?.(1, settings.maxPages);
     cpu.wm?.exports?.set_jit_config?.(3, settings.maxExtraBasicBlocks);
-  });
-}
-
-/** What v86 writes into the guest's memory before a restore: its BIOS images, below 1 MiB. */
-const BIOS_AREA = 1 << 20;
-
-/**
- * Restoring a state, v86 first zeroes all of the guest's memory (512 MiB), though above its
- * first megabyte (the BIOS images it loaded) the memory is a fresh allocation, zero already.
- * Those writes cost about 0.4 s and made the host commit the whole guest memory (in Node:
- * 797 MiB resident after a restore, 367 MiB without them). Before the guest runs, a restore
- * zeroes only the BIOS area; tests/guest/restore.test.ts checks that the memory comes out
- * byte for byte as v86's own restore leaves it.
- */
-export function restoreIntoFreshMemory(emulator: V86): void {
-  onCpuReady(emulator, (cpu) => {
-    const { unpack_memory: unpack, zero_memory: zero } = cpu;
-    if (!unpack || !zero) return;
-    cpu.unpack_memory = (...args) => {
-      cpu.zero_memory = (addr, size) => zero.call(cpu, addr, Math.max(0, Math.min(addr + size, BIOS_AREA) - addr));
-      try {
-        unpack.apply(cpu, args);
-      } finally {
-        cpu.zero_memory = zero;
-      }
-    };
-    // once the guest has run, its memory is no longer fresh: a later restore is v86's own
-    emulator.add_listener('emulator-started', () => (cpu.unpack_memory = unpack));
   });
 }
 

@@ -7,7 +7,8 @@ import { V86 } from 'v86';
 import { describe, expect, it } from 'vitest';
 import { V86_JIT_THRESHOLD } from '../../src/vm/jit-threshold';
 import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest, nodeDisks } from '../../src/vm/node-vm';
-import { DEFAULT_JIT, restoreIntoFreshMemory, v86Options, type V86Zstd } from '../../src/vm/options';
+import { DEFAULT_JIT, v86Options, type V86Zstd } from '../../src/vm/options';
+import { restoreIntoFreshMemory } from '../../src/vm/restore-memory';
 import { ok, useGuest } from './guest';
 
 const guest = useGuest();
