@@ -8,8 +8,8 @@
  * into an array of its own, then copies each page into guest memory: two fresh 137 MiB
  * regions for the host to fault in (0.45 s each on these machines). With the pages at the
  * end, after the bitmap, a restore streams them straight into guest memory (see
- * streamPagesIntoMemory in options.ts): the snapshot's memory buffer is left empty, and its
- * pages follow the last buffer.
+ * restore-memory.ts): the snapshot's memory buffer is left empty, and its pages follow the
+ * last buffer.
  */
 
 const MAGIC = -2039052682;
@@ -37,6 +37,15 @@ export interface ParsedState {
 }
 
 const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * Where the last buffer ends: the trailing pages start there, unaligned, because that is where
+ * v86's restore leaves the zstd stream (it skips the padding before a buffer, not after).
+ */
+const buffersEnd = (infos: StateInfo['buffer_infos']): number => {
+  const last = infos.at(-1);
+  return last ? last.offset + last.length : 0;
+};
 
 export class SnapshotFormatError extends Error {}
 
@@ -67,22 +76,22 @@ export function parseState(raw: Uint8Array): ParsedState {
   const info = JSON.parse(new TextDecoder().decode(raw.subarray(16, 16 + infoLength))) as StateInfo;
   const base = align4(16 + infoLength);
   const buffers = info.buffer_infos.map(({ offset, length }) => raw.subarray(base + offset, base + offset + length));
-  const last = info.buffer_infos.at(-1);
-  const end = last ? align4(base + last.offset + last.length) : base;
-  return { info, buffers, trailingPages: raw.subarray(Math.min(end, raw.byteLength)) };
+  return { info, buffers, trailingPages: raw.subarray(Math.min(base + buffersEnd(info.buffer_infos), raw.byteLength)) };
 }
 
 /** A v86 state from its parts, the buffers laid out as v86's save_state lays them out. */
 export function serializeState({ info, buffers, trailingPages }: ParsedState): Uint8Array {
   let offset = 0;
   const bufferInfos = buffers.map((b) => {
+    offset = align4(offset);
     const entry = { offset, length: b.byteLength };
-    offset = align4(offset + b.byteLength);
+    offset += b.byteLength;
     return entry;
   });
   const json = new TextEncoder().encode(JSON.stringify({ buffer_infos: bufferInfos, state: info.state }));
   const base = align4(16 + json.byteLength);
-  const out = new Uint8Array(base + offset + trailingPages.byteLength);
+  const end = base + buffersEnd(bufferInfos);
+  const out = new Uint8Array(trailingPages.byteLength ? end + trailingPages.byteLength : align4(end));
   const header = new DataView(out.buffer);
   header.setInt32(0, MAGIC, true);
   header.setInt32(4, VERSION, true);
@@ -90,7 +99,7 @@ export function serializeState({ info, buffers, trailingPages }: ParsedState): U
   header.setInt32(12, json.byteLength, true);
   out.set(json, 16);
   buffers.forEach((b, i) => out.set(b, base + bufferInfos[i].offset));
-  out.set(trailingPages, base + offset);
+  out.set(trailingPages, end);
   return out;
 }
 
