@@ -10,6 +10,7 @@ import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GU
 import { parseManifest, type DiskDescription, type FirstShell } from '../src/vm/manifest';
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
+import { movePagesToEnd } from '../src/vm/snapshot-layout';
 import { sha256Hex } from '../src/storage/digest';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
@@ -163,7 +164,7 @@ export class EmulatorApi {
     } as never);
     this.emulator = emulator;
     tuneJit(emulator);
-    restoreIntoFreshMemory(emulator);
+    restoreIntoFreshMemory(emulator, state.buffer);
     useFastYield(emulator);
     emulator.add_listener('emulator-started', () => mark('emulator-started'));
     const agent = connectAgent(emulator);
@@ -232,7 +233,8 @@ export class EmulatorApi {
     this.changed = false;
     // taken when no disk read is in flight (see DiskWatch)
     await this.disk?.idle(30_000);
-    const state = new Uint8Array(await emulator.save_state());
+    // its memory pages at its end, as in the image's snapshot: a reload copies them once (restore-memory.ts)
+    const state = movePagesToEnd(new Uint8Array(await emulator.save_state()));
     try {
       const session = { ...request.session, nextChannel: agent.nextChannelId };
       const { name, kind, checkpoint } = request;

@@ -130,7 +130,7 @@ export class NodeVM {
     };
     emulator = new V86(config as never);
     tuneJit(emulator, options.jit);
-    restoreIntoFreshMemory(emulator);
+    restoreIntoFreshMemory(emulator, state && 'buffer' in state ? state.buffer : undefined);
     const vm = new NodeVM(emulator, manifest);
     if (options.onSerial) {
       emulator.add_listener('serial0-output-byte', (byte: number) => options.onSerial!(Uint8Array.of(byte)));

@@ -4,7 +4,7 @@
  */
 import type { V86 } from 'v86';
 import { onCpuReady } from './options';
-import { PAGE_SIZE, SnapshotFormatError } from './snapshot-layout';
+import { PAGE_SIZE, SnapshotFormatError, parseState } from './snapshot-layout';
 
 /** What v86 writes into the guest's memory before a restore: its BIOS images, below 1 MiB. */
 const BIOS_AREA = 1 << 20;
@@ -52,6 +52,15 @@ function streamPagesIntoMemory(cpu: RestoringCpu, ctx: number, pages: number[]):
   }
 }
 
+/** Copies the trailing pages of an uncompressed state (a saved machine, gunzipped) into guest memory. */
+function copyPagesIntoMemory(cpu: RestoringCpu, trailing: Uint8Array, pages: number[]): void {
+  if (trailing.byteLength !== pages.length * PAGE_SIZE) {
+    throw new SnapshotFormatError(`the state holds ${trailing.byteLength} bytes of memory pages where its bitmap marks ${pages.length} pages`);
+  }
+  const memory = new Uint8Array(cpu.wasm_memory.buffer, cpu.mem8.byteOffset, cpu.mem8.byteLength);
+  pages.forEach((page, i) => memory.set(trailing.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), page * PAGE_SIZE));
+}
+
 /**
  * Restoring a state, v86 first zeroes all of the guest's memory (512 MiB), though above its
  * first megabyte (the BIOS images it loaded) the memory is a fresh allocation, zero already.
@@ -59,15 +68,20 @@ function streamPagesIntoMemory(cpu: RestoringCpu, ctx: number, pages: number[]):
  * 797 MiB resident after a restore, 367 MiB without them). Before the guest runs, a restore
  * zeroes only the BIOS area. A snapshot whose pages follow its last buffer
  * (snapshot-layout.ts) has them read from the zstd stream v86 is still reading, into their
- * place in guest memory: no 137 MiB copy in between. tests/guest/restore.test.ts checks that
- * the memory comes out byte for byte as v86's own restore of v86's own layout leaves it.
+ * place in guest memory: no 137 MiB copy in between; `state`, the one the emulator starts
+ * from, gives them when it is not compressed (a saved machine). tests/guest/restore.test.ts
+ * checks that the memory comes out byte for byte as v86's own restore of v86's layout leaves it.
  */
-export function restoreIntoFreshMemory(emulator: V86): void {
+export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer): void {
   onCpuReady<RestoringCpu>(emulator, (cpu) => {
     const { unpack_memory: unpack, zero_memory: zero, zstd_create_ctx: create, zstd_free_ctx: free } = cpu;
-    // once the guest has run, its memory is no longer fresh
+    // once the guest has run, its memory is no longer fresh, and its first state no longer needed
     let fresh = true;
-    emulator.add_listener('emulator-started', () => (fresh = false));
+    let initialState = state;
+    emulator.add_listener('emulator-started', () => {
+      fresh = false;
+      initialState = undefined;
+    });
     // the zstd stream v86's restore reads: open until the state is set, memory included
     let stream: number | undefined;
     cpu.zstd_create_ctx = (size) => (stream = create.call(cpu, size));
@@ -86,9 +100,10 @@ export function restoreIntoFreshMemory(emulator: V86): void {
         }
         return;
       }
-      if (stream === undefined) throw new SnapshotFormatError('this snapshot keeps its memory pages at its end, which only a zstd-compressed snapshot can');
       zero.call(cpu, 0, fresh ? BIOS_AREA : cpu.memory_size[0]);
-      streamPagesIntoMemory(cpu, stream, pages);
+      if (stream !== undefined) streamPagesIntoMemory(cpu, stream, pages);
+      else if (initialState) copyPagesIntoMemory(cpu, parseState(new Uint8Array(initialState)).trailingPages, pages);
+      else throw new SnapshotFormatError('this state keeps its memory pages at its end, but they are not at hand');
     };
   });
 }

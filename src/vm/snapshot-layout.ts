@@ -80,7 +80,7 @@ export function parseState(raw: Uint8Array): ParsedState {
 }
 
 /** A v86 state from its parts, the buffers laid out as v86's save_state lays them out. */
-export function serializeState({ info, buffers, trailingPages }: ParsedState): Uint8Array {
+export function serializeState({ info, buffers, trailingPages }: ParsedState): Uint8Array<ArrayBuffer> {
   let offset = 0;
   const bufferInfos = buffers.map((b) => {
     offset = align4(offset);
@@ -104,7 +104,7 @@ export function serializeState({ info, buffers, trailingPages }: ParsedState): U
 }
 
 /** The snapshot's layout: the memory buffer emptied, its pages after the last buffer. */
-export function movePagesToEnd(raw: Uint8Array): Uint8Array {
+export function movePagesToEnd(raw: Uint8Array): Uint8Array<ArrayBuffer> {
   const parsed = parseState(raw);
   const { packed, bitmap } = memoryRefs(parsed.info);
   const pages = parsed.buffers[packed.buffer_id];
@@ -116,7 +116,7 @@ export function movePagesToEnd(raw: Uint8Array): Uint8Array {
 }
 
 /** v86's own layout back (the pages inside the memory buffer): what v86 alone can restore. */
-export function movePagesBack(raw: Uint8Array): Uint8Array {
+export function movePagesBack(raw: Uint8Array): Uint8Array<ArrayBuffer> {
   const parsed = parseState(raw);
   const { packed } = memoryRefs(parsed.info);
   const buffers = parsed.buffers.map((b, i) => (i === packed.buffer_id ? parsed.trailingPages : b));
