@@ -1,6 +1,4 @@
-/** The page shell: start the guest (the last saved machine, or a fresh one), show progress, open the terminals. */
-import '@xterm/xterm/css/xterm.css';
-import './style.css';
+/** The page shell (loaded by entry.ts): start the guest (the last saved machine, or a fresh one), show progress, open the terminals. */
 import { describeUse, LOW_SPACE_BYTES, megabytes, requestPersistence, storageUse } from '../storage/quota';
 import { SnapshotStore, type CheckpointInfo, type SnapshotKind, type SnapshotRecord } from '../storage/snapshot-store';
 import type { GuestInfo } from '../../workers/emulator.worker';
@@ -10,7 +8,7 @@ import { OfflineButton } from './offline-button';
 import { InspectorPanel, INSPECTOR_VIEWS, type InspectorView } from './inspector-panel';
 import { pageLanguage } from './lab-source';
 import { registerServiceWorker } from '../offline/updates';
-import { browserProblem, isWebKit, loadWorkerEarly, startGuest, terminalHost, type Guest } from './guest';
+import { browserProblem, isWebKit, startGuest, terminalHost, type Guest } from './guest';
 import { HelpOverlay } from './help';
 import { LabAuthor } from './lab-author';
 import { LabPanel, type LabHost } from './lab-panel';
@@ -21,7 +19,6 @@ import { StatusBar } from './status-bar';
 import { Terminals } from './terminals';
 import { ClusterView } from './cluster-view';
 
-if (!isWebKit()) loadWorkerEarly();
 const status = new StatusBar(document.querySelector('#status')!);
 const help = new HelpOverlay(document.body);
 document.querySelector<HTMLButtonElement>('#help-button')!.onclick = () => help.toggle();
