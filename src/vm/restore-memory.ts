@@ -52,15 +52,6 @@ function streamPagesIntoMemory(cpu: RestoringCpu, ctx: number, pages: number[]):
   }
 }
 
-/** Copies the trailing pages of an uncompressed state (a saved machine, gunzipped) into guest memory. */
-function copyPagesIntoMemory(cpu: RestoringCpu, trailing: Uint8Array, pages: number[]): void {
-  if (trailing.byteLength !== pages.length * PAGE_SIZE) {
-    throw new SnapshotFormatError(`the state holds ${trailing.byteLength} bytes of memory pages where its bitmap marks ${pages.length} pages`);
-  }
-  const memory = new Uint8Array(cpu.wasm_memory.buffer, cpu.mem8.byteOffset, cpu.mem8.byteLength);
-  pages.forEach((page, i) => memory.set(trailing.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), page * PAGE_SIZE));
-}
-
 /**
  * Restoring a state, v86 first zeroes all of the guest's memory (512 MiB), though above its
  * first megabyte (the BIOS images it loaded) the memory is a fresh allocation, zero already.
@@ -89,21 +80,29 @@ export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer): void
       if (ctx === stream) stream = undefined;
       free.call(cpu, ctx);
     };
+    // v86's own copy, page by page, zeroing only what a fresh memory needs
+    const unpackFresh = (bitmap: PageBitmap, packed: Uint8Array) => {
+      if (fresh) cpu.zero_memory = (addr, size) => zero.call(cpu, addr, Math.max(0, Math.min(addr + size, BIOS_AREA) - addr));
+      try {
+        unpack.call(cpu, bitmap, packed);
+      } finally {
+        cpu.zero_memory = zero;
+      }
+    };
     cpu.unpack_memory = (bitmap, packed) => {
       const pages = markedPages(bitmap, cpu.memory_size[0] / PAGE_SIZE);
-      if (packed.byteLength >= pages.length * PAGE_SIZE) {
-        if (fresh) cpu.zero_memory = (addr, size) => zero.call(cpu, addr, Math.max(0, Math.min(addr + size, BIOS_AREA) - addr));
-        try {
-          unpack.call(cpu, bitmap, packed);
-        } finally {
-          cpu.zero_memory = zero;
-        }
-        return;
+      if (packed.byteLength >= pages.length * PAGE_SIZE) return unpackFresh(bitmap, packed);
+      if (stream !== undefined) {
+        zero.call(cpu, 0, fresh ? BIOS_AREA : cpu.memory_size[0]);
+        return streamPagesIntoMemory(cpu, stream, pages);
       }
-      zero.call(cpu, 0, fresh ? BIOS_AREA : cpu.memory_size[0]);
-      if (stream !== undefined) streamPagesIntoMemory(cpu, stream, pages);
-      else if (initialState) copyPagesIntoMemory(cpu, parseState(new Uint8Array(initialState)).trailingPages, pages);
-      else throw new SnapshotFormatError('this state keeps its memory pages at its end, but they are not at hand');
+      // an uncompressed state (a saved machine, gunzipped): its pages follow its last buffer
+      if (!initialState) throw new SnapshotFormatError('this state keeps its memory pages at its end, but they are not at hand');
+      const trailing = parseState(new Uint8Array(initialState)).trailingPages;
+      if (trailing.byteLength !== pages.length * PAGE_SIZE) {
+        throw new SnapshotFormatError(`the state holds ${trailing.byteLength} bytes of memory pages where its bitmap marks ${pages.length} pages`);
+      }
+      unpackFresh(bitmap, trailing);
     };
   });
 }
