@@ -11,7 +11,6 @@ import { parseManifest, type DiskDescription, type FirstShell } from '../src/vm/
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
 import { movePagesToEnd } from '../src/vm/snapshot-layout';
-import { sha256Hex } from '../src/storage/digest';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
 import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
@@ -19,7 +18,8 @@ import { DiskWatch } from './disk-watch';
 import { LazyDisk, type PartIO } from '../src/vm/lazy-disk';
 import { TerminalBridge } from './terminal-bridge';
 import { compileV86 } from './v86-wasm';
-import { cachedGuestFile, forgetGuestFile, keepGuestFile } from '../src/offline/guest-cache';
+import { keepGuestFile, matchesEntry, verifiedGuestFile } from '../src/offline/guest-cache';
+import type { CachedSnapshot } from './snapshot-reader.worker';
 import { attachNic } from '../src/cluster/nic';
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
@@ -37,6 +37,8 @@ export interface StartOptions {
   imageUrl: string;
   /** restore this saved machine (IndexedDB) instead of the image's pristine snapshot */
   snapshotId?: string;
+  /** where the page's snapshot reader sends the cached snapshot, checked (a CachedSnapshot or null) */
+  cachedState?: MessagePort;
 }
 
 export interface GuestInfo {
@@ -63,6 +65,16 @@ export interface SaveRequest {
   checkpoint?: CheckpointInfo;
 }
 
+
+/** The snapshot reader's answer (see snapshot-reader.worker.ts); the page sends null when it failed. */
+function readerAnswer(port: MessagePort): Promise<CachedSnapshot | null> {
+  return new Promise((resolve) => {
+    port.onmessage = (e: MessageEvent<CachedSnapshot | null>) => {
+      port.close();
+      resolve(e.data);
+    };
+  });
+}
 
 // compiled as soon as this worker loads, while the page still reads its saved machines;
 // served unhashed at the site's /v86/ (see vite.config.ts)
@@ -116,18 +128,13 @@ export class EmulatorApi {
       const url = resolve(entry.path);
       // the site's own image: after the first visit, the snapshot is in the offline cache
       const ownImage = manifest.imageVersion === __GUEST_VERSION__;
-      const matches = async (b: ArrayBuffer) => b.byteLength === entry.size && (await sha256Hex(b)) === entry.sha256;
-      let cached = ownImage ? await cachedGuestFile(manifest.imageVersion, url) : undefined;
-      // a damaged copy in the cache is dropped and downloaded again, not restored on every visit
-      if (cached && !(await matches(cached))) {
-        await forgetGuestFile(manifest.imageVersion, url);
-        cached = undefined;
-      }
+      const read = options.cachedState && (await readerAnswer(options.cachedState));
+      const cached = !ownImage ? undefined : read?.url === url ? read.buffer : await verifiedGuestFile(manifest.imageVersion, url, entry);
       const fromCache = cached !== undefined;
       const buffer =
         cached ?? (await fetchWithProgress(url, entry.size, (loaded, total) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total })));
       mark('state-read');
-      if (!fromCache && !(await matches(buffer))) {
+      if (!fromCache && !(await matchesEntry(buffer, entry))) {
         throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
       }
       mark('state-checked');

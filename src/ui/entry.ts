@@ -1,13 +1,17 @@
 /**
  * The page's first script: it starts the emulator worker loading (its script, then v86's
- * WebAssembly), then loads the rest of the page (terminals, labs, panels: 600 KB of code)
- * beside it, so that the worker no longer waits for that code to be parsed and run first.
+ * WebAssembly) and restoring the machine the page opens with, then loads the rest of the page
+ * (terminals, labs, panels: 600 KB of code) beside it, so that the restore no longer waits for
+ * that code to be parsed and run first.
  */
 import '@xterm/xterm/css/xterm.css';
 import './style.css';
+import { chooseMachineEarly, imageUrl } from './first-machine';
 import { isWebKit, loadWorkerEarly } from './guest';
 
-if (!isWebKit()) loadWorkerEarly();
-import('./main').catch((error: unknown) => {
+const begun = isWebKit() ? Promise.resolve() : loadWorkerEarly(imageUrl, chooseMachineEarly());
+// never held back for long: a worker that is slow to load must not leave the page blank
+const waited = Promise.race([begun, new Promise((resolve) => setTimeout(resolve, 1500))]);
+waited.then(() => import('./main')).catch((error: unknown) => {
   document.querySelector('#status')!.textContent = `LabBox could not load its page (${error instanceof Error ? error.message : String(error)}). Reload to try again.`;
 });

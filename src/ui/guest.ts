@@ -1,6 +1,7 @@
 /** The page's handle on the emulator worker (comlink), with the checks a browser needs first. */
 import * as Comlink from 'comlink';
 import type { EmulatorApi, GuestInfo, Progress, StartOptions } from '../../workers/emulator.worker';
+import type { SnapshotReaderApi } from '../../workers/snapshot-reader.worker';
 import type { TerminalHost } from '../terminal/terminal-tab';
 
 export interface Guest {
@@ -30,8 +31,20 @@ export function isWebKit(): boolean {
 
 interface LoadingWorker {
   worker: Worker;
+  api: Comlink.Remote<EmulatorApi>;
   /** rejects when the worker's script fails to load or throws */
   failed: Promise<never>;
+  /** a start asked for before the page shell had loaded (see loadWorkerEarly) */
+  early?: Start;
+}
+
+interface Start {
+  options: StartOptions;
+  info: Promise<GuestInfo>;
+  /** settles once the worker has begun it (its first progress) or it failed */
+  begun: Promise<void>;
+  /** where its progress goes, once the page shell listens */
+  listen(onProgress: (p: Progress) => void): void;
 }
 
 function loadWorker(): LoadingWorker {
@@ -40,27 +53,97 @@ function loadWorker(): LoadingWorker {
     worker.addEventListener('error', (e) => reject(new Error(`The emulator stopped: ${e.message || 'the worker failed to load'}.`)));
   });
   failed.catch(() => {}); // said by startGuest, once it uses this worker
-  return { worker, failed };
+  return { worker, api: Comlink.wrap<EmulatorApi>(worker), failed };
 }
 
-let early: LoadingWorker | undefined;
+/** Starts `options`' machine in `loading`'s worker; its progress is kept until someone listens. */
+function beginStart(loading: LoadingWorker, options: StartOptions): Start {
+  let last: Progress | undefined;
+  let listener: ((p: Progress) => void) | undefined;
+  let begin = () => {};
+  const begun = new Promise<void>((resolve) => (begin = resolve));
+  const onProgress = (p: Progress) => {
+    last = p;
+    begin();
+    listener?.(p);
+  };
+  const info = Promise.race([loading.api.start(options, Comlink.proxy(onProgress)), loading.failed]);
+  info.then(begin, begin); // a failure is said by startGuest, which awaits it
+  return {
+    options,
+    info,
+    begun,
+    listen: (onProgress) => {
+      listener = onProgress;
+      if (last) onProgress(last);
+    },
+  };
+}
+
+let early: Promise<LoadingWorker> | undefined;
 
 /**
- * Starts loading the emulator worker before the page knows which machine it restores: its
- * script loads and v86's WebAssembly compiles meanwhile. The next startGuest takes it.
+ * Starts loading the emulator worker before the page shell has loaded: its script loads and
+ * v86's WebAssembly compiles meanwhile, and the site's cached snapshot is read beside it (see
+ * snapshot-reader.worker.ts). Once the machine the page opens is known (`machine`), it starts
+ * restoring it, and resolves when the worker has begun: a message to a worker that is still
+ * loading waits for the page's thread to be free to forward it, so the page loads its heavy
+ * shell only after that (measured: the start otherwise arrived 150-260 ms after the worker was
+ * ready). The next startGuest takes this worker, and that start when it asks for the same machine.
  */
-export function loadWorkerEarly(): void {
-  if (!browserProblem()) early ??= loadWorker();
+export async function loadWorkerEarly(imageUrl: string, machine: Promise<{ snapshotId?: string }>): Promise<void> {
+  if (browserProblem() || early) return;
+  const loading = loadWorker();
+  const reader = readCachedSnapshot(imageUrl);
+  const started = machine.then(({ snapshotId }) => {
+    if (snapshotId) {
+      reader.cancel();
+      return { ...loading, early: beginStart(loading, { imageUrl, snapshotId }) };
+    }
+    const channel = new MessageChannel();
+    reader.sendTo(channel.port1);
+    // comlink transfers what is marked on an argument itself: the options, with their port
+    const options = Comlink.transfer({ imageUrl, cachedState: channel.port2 }, [channel.port2]);
+    return { ...loading, early: beginStart(loading, options) };
+  });
+  early = started;
+  await (await started).early.begun;
 }
 
+/**
+ * Reads the site's cached snapshot on a thread of its own (see snapshot-reader.worker.ts). Its
+ * answer goes to `port` whatever happens: null when the reader failed, and the emulator
+ * worker then reads the cache itself.
+ */
+function readCachedSnapshot(imageUrl: string): { sendTo(port: MessagePort): void; cancel(): void } {
+  const worker = new Worker(new URL('../../workers/snapshot-reader.worker.ts', import.meta.url), { type: 'module', name: 'labbox-snapshot-reader' });
+  const failed = new Promise<undefined>((resolve) => worker.addEventListener('error', () => resolve(undefined)));
+  const base = new URL(imageUrl.endsWith('/') ? imageUrl : `${imageUrl}/`, location.href).href;
+  const answer = Promise.race([Comlink.wrap<SnapshotReaderApi>(worker).read(base), failed])
+    .catch(() => undefined)
+    .finally(() => worker.terminate());
+  return {
+    sendTo: (port) => void answer.then((a) => port.postMessage(a ?? null, a?.buffer ? [a.buffer] : [])),
+    cancel: () => worker.terminate(),
+  };
+}
+
+const sameMachine = (a: StartOptions, b: StartOptions) => a.imageUrl === b.imageUrl && a.snapshotId === b.snapshotId;
+
 export async function startGuest(options: StartOptions, onProgress: (p: Progress) => void): Promise<{ guest: Guest; info: GuestInfo }> {
-  const { worker, failed } = early ?? loadWorker();
+  let loading = early ? await early : loadWorker();
   early = undefined;
-  const remote = Comlink.wrap<EmulatorApi>(worker);
-  const guest: Guest = { api: remote, terminate: () => worker.terminate() };
+  if (loading.early && !sameMachine(loading.early.options, options)) {
+    // the page asked for another machine than the one being restored: start over
+    loading.worker.terminate();
+    loading = loadWorker();
+  }
+  const { worker, api } = loading;
+  const guest: Guest = { api, terminate: () => worker.terminate() };
   try {
-    const info = await Promise.race([remote.start(options, Comlink.proxy(onProgress)), failed]);
-    return { guest, info };
+    const start = loading.early ?? beginStart(loading, options);
+    start.listen(onProgress);
+    return { guest, info: await start.info };
   } catch (error) {
     worker.terminate();
     throw error;

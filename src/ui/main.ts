@@ -8,6 +8,7 @@ import { OfflineButton } from './offline-button';
 import { InspectorPanel, INSPECTOR_VIEWS, type InspectorView } from './inspector-panel';
 import { pageLanguage } from './lab-source';
 import { registerServiceWorker } from '../offline/updates';
+import { chooseMachine, imageUrl, takeEarlyChoice } from './first-machine';
 import { browserProblem, isWebKit, startGuest, terminalHost, type Guest } from './guest';
 import { HelpOverlay } from './help';
 import { LabAuthor } from './lab-author';
@@ -22,10 +23,6 @@ import { ClusterView } from './cluster-view';
 const status = new StatusBar(document.querySelector('#status')!);
 const help = new HelpOverlay(document.body);
 document.querySelector<HTMLButtonElement>('#help-button')!.onclick = () => help.toggle();
-
-/** Where the guest image is served; `?image=` lets an instructor point at another build. */
-const imageOverride = new URLSearchParams(location.search).get('image');
-const imageUrl = imageOverride ?? `${import.meta.env.BASE_URL}${__GUEST_PATH__}`;
 
 const store = new SnapshotStore();
 let guest: Guest | null = null;
@@ -313,15 +310,11 @@ new OfflineButton(document.querySelector('#offline-button')!, new URL(imageUrl, 
 /** Resumes the newest saved machine this site's image can restore, or starts a fresh one. */
 async function startup(): Promise<void> {
   stop();
-  const saved = await store.list().catch((error) => {
-    status.notice(`Your saved machines could not be read (${(error as Error).message}); starting a fresh machine.`, true);
-    return [];
-  });
-  // with ?image= the image's version is only known once it is loaded: try the newest
-  const latest = imageOverride ? saved[0] : saved.find((s) => s.imageVersion === __GUEST_VERSION__);
-  await boot(latest ? { snapshotId: latest.id } : {});
-  if (!imageOverride && saved[0] && saved[0] !== latest) {
-    status.notice(`Your last machine, "${saved[0].name}", was made with another version of LabBox's machine image and cannot run here. It is kept in "Saved": export it to keep a copy.`, true);
+  const choice = await (takeEarlyChoice() ?? chooseMachine(store));
+  if (choice.listError) status.notice(`Your saved machines could not be read (${choice.listError}); starting a fresh machine.`, true);
+  await boot({ snapshotId: choice.snapshotId });
+  if (choice.otherVersion) {
+    status.notice(`Your last machine, "${choice.otherVersion.name}", was made with another version of LabBox's machine image and cannot run here. It is kept in "Saved": export it to keep a copy.`, true);
   }
 }
 

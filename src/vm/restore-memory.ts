@@ -43,6 +43,8 @@ function streamPagesIntoMemory(cpu: RestoringCpu, ctx: number, pages: number[]):
   for (let first = 0; first < pages.length; first += CHUNK_PAGES) {
     const count = Math.min(CHUNK_PAGES, pages.length - first);
     const ptr = cpu.zstd_read(ctx, count * PAGE_SIZE) >>> 0;
+    // v86's reader answers a damaged or short stream with no block at all
+    if (ptr === 0) throw new SnapshotFormatError(`its compressed memory pages end or are damaged after ${first} of ${pages.length} pages`);
     const memory = new Uint8Array(cpu.wasm_memory.buffer);
     for (let i = 0; i < count; i++) {
       const from = ptr + i * PAGE_SIZE;
