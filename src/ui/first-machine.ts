@@ -6,7 +6,7 @@
 import { SnapshotStore, type SnapshotRecord } from '../storage/snapshot-store';
 
 /** Where the guest image is served; `?image=` lets an instructor point at another build. */
-export const imageOverride = new URLSearchParams(location.search).get('image');
+const imageOverride = new URLSearchParams(location.search).get('image');
 export const imageUrl = imageOverride ?? `${import.meta.env.BASE_URL}${__GUEST_PATH__}`;
 
 export interface MachineChoice {

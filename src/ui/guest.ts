@@ -35,7 +35,7 @@ interface LoadingWorker {
   /** rejects when the worker's script fails to load or throws */
   failed: Promise<never>;
   /** a start asked for before the page shell had loaded (see loadWorkerEarly) */
-  early?: Start;
+  start?: Start;
 }
 
 interface Start {
@@ -98,16 +98,16 @@ export async function loadWorkerEarly(imageUrl: string, machine: Promise<{ snaps
   const started = machine.then(({ snapshotId }) => {
     if (snapshotId) {
       reader.cancel();
-      return { ...loading, early: beginStart(loading, { imageUrl, snapshotId }) };
+      return { ...loading, start: beginStart(loading, { imageUrl, snapshotId }) };
     }
     const channel = new MessageChannel();
     reader.sendTo(channel.port1);
     // comlink transfers what is marked on an argument itself: the options, with their port
     const options = Comlink.transfer({ imageUrl, cachedState: channel.port2 }, [channel.port2]);
-    return { ...loading, early: beginStart(loading, options) };
+    return { ...loading, start: beginStart(loading, options) };
   });
   early = started;
-  await (await started).early.begun;
+  await (await started).start.begun;
 }
 
 /**
@@ -133,7 +133,7 @@ const sameMachine = (a: StartOptions, b: StartOptions) => a.imageUrl === b.image
 export async function startGuest(options: StartOptions, onProgress: (p: Progress) => void): Promise<{ guest: Guest; info: GuestInfo }> {
   let loading = early ? await early : loadWorker();
   early = undefined;
-  if (loading.early && !sameMachine(loading.early.options, options)) {
+  if (loading.start && !sameMachine(loading.start.options, options)) {
     // the page asked for another machine than the one being restored: start over
     loading.worker.terminate();
     loading = loadWorker();
@@ -141,7 +141,7 @@ export async function startGuest(options: StartOptions, onProgress: (p: Progress
   const { worker, api } = loading;
   const guest: Guest = { api, terminate: () => worker.terminate() };
   try {
-    const start = loading.early ?? beginStart(loading, options);
+    const start = loading.start ?? beginStart(loading, options);
     start.listen(onProgress);
     return { guest, info: await start.info };
   } catch (error) {
