@@ -140,7 +140,7 @@ async function firstAndSteady(agent: AgentClient, command: string, n = 5): Promi
 // --- the image ---
 const diskBytes = readdirSync(path.join(imageDir, 'disk')).length;
 rows.push({ what: 'image build, as timed by the build that made this image (suite ' + manifest.suite + ')', value: manifest.build.buildSeconds ? `${Math.round(manifest.build.buildSeconds / 60)} min` : 'n/a' });
-rows.push({ what: 'snapshot size raw / zstd (-22, 16 MiB window)', value: `${mib(manifest.files.state.rawSize)} / ${mib(manifest.files.state.size)}` });
+rows.push({ what: 'snapshot size raw / zstd (-22, 32 MiB window)', value: `${mib(manifest.files.state.rawSize)} / ${mib(manifest.files.state.size)}` });
 rows.push({ what: `disk: ${mib(manifest.disk.size)} in ${diskBytes} parts, zstd total`, value: mib(manifest.disk.compressedSize) });
 
 // --- v86: restore ---
