@@ -1,5 +1,5 @@
 /**
- * Reads the site's cached snapshot (32 MiB) and checks its digest on a thread of its own,
+ * Reads the site's cached snapshot (about 34 MiB) and checks its digest on a thread of its own,
  * started by the page's first script: the emulator worker's thread is busy loading its script
  * and v86's WebAssembly meanwhile, and reading and checking the snapshot there kept it busy
  * for another 0.6-0.9 s before the restore could begin.
