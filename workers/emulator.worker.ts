@@ -7,19 +7,20 @@ import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
 import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
-import { parseManifest, type DiskDescription, type FirstShell } from '../src/vm/manifest';
+import { parseManifest, type DiskDescription, type FirstShell, type GuestManifest } from '../src/vm/manifest';
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
 import { movePagesToEnd } from '../src/vm/snapshot-layout';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
-import { fetchWithProgress, UNREACHABLE } from './fetch-progress';
+import { downloadInto, UNREACHABLE } from './fetch-progress';
 import { DiskWatch } from './disk-watch';
 import { LazyDisk, type PartIO } from '../src/vm/lazy-disk';
 import { TerminalBridge } from './terminal-bridge';
 import { compileV86 } from './v86-wasm';
 import { keepGuestFile, matchesEntry, verifiedGuestFile } from '../src/offline/guest-cache';
-import type { CachedSnapshot } from './snapshot-reader.worker';
+import { snapshotFromReader } from './cached-snapshot';
+import { ArrivingState } from '../src/vm/arriving-state';
 import { attachNic } from '../src/cluster/nic';
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
@@ -37,7 +38,7 @@ export interface StartOptions {
   imageUrl: string;
   /** restore this saved machine (IndexedDB) instead of the image's pristine snapshot */
   snapshotId?: string;
-  /** where the page's snapshot reader sends the cached snapshot, checked (a CachedSnapshot or null) */
+  /** where the page's snapshot reader streams the cached snapshot (workers/cached-snapshot.ts) */
   cachedState?: MessagePort;
 }
 
@@ -66,19 +67,18 @@ export interface SaveRequest {
 }
 
 
-/** The snapshot reader's answer (see snapshot-reader.worker.ts); the page sends null when it failed. */
-function readerAnswer(port: MessagePort): Promise<CachedSnapshot | null> {
-  return new Promise((resolve) => {
-    port.onmessage = (e: MessageEvent<CachedSnapshot | null>) => {
-      port.close();
-      resolve(e.data);
-    };
-  });
-}
-
 // compiled as soon as this worker loads, while the page still reads its saved machines;
 // served unhashed at the site's /v86/ (see vite.config.ts)
 const wasm = compileV86(new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href);
+
+/** A snapshot to restore: whole, or still arriving (from the page's reader, or downloading). */
+type SnapshotSource = { buffer: ArrayBuffer } | { arriving: ArrivingState; fromReader: boolean };
+
+/** v86, created on a state; `restored` resolves once the guest's memory is whole. */
+interface Launched {
+  v86: V86;
+  restored: Promise<void>;
+}
 
 export class EmulatorApi {
   private emulator: V86 | null = null;
@@ -113,7 +113,7 @@ export class EmulatorApi {
     const resolve = (p: string) => new URL(p, base).href;
     const machine: MachineIdentity = { imageVersion: manifest.imageVersion, v86Version: manifest.v86.version, memorySize: manifest.v86.memorySize };
 
-    let state: { buffer: ArrayBuffer } | undefined;
+    let source: SnapshotSource;
     let restored: SnapshotRecord | undefined;
     if (options.snapshotId) {
       onProgress({ phase: 'loading', message: 'Reading your saved machine' });
@@ -121,29 +121,101 @@ export class EmulatorApi {
       if (record) checkIdentity(record, machine);
       const saved = await this.store.load(options.snapshotId);
       restored = saved.record;
-      state = { buffer: saved.state.buffer as ArrayBuffer };
-      mark('state-checked');
+      source = { buffer: saved.state.buffer as ArrayBuffer };
     } else {
-      const entry = manifest.files.state;
-      const url = resolve(entry.path);
-      // the site's own image: after the first visit, the snapshot is in the offline cache
-      const ownImage = manifest.imageVersion === __GUEST_VERSION__;
-      const read = options.cachedState && (await readerAnswer(options.cachedState));
-      const cached = !ownImage ? undefined : read?.url === url ? read.buffer : await verifiedGuestFile(manifest.imageVersion, url, entry);
-      const fromCache = cached !== undefined;
-      const buffer =
-        cached ?? (await fetchWithProgress(url, entry.size, (loaded, total) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total })));
-      mark('state-read');
-      if (!fromCache && !(await matchesEntry(buffer, entry))) {
-        throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
-      }
-      mark('state-checked');
-      // a copy: v86 may detach the buffer it restores from
-      if (ownImage && !fromCache) void keepGuestFile(manifest.imageVersion, url, buffer.slice(0));
-      state = { buffer };
+      const url = resolve(manifest.files.state.path);
+      // the site's own image: after the first visit, the page's reader streams it from the offline cache
+      const read = options.cachedState && manifest.imageVersion === __GUEST_VERSION__ ? await snapshotFromReader(options.cachedState, url, manifest.files.state) : undefined;
+      source = read ? { arriving: read, fromReader: true } : await this.snapshotSource(manifest, url, onProgress);
     }
+    if ('buffer' in source) mark('state-read');
 
     onProgress({ phase: 'booting', message: 'Restoring the machine' });
+    let emulator: Launched;
+    // a streamed restore's guest runs once its memory is whole; waitForAgent says if it never does
+    let running = Promise.resolve();
+    for (;;) {
+      if ('buffer' in source) {
+        mark('state-checked');
+        emulator = await this.launch(manifest, resolve, onProgress, source.buffer);
+        break;
+      }
+      const { arriving } = source;
+      // v86 reads the state's header and buffers at once: those must be there before it starts
+      const prefix = arriving.whenReceived(arriving.neededFor(manifest.files.state.streaming?.pagesAt ?? Infinity));
+      const launched = await prefix.then(() => this.launch(manifest, resolve, onProgress, arriving.bytes.buffer, arriving), () => undefined);
+      const failure = await arriving.complete.then(() => undefined, (error: unknown) => error);
+      mark('state-read');
+      if (launched && !failure) {
+        emulator = launched;
+        mark('state-checked');
+        running = launched.restored.then(() => launched.v86.run());
+        break;
+      }
+      await launched?.v86.destroy();
+      if (!source.fromReader) throw failure;
+      // damaged (the reader dropped it from the cache) or unreadable: from the cache again, or the server
+      console.warn(`The cached snapshot cannot be used (${failure instanceof Error ? failure.message : String(failure)}); reading it again.`);
+      source = await this.snapshotSource(manifest, resolve(manifest.files.state.path), onProgress);
+    }
+    this.emulator = emulator.v86;
+    emulator.v86.add_listener('emulator-started', () => mark('emulator-started'));
+    const agent = connectAgent(emulator.v86);
+    this.agent = agent;
+    // a saved machine's shells still hold their channels: even setting the clock must not reuse one
+    if (restored) agent.skipChannels(restored.session.nextChannel);
+    const firstShell = !restored ? reserveFirstShell(agent, manifest) : undefined;
+    await Promise.all([running, waitForAgent(emulator.v86, agent, false)]);
+    mark('agent-ready');
+    this.machine = machine;
+    this.changed = false;
+    onProgress({ phase: 'ready', message: 'Ready' });
+    return {
+      machine,
+      suite: manifest.suite,
+      restored: restored && { id: restored.id, name: restored.name, session: restored.session },
+      firstShell,
+      marks,
+    };
+  }
+
+  /**
+   * The image's snapshot: from the offline cache when it is this site's image and there
+   * (checked), else downloading, for a restore that begins as it arrives. Checked against the
+   * manifest at its end, and kept in that cache for the next visit.
+   */
+  private async snapshotSource(manifest: GuestManifest, url: string, onProgress: (p: Progress) => void): Promise<SnapshotSource> {
+    const entry = manifest.files.state;
+    const ownImage = manifest.imageVersion === __GUEST_VERSION__;
+    const cached = ownImage ? await verifiedGuestFile(manifest.imageVersion, url, entry) : undefined;
+    if (cached) return { buffer: cached };
+    const arriving = new ArrivingState(entry.size, entry.streaming);
+    const progress = (loaded: number, total: number) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total });
+    void downloadInto(url, arriving, progress)
+      .then(async () => {
+        if (!(await matchesEntry(arriving.bytes.buffer, entry))) {
+          throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
+        }
+        arriving.finish(true);
+        onProgress({ phase: 'booting', message: 'Restoring the machine' });
+        // a copy: the restore still reads the buffer
+        if (ownImage) void keepGuestFile(manifest.imageVersion, url, arriving.bytes.buffer.slice(0));
+      })
+      .catch((error: unknown) => arriving.fail(error instanceof Error ? error : new Error(String(error))));
+    return { arriving, fromReader: false };
+  }
+
+  /**
+   * Creates v86 on `state`. With `arriving`, the state's pages are restored as they arrive and
+   * the guest is left stopped: the caller runs it once `restored` has resolved.
+   */
+  private async launch(
+    manifest: GuestManifest,
+    resolve: (path: string) => string,
+    onProgress: (p: Progress) => void,
+    state: ArrayBuffer,
+    arriving?: ArrivingState,
+  ): Promise<Launched> {
     const watch = new DiskWatch((stalled) =>
       onProgress(
         stalled
@@ -166,31 +238,17 @@ export class EmulatorApi {
     await wasm.ready;
     emulator = new V86({
       // the drives are read by this worker (see LazyDisk)
-      ...v86Options(manifest, resolve, { state }, lazyDisk),
+      ...v86Options(manifest, resolve, { state: { buffer: state } }, lazyDisk),
       wasm_fn: wasm.instantiate,
+      autostart: !arriving,
     } as never);
-    this.emulator = emulator;
     tuneJit(emulator);
-    restoreIntoFreshMemory(emulator, state.buffer);
+    const memory = restoreIntoFreshMemory(emulator, state, arriving);
     useFastYield(emulator);
-    emulator.add_listener('emulator-started', () => mark('emulator-started'));
-    const agent = connectAgent(emulator);
-    this.agent = agent;
-    // a saved machine's shells still hold their channels: even setting the clock must not reuse one
-    if (restored) agent.skipChannels(restored.session.nextChannel);
-    const firstShell = !restored ? reserveFirstShell(agent, manifest) : undefined;
-    await waitForAgent(emulator, agent, false);
-    mark('agent-ready');
-    this.machine = machine;
-    this.changed = false;
-    onProgress({ phase: 'ready', message: 'Ready' });
-    return {
-      machine,
-      suite: manifest.suite,
-      restored: restored && { id: restored.id, name: restored.name, session: restored.session },
-      firstShell,
-      marks,
-    };
+    const loaded = new Promise<void>((done) => emulator.add_listener('emulator-loaded', () => done()));
+    const restored = Promise.all([memory, loaded]).then(() => undefined);
+    restored.catch(() => {}); // a damaged snapshot's restore fails too: the caller decides what it means
+    return { v86: emulator, restored };
   }
 
   /** Runs a command for the page (checks, the status bar); it may change the machine. */

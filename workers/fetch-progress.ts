@@ -1,33 +1,31 @@
 /** Downloads with progress, for the status bar. */
+import type { ArrivingState } from '../src/vm/arriving-state';
 
-export async function fetchWithProgress(url: string, expectedSize: number, onProgress: (loaded: number, total: number) => void): Promise<ArrayBuffer> {
+/**
+ * Downloads `url` into `arriving`, whose bytes a restore reads as they come, with progress for
+ * the status bar. Resolves once the whole body is there; rejects with words for the trainee.
+ */
+export async function downloadInto(url: string, arriving: ArrivingState, onProgress: (loaded: number, total: number) => void): Promise<void> {
+  const name = url.split('/').pop();
   let response: Response;
   try {
     response = await fetch(url);
   } catch {
-    throw new Error(`Could not download ${url.split('/').pop()}: ${UNREACHABLE}.`);
+    throw new Error(`Could not download ${name}: ${UNREACHABLE}.`);
   }
   if (!response.ok || !response.body) {
-    throw new Error(`Could not download ${url.split('/').pop()}: the server answered HTTP ${response.status}.`);
+    throw new Error(`Could not download ${name}: the server answered HTTP ${response.status}.`);
   }
-  const total = Number(response.headers.get('content-length')) || expectedSize;
+  const total = arriving.bytes.byteLength;
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress(loaded, total);
+  try {
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      arriving.push(part.value);
+      onProgress(arriving.received, total);
+    }
+  } catch {
+    throw new Error(`The download of ${name} was cut off: ${UNREACHABLE}.`);
   }
-  const out = new Uint8Array(loaded);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out.buffer;
 }
 
 /** Why a file of the machine could not be fetched, in words for the trainee. */

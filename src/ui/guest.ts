@@ -94,14 +94,14 @@ let early: Promise<LoadingWorker> | undefined;
 export async function loadWorkerEarly(imageUrl: string, machine: Promise<{ snapshotId?: string }>): Promise<void> {
   if (browserProblem() || early) return;
   const loading = loadWorker();
-  const reader = readCachedSnapshot(imageUrl);
+  const channel = new MessageChannel();
+  const reader = readCachedSnapshot(imageUrl, channel.port1);
   const started = machine.then(({ snapshotId }) => {
     if (snapshotId) {
       reader.cancel();
+      channel.port2.close();
       return { ...loading, start: beginStart(loading, { imageUrl, snapshotId }) };
     }
-    const channel = new MessageChannel();
-    reader.sendTo(channel.port1);
     // comlink transfers what is marked on an argument itself: the options, with their port
     const options = Comlink.transfer({ imageUrl, cachedState: channel.port2 }, [channel.port2]);
     return { ...loading, start: beginStart(loading, options) };
@@ -111,21 +111,18 @@ export async function loadWorkerEarly(imageUrl: string, machine: Promise<{ snaps
 }
 
 /**
- * Reads the site's cached snapshot on a thread of its own (see snapshot-reader.worker.ts). Its
- * answer goes to `port` whatever happens: null when the reader failed, and the emulator
- * worker then reads the cache itself.
+ * Streams the site's cached snapshot from a thread of its own (see snapshot-reader.worker.ts)
+ * into `port`, for the emulator worker; it begins at once, before the page knows which
+ * machine it opens. A reader that fails says nothing: the emulator worker then reads the
+ * cache itself (workers/cached-snapshot.ts).
  */
-function readCachedSnapshot(imageUrl: string): { sendTo(port: MessagePort): void; cancel(): void } {
+function readCachedSnapshot(imageUrl: string, port: MessagePort): { cancel(): void } {
   const worker = new Worker(new URL('../../workers/snapshot-reader.worker.ts', import.meta.url), { type: 'module', name: 'labbox-snapshot-reader' });
-  const failed = new Promise<undefined>((resolve) => worker.addEventListener('error', () => resolve(undefined)));
   const base = new URL(imageUrl.endsWith('/') ? imageUrl : `${imageUrl}/`, location.href).href;
-  const answer = Promise.race([Comlink.wrap<SnapshotReaderApi>(worker).read(base), failed])
-    .catch(() => undefined)
-    .finally(() => worker.terminate());
-  return {
-    sendTo: (port) => void answer.then((a) => port.postMessage(a ?? null, a?.buffer ? [a.buffer] : [])),
-    cancel: () => worker.terminate(),
-  };
+  const end = () => worker.terminate();
+  worker.addEventListener('error', end);
+  void Comlink.wrap<SnapshotReaderApi>(worker).stream(base, Comlink.transfer(port, [port])).catch(() => undefined).finally(end);
+  return { cancel: end };
 }
 
 const sameMachine = (a: StartOptions, b: StartOptions) => a.imageUrl === b.imageUrl && a.snapshotId === b.snapshotId;

@@ -41,7 +41,7 @@ export interface GuestManifest {
     vgaBios: ManifestFile;
     kernel: ManifestFile;
     initrd: ManifestFile;
-    state: ManifestFile & { rawSize: number };
+    state: ManifestFile & { rawSize: number; streaming?: StreamingIndex };
   };
   disk: DiskDescription;
   /**
@@ -70,6 +70,17 @@ export interface GuestManifest {
   };
 }
 
+/**
+ * What lets a restore start before the whole compressed snapshot has arrived (see
+ * src/vm/arriving-state.ts). Absent from images made before it: those restore once it is whole.
+ */
+export interface StreamingIndex {
+  /** where the guest's memory pages start in the decompressed state (snapshot-layout.ts) */
+  pagesAt: number;
+  /** [compressed bytes, decompressed bytes they suffice for], in increasing order */
+  decodable: [number, number][];
+}
+
 export class ManifestError extends Error {
   override name = 'ManifestError';
 }
@@ -86,6 +97,10 @@ export function parseManifest(json: unknown): GuestManifest {
     if (!f || typeof f.path !== 'string' || typeof f.size !== 'number') {
       throw new ManifestError(`the guest manifest lacks the file entry "${key}"`);
     }
+  }
+  const streaming = m.files!.state.streaming;
+  if (streaming !== undefined && !(streaming.pagesAt > 0 && Array.isArray(streaming.decodable) && streaming.decodable.every((e) => Array.isArray(e) && e.length === 2 && e.every(Number.isInteger)))) {
+    throw new ManifestError('the guest manifest has a malformed snapshot streaming index');
   }
   if (!m.disk || !(m.disk.size > 0) || !(m.disk.chunkSize > 0)) throw new ManifestError('the guest manifest lacks the disk description');
   if (m.extras !== undefined && !(m.extras.size > 0 && m.extras.chunkSize > 0 && typeof m.extras.url === 'string')) {

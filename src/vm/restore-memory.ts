@@ -5,6 +5,7 @@
 import type { V86 } from 'v86';
 import { onCpuReady } from './options';
 import { PAGE_SIZE, SnapshotFormatError, parseState } from './snapshot-layout';
+import type { ArrivingState } from './arriving-state';
 
 /** What v86 writes into the guest's memory before a restore: its BIOS images, below 1 MiB. */
 const BIOS_AREA = 1 << 20;
@@ -21,6 +22,8 @@ interface RestoringCpu {
   unpack_memory(bitmap: PageBitmap, packed: Uint8Array): void;
   zero_memory(addr: number, size: number): void;
   zstd_create_ctx(compressedSize: number): number;
+  /** where the stream's compressed bytes go, in the WebAssembly memory */
+  zstd_get_src_ptr(ctx: number): number;
   zstd_free_ctx(ctx: number): void;
   /** decompresses the stream's next `length` bytes into a new block of v86's WebAssembly memory */
   zstd_read(ctx: number, length: number): number;
@@ -36,13 +39,40 @@ function markedPages(bitmap: PageBitmap, pageCount: number): number[] {
   return pages;
 }
 
-/** Decompresses the snapshot's trailing pages (snapshot-layout.ts) straight into guest memory. */
-function streamPagesIntoMemory(cpu: RestoringCpu, ctx: number, pages: number[]): void {
+/** v86's zstd stream during a restore: what it has read, and the snapshot's bytes it can read from. */
+interface Stream {
+  ctx: number;
+  /** where v86 put the compressed snapshot in its WebAssembly memory */
+  source: number;
+  /** decompressed bytes read so far */
+  read: number;
+  /** the snapshot when it is still arriving, and how much of it is in v86's copy */
+  arriving?: ArrivingState;
+  copied: number;
+}
+
+/** Whether the stream can decode `length` more bytes, once what arrived since is copied to v86. */
+function arrivedFor(cpu: RestoringCpu, stream: Stream, length: number): boolean {
+  const { arriving } = stream;
+  if (!arriving) return true;
+  if (arriving.received > stream.copied) {
+    new Uint8Array(cpu.wasm_memory.buffer, stream.source + stream.copied, arriving.received - stream.copied).set(arriving.bytes.subarray(stream.copied, arriving.received));
+    stream.copied = arriving.received;
+  }
+  return stream.copied >= arriving.neededFor(stream.read + length);
+}
+
+/**
+ * Decompresses the snapshot's trailing pages (snapshot-layout.ts) straight into guest memory,
+ * from `first` on, as long as their compressed bytes are there; returns where it stopped.
+ */
+function streamPagesIntoMemory(cpu: RestoringCpu, stream: Stream, pages: number[], first: number): number {
   // the guest memory's place in the WebAssembly memory (a read may grow that memory, not move it)
   const guestBase = cpu.mem8.byteOffset;
-  for (let first = 0; first < pages.length; first += CHUNK_PAGES) {
+  for (; first < pages.length; first += CHUNK_PAGES) {
     const count = Math.min(CHUNK_PAGES, pages.length - first);
-    const ptr = cpu.zstd_read(ctx, count * PAGE_SIZE) >>> 0;
+    if (!arrivedFor(cpu, stream, count * PAGE_SIZE)) return first;
+    const ptr = cpu.zstd_read(stream.ctx, count * PAGE_SIZE) >>> 0;
     // v86's reader answers a damaged or short stream with no block at all
     if (ptr === 0) throw new SnapshotFormatError(`its compressed memory pages end or are damaged after ${first} of ${pages.length} pages`);
     const memory = new Uint8Array(cpu.wasm_memory.buffer);
@@ -52,6 +82,7 @@ function streamPagesIntoMemory(cpu: RestoringCpu, ctx: number, pages: number[]):
     }
     cpu.zstd_read_free(ptr, count * PAGE_SIZE);
   }
+  return first;
 }
 
 /**
@@ -62,12 +93,30 @@ function streamPagesIntoMemory(cpu: RestoringCpu, ctx: number, pages: number[]):
  * zeroes only the BIOS area. A snapshot whose pages follow its last buffer
  * (snapshot-layout.ts) has them read from the zstd stream v86 is still reading, into their
  * place in guest memory: no 137 MiB copy in between; `state`, the one the emulator starts
- * from, gives them when it is not compressed (a saved machine). tests/guest/restore.test.ts
- * checks that the memory comes out byte for byte as v86's own restore of v86's layout leaves it.
+ * from, gives them when it is not compressed (a saved machine). With `arriving` (the snapshot
+ * still being read), the pages are read as their compressed bytes arrive, after v86 has set the
+ * rest of the state: the guest must not run (v86's `autostart` off) before the promise returned
+ * has resolved, which it does once the first restore's memory is whole (and rejects when it
+ * cannot be). tests/guest/restore.test.ts checks that the memory comes out byte for byte as
+ * v86's own restore of v86's layout leaves it, the snapshot whole or arriving.
  */
-export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer): void {
+export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer, arriving?: ArrivingState): Promise<void> {
+  let settle!: { resolve(): void; reject(error: unknown): void };
+  const restored = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  restored.catch(() => {}); // v86's restore throws it too; a caller that streams awaits it
   onCpuReady<RestoringCpu>(emulator, (cpu) => {
-    const { unpack_memory: unpack, zero_memory: zero, zstd_create_ctx: create, zstd_free_ctx: free } = cpu;
+    // a state v86 cannot read at all (a damaged header) fails before any page: say so too
+    const machine = (emulator as unknown as { v86: { restore_state(state: ArrayBuffer): void } }).v86;
+    const restoreState = machine.restore_state;
+    machine.restore_state = (saved) => {
+      try {
+        restoreState.call(machine, saved);
+      } catch (error) {
+        settle.reject(error);
+        throw error;
+      }
+    };
+    const { unpack_memory: unpack, zero_memory: zero, zstd_create_ctx: create, zstd_free_ctx: free, zstd_get_src_ptr: sourceOf, zstd_read: read } = cpu;
     // once the guest has run, its memory is no longer fresh, and its first state no longer needed
     let fresh = true;
     let initialState = state;
@@ -75,11 +124,34 @@ export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer): void
       fresh = false;
       initialState = undefined;
     });
-    // the zstd stream v86's restore reads: open until the state is set, memory included
-    let stream: number | undefined;
-    cpu.zstd_create_ctx = (size) => (stream = create.call(cpu, size));
+    // the zstd stream v86's restore reads: open until the state is set, memory included, and
+    // until the pages still arriving are in (v86 frees it once it has set the state)
+    let stream: Stream | undefined;
+    let pagesPending = false;
+    // only the first restore's stream reads from `arriving`; what arrived is what v86 copies next
+    let toArrive = arriving;
+    cpu.zstd_create_ctx = (size) => {
+      const ctx = create.call(cpu, size);
+      stream ??= { ctx, source: 0, read: 0, copied: toArrive?.received ?? 0, arriving: toArrive };
+      toArrive = undefined;
+      return ctx;
+    };
+    cpu.zstd_get_src_ptr = (ctx) => {
+      const at = sourceOf.call(cpu, ctx);
+      if (ctx === stream?.ctx) stream.source = at >>> 0;
+      return at;
+    };
+    cpu.zstd_read = (ctx, length) => {
+      if (ctx === stream?.ctx) {
+        // v86's own reads (the state's header and buffers) come before the pages: their bytes are there
+        if (!arrivedFor(cpu, stream, length)) throw new SnapshotFormatError('the restore read past the part of the snapshot that had arrived');
+        stream.read += length;
+      }
+      return read.call(cpu, ctx, length);
+    };
     cpu.zstd_free_ctx = (ctx) => {
-      if (ctx === stream) stream = undefined;
+      if (ctx === stream?.ctx && pagesPending) return; // streamRest frees it once the pages are in
+      if (ctx === stream?.ctx) stream = undefined;
       free.call(cpu, ctx);
     };
     // v86's own copy, page by page, zeroing only what a fresh memory needs
@@ -91,12 +163,27 @@ export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer): void
         cpu.zero_memory = zero;
       }
     };
-    cpu.unpack_memory = (bitmap, packed) => {
+    /** the rest of the pages, as their bytes arrive; v86 has set the rest of the state meanwhile */
+    const streamRest = async (open: Stream, pages: number[], from: number) => {
+      pagesPending = true;
+      try {
+        while (from < pages.length) {
+          await open.arriving!.whenReceived(open.arriving!.neededFor(open.read + PAGE_SIZE * CHUNK_PAGES));
+          from = streamPagesIntoMemory(cpu, open, pages, from);
+        }
+      } finally {
+        pagesPending = false;
+        free.call(cpu, open.ctx);
+        if (stream === open) stream = undefined;
+      }
+    };
+    const unpackAll = (bitmap: PageBitmap, packed: Uint8Array): Promise<void> | void => {
       const pages = markedPages(bitmap, cpu.memory_size[0] / PAGE_SIZE);
       if (packed.byteLength >= pages.length * PAGE_SIZE) return unpackFresh(bitmap, packed);
       if (stream !== undefined) {
         zero.call(cpu, 0, fresh ? BIOS_AREA : cpu.memory_size[0]);
-        return streamPagesIntoMemory(cpu, stream, pages);
+        const stopped = streamPagesIntoMemory(cpu, stream, pages, 0);
+        return stopped < pages.length ? streamRest(stream, pages, stopped) : undefined;
       }
       // an uncompressed state (a saved machine, gunzipped): its pages follow its last buffer
       if (!initialState) throw new SnapshotFormatError('this state keeps its memory pages at its end, but they are not at hand');
@@ -106,5 +193,16 @@ export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer): void
       }
       unpackFresh(bitmap, trailing);
     };
+    cpu.unpack_memory = (bitmap, packed) => {
+      try {
+        const rest = unpackAll(bitmap, packed);
+        if (rest) rest.then(settle.resolve, settle.reject);
+        else settle.resolve();
+      } catch (error) {
+        settle.reject(error);
+        throw error;
+      }
+    };
   });
+  return restored;
 }

@@ -10,6 +10,7 @@ import { V86_JIT_THRESHOLD } from '../../src/vm/jit-threshold';
 import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest, nodeDisks } from '../../src/vm/node-vm';
 import { DEFAULT_JIT, v86Options, type V86Zstd } from '../../src/vm/options';
 import { restoreIntoFreshMemory } from '../../src/vm/restore-memory';
+import { ArrivingState } from '../../src/vm/arriving-state';
 import { movePagesBack, movePagesToEnd, parseState } from '../../src/vm/snapshot-layout';
 import { ok, useGuest } from './guest';
 
@@ -65,21 +66,74 @@ describe('a fresh restore', () => {
 });
 
 describe('restoring into fresh memory', () => {
-  /** sha256 of the guest's memory once `state` is restored, before the guest runs an instruction */
-  async function memoryAfterRestore(state: ArrayBuffer, ours: boolean): Promise<string> {
+  /**
+   * sha256 of the guest's memory once `state` is restored, before the guest runs an instruction;
+   * with `arriving`, from that snapshot as it arrives (`onLoaded` runs once v86 has set the state)
+   */
+  async function memoryAfterRestore(state: ArrayBuffer, ours: boolean, arriving?: ArrivingState, onLoaded?: () => void): Promise<string> {
     const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
     let emulator: V86 | undefined;
     const disks = nodeDisks(DEFAULT_IMAGE_DIR, () => emulator as unknown as V86Zstd);
     const options = { ...v86Options(manifest, (p) => path.join(DEFAULT_IMAGE_DIR, p), { state: { buffer: state } }, disks), autostart: false };
     emulator = new V86({ ...options, wasm_path: createRequire(import.meta.url).resolve('v86/build/v86.wasm') } as never);
-    if (ours) restoreIntoFreshMemory(emulator, state);
-    await new Promise((resolve) => emulator.add_listener('emulator-loaded', resolve));
-    const cpu = (emulator as unknown as { v86: { cpu: { wasm_memory: WebAssembly.Memory; mem8: Uint8Array } } }).v86.cpu;
-    const memory = new Uint8Array(cpu.wasm_memory.buffer, cpu.mem8.byteOffset, cpu.mem8.length);
-    const digest = createHash('sha256').update(memory).digest('hex');
-    await emulator.destroy();
-    return digest;
+    try {
+      const memory = ours ? restoreIntoFreshMemory(emulator, state, arriving) : undefined;
+      await new Promise<void>((resolve) => emulator.add_listener('emulator-loaded', () => resolve(onLoaded?.())));
+      await memory;
+      const cpu = (emulator as unknown as { v86: { cpu: { wasm_memory: WebAssembly.Memory; mem8: Uint8Array } } }).v86.cpu;
+      const memoryBytes = new Uint8Array(cpu.wasm_memory.buffer, cpu.mem8.byteOffset, cpu.mem8.length);
+      return createHash('sha256').update(memoryBytes).digest('hex');
+    } finally {
+      await emulator.destroy();
+    }
   }
+
+  /** The image's snapshot arriving: the part v86 reads at once now, the rest once v86 has set the state. */
+  async function arrivingSnapshot(rest: (arriving: ArrivingState, snapshot: Uint8Array) => Promise<void>) {
+    const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
+    const snapshot = new Uint8Array(readFileSync(path.join(DEFAULT_IMAGE_DIR, manifest.files.state.path)));
+    const { streaming } = manifest.files.state;
+    expect(streaming).toBeDefined();
+    const arriving = new ArrivingState(snapshot.byteLength, streaming);
+    const first = arriving.neededFor(streaming!.pagesAt);
+    expect(first).toBeLessThan(snapshot.byteLength / 8);
+    arriving.push(snapshot.subarray(0, first));
+    let receivedWhenLoaded = -1;
+    let feeding = Promise.resolve();
+    const digest = memoryAfterRestore(arriving.bytes.buffer, true, arriving, () => {
+      receivedWhenLoaded = arriving.received;
+      feeding = rest(arriving, snapshot);
+    });
+    return { snapshot, first, digest, fed: () => feeding, receivedWhenLoaded: () => receivedWhenLoaded };
+  }
+
+  /** The rest of the snapshot in 256 KiB pieces, each on a later turn of the event loop, up to `end`. */
+  async function feed(arriving: ArrivingState, snapshot: Uint8Array, end = snapshot.byteLength): Promise<void> {
+    for (let at = arriving.received; at < end; at = arriving.received) {
+      await new Promise((resolve) => setImmediate(resolve));
+      arriving.push(snapshot.subarray(at, Math.min(end, at + (256 << 10))));
+    }
+  }
+
+  it('restores the snapshot as it arrives, byte for byte as from the whole file, the pages waiting for their bytes', async () => {
+    const { snapshot, first, digest, fed, receivedWhenLoaded } = await arrivingSnapshot(async (arriving, bytes) => {
+      await feed(arriving, bytes);
+      arriving.finish(true);
+    });
+    const streamed = await digest;
+    await fed();
+    // v86 set the state with only the first part there; the pages came after
+    expect(receivedWhenLoaded()).toBe(first);
+    expect(streamed).toBe(await memoryAfterRestore(snapshot.slice().buffer, true));
+  }, 240_000);
+
+  it('fails, rather than running the guest, when the snapshot stops arriving half-way', async () => {
+    const { digest } = await arrivingSnapshot(async (arriving, bytes) => {
+      await feed(arriving, bytes, bytes.byteLength >> 1);
+      arriving.fail(new Error('the offline cache stopped answering'));
+    });
+    await expect(digest).rejects.toThrow('the offline cache stopped answering');
+  }, 240_000);
 
   it("leaves the guest's memory byte for byte as v86's own restore of v86's own layout does", async () => {
     const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
