@@ -105,15 +105,20 @@ export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer, arriv
   const restored = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   restored.catch(() => {}); // v86's restore throws it too; a caller that streams awaits it
   onCpuReady<RestoringCpu>(emulator, (cpu) => {
-    // a state v86 cannot read at all (a damaged header) fails before any page: say so too
+    // a state v86 cannot read at all (a damaged header) fails before any page: say so too. A
+    // streamed restore's caller, who runs the guest, hears it from here alone (v86 would report
+    // an unhandled rejection for a snapshot the caller already knows to be damaged)
     const machine = (emulator as unknown as { v86: { restore_state(state: ArrayBuffer): void } }).v86;
     const restoreState = machine.restore_state;
+    let streamed = arriving !== undefined;
     machine.restore_state = (saved) => {
+      const quiet = streamed;
+      streamed = false;
       try {
         restoreState.call(machine, saved);
       } catch (error) {
         settle.reject(error);
-        throw error;
+        if (!quiet) throw error;
       }
     };
     const { unpack_memory: unpack, zero_memory: zero, zstd_create_ctx: create, zstd_free_ctx: free, zstd_get_src_ptr: sourceOf, zstd_read: read } = cpu;
