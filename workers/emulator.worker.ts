@@ -53,8 +53,12 @@ export interface GuestInfo {
   marks: StartMarks;
 }
 
-/** Steps of a start, each stamped when it ended, in epoch milliseconds (timeOrigin + now). */
-export type StartMarks = Partial<Record<'called' | 'manifest' | 'state-read' | 'state-checked' | 'emulator-started' | 'agent-ready', number>>;
+/**
+ * Steps of a start, each stamped when it ended, in epoch milliseconds (timeOrigin + now);
+ * `stream-began`: a restore began on the part of the snapshot that had arrived, the rest
+ * arriving during the restore.
+ */
+export type StartMarks = Partial<Record<'called' | 'manifest' | 'stream-began' | 'state-read' | 'state-checked' | 'emulator-started' | 'agent-ready', number>>;
 
 export interface SaveRequest {
   name: string;
@@ -78,6 +82,8 @@ type SnapshotSource = { buffer: ArrayBuffer } | { arriving: ArrivingState; fromR
 interface Launched {
   v86: V86;
   restored: Promise<void>;
+  /** false for a streamed restore: the guest waits to be run once `restored` has resolved */
+  runsItself: boolean;
 }
 
 export class EmulatorApi {
@@ -131,33 +137,7 @@ export class EmulatorApi {
     if ('buffer' in source) mark('state-read');
 
     onProgress({ phase: 'booting', message: 'Restoring the machine' });
-    let emulator: Launched;
-    // a streamed restore's guest runs once its memory is whole; waitForAgent says if it never does
-    let running = Promise.resolve();
-    for (;;) {
-      if ('buffer' in source) {
-        mark('state-checked');
-        emulator = await this.launch(manifest, resolve, onProgress, source.buffer);
-        break;
-      }
-      const { arriving } = source;
-      // v86 reads the state's header and buffers at once: those must be there before it starts
-      const prefix = arriving.whenReceived(arriving.neededFor(manifest.files.state.streaming?.pagesAt ?? Infinity));
-      const launched = await prefix.then(() => this.launch(manifest, resolve, onProgress, arriving.bytes.buffer, arriving), () => undefined);
-      const failure = await arriving.complete.then(() => undefined, (error: unknown) => error);
-      mark('state-read');
-      if (launched && !failure) {
-        emulator = launched;
-        mark('state-checked');
-        running = launched.restored.then(() => launched.v86.run());
-        break;
-      }
-      await launched?.v86.destroy();
-      if (!source.fromReader) throw failure;
-      // damaged (the reader dropped it from the cache) or unreadable: from the cache again, or the server
-      console.warn(`The cached snapshot cannot be used (${failure instanceof Error ? failure.message : String(failure)}); reading it again.`);
-      source = await this.snapshotSource(manifest, resolve(manifest.files.state.path), onProgress);
-    }
+    const emulator = await this.restoreFrom(source, manifest, resolve, onProgress, mark);
     this.emulator = emulator.v86;
     emulator.v86.add_listener('emulator-started', () => mark('emulator-started'));
     const agent = connectAgent(emulator.v86);
@@ -165,7 +145,10 @@ export class EmulatorApi {
     // a saved machine's shells still hold their channels: even setting the clock must not reuse one
     if (restored) agent.skipChannels(restored.session.nextChannel);
     const firstShell = !restored ? reserveFirstShell(agent, manifest) : undefined;
-    await Promise.all([running, waitForAgent(emulator.v86, agent, false)]);
+    // listening before the guest runs: a streamed restore's runs once its memory is whole
+    // (waitForAgent says if it never does)
+    const ready = waitForAgent(emulator.v86, agent, false);
+    await Promise.all([emulator.runsItself || emulator.restored.then(() => emulator.v86.run()), ready]);
     mark('agent-ready');
     this.machine = machine;
     this.changed = false;
@@ -177,6 +160,45 @@ export class EmulatorApi {
       firstShell,
       marks,
     };
+  }
+
+  /**
+   * Creates v86 on the snapshot: at once when it is whole; when it is still arriving, on its
+   * first part, returning once all of it has arrived whole (the guest is run once its memory is
+   * in, see Launched). A copy from the page's reader that is damaged or unreadable is read again, from the
+   * cache or the server; a download that fails throws, in words for the trainee.
+   */
+  private async restoreFrom(
+    source: SnapshotSource,
+    manifest: GuestManifest,
+    resolve: (path: string) => string,
+    onProgress: (p: Progress) => void,
+    mark: (step: keyof StartMarks) => void,
+  ): Promise<Launched> {
+    for (;;) {
+      if ('buffer' in source) {
+        mark('state-checked');
+        return this.launch(manifest, resolve, onProgress, source.buffer);
+      }
+      const { arriving } = source;
+      // v86 reads the state's header and buffers at once: those must be there before it starts
+      const prefix = arriving.whenReceived(arriving.neededFor(manifest.files.state.streaming?.pagesAt ?? Infinity));
+      const launched = await prefix.then(() => {
+        mark('stream-began');
+        return this.launch(manifest, resolve, onProgress, arriving.bytes.buffer, arriving);
+      }, () => undefined);
+      const failure = await arriving.complete.then(() => undefined, (error: unknown) => error);
+      mark('state-read');
+      if (launched && !failure) {
+        mark('state-checked');
+        return launched;
+      }
+      await launched?.v86.destroy();
+      if (!source.fromReader) throw failure;
+      // damaged (the reader dropped it from the cache) or unreadable: from the cache again, or the server
+      console.warn(`The cached snapshot cannot be used (${failure instanceof Error ? failure.message : String(failure)}); reading it again.`);
+      source = await this.snapshotSource(manifest, resolve(manifest.files.state.path), onProgress);
+    }
   }
 
   /**
@@ -248,7 +270,7 @@ export class EmulatorApi {
     const loaded = new Promise<void>((done) => emulator.add_listener('emulator-loaded', () => done()));
     const restored = Promise.all([memory, loaded]).then(() => undefined);
     restored.catch(() => {}); // a damaged snapshot's restore fails too: the caller decides what it means
-    return { v86: emulator, restored };
+    return { v86: emulator, restored, runsItself: !arriving };
   }
 
   /** Runs a command for the page (checks, the status bar); it may change the machine. */

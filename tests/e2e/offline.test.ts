@@ -42,7 +42,7 @@ async function cutNetwork(context: BrowserContext, stop: () => Promise<void>): P
 }
 
 describe('offline', () => {
-  it('keeps the snapshot downloaded on the first visit, before any service worker, for the next visit', async () => {
+  it('keeps the snapshot downloaded on the first visit, before any service worker, for the next visit; both restore it as it arrives', async () => {
     const { url, stop } = await serve();
     const { version, manifest: { files } } = builtGuest();
     const context = await browser.newContext();
@@ -52,6 +52,13 @@ describe('offline', () => {
       const keptBytes = () =>
         page.evaluate((u) => caches.match(u, { ignoreVary: true }).then((r) => (r ? r.arrayBuffer().then((b) => b.byteLength) : 0)), stateUrl);
       await expect.poll(keptBytes, { timeout: 30_000, interval: 500 }).toBe(files.state.size);
+      // downloaded, then streamed from the cache by the page's reader: each restore began before the whole file was there
+      const streamBegan = async () => 'stream-began' in JSON.parse(await page.waitForFunction(() => document.body.dataset.startMarks).then((h) => h.jsonValue() as Promise<string>));
+      expect(await streamBegan()).toBe(true);
+      await page.reload();
+      await waitReady(page, 180_000);
+      await waitForText(page, PROMPT);
+      expect(await streamBegan()).toBe(true);
     } finally {
       await context.close();
       await stop();
