@@ -1,7 +1,7 @@
 /**
  * The site's cached snapshot, streamed from the page's snapshot reader (snapshot-reader.worker.ts)
  * to the emulator worker, which restores it as it arrives (src/vm/arriving-state.ts). The reader
- * checks the whole file (size, SHA-256) as it goes and says so at its end.
+ * checks the whole file (size, SHA-256) once it is read, and says so in its last message.
  */
 import { ArrivingState } from '../src/vm/arriving-state';
 import type { ManifestFile, StreamingIndex } from '../src/vm/manifest';
@@ -13,12 +13,15 @@ export type SnapshotMessage =
   /** last: whether the whole file matched the manifest */
   | { kind: 'end'; whole: boolean };
 
-/** A reader that has not answered by then is taken as gone: the emulator reads the cache itself. */
-const SILENCE_MS = 5000;
+/**
+ * A reader silent for that long is taken as gone (the emulator reads the cache itself): before
+ * its first message, and between two of them (longer, as the restore may keep this thread busy).
+ */
+const SILENCE_MS = { head: 5_000, bytes: 30_000 };
 
 /**
  * The snapshot at `url` as the reader streams it into `port`; undefined when the reader says it
- * is not cached, or does not answer. A reader that falls silent or ends short fails it.
+ * is not cached, or does not answer. A reader that falls silent or finds it damaged fails it.
  */
 export function snapshotFromReader(port: MessagePort, url: string, entry: ManifestFile & { streaming?: StreamingIndex }): Promise<ArrivingState | undefined> {
   return new Promise((resolve) => {
@@ -30,11 +33,12 @@ export function snapshotFromReader(port: MessagePort, url: string, entry: Manife
     };
     const watch = () => {
       clearTimeout(timer);
+      const silence = arriving ? SILENCE_MS.bytes : SILENCE_MS.head;
       timer = setTimeout(() => {
         stop();
         if (arriving) arriving.fail(new Error('the offline cache stopped answering'));
         else resolve(undefined);
-      }, SILENCE_MS);
+      }, silence);
     };
     watch();
     port.onmessage = ({ data }: MessageEvent<SnapshotMessage | null>) => {
@@ -45,8 +49,8 @@ export function snapshotFromReader(port: MessagePort, url: string, entry: Manife
         stop();
         arriving.finish(data.whole);
       } else if (data?.kind === 'head' && data.cached && data.url === url) {
-        watch();
         arriving = new ArrivingState(entry.size, entry.streaming);
+        watch();
         resolve(arriving);
       } else {
         stop();
