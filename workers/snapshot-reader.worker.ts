@@ -7,8 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import { parseManifest } from '../src/vm/manifest';
-import { guestCacheName } from '../src/offline/guest-cache';
-import { sha256Hex } from '../src/storage/digest';
+import { guestCacheName, matchesEntry } from '../src/offline/guest-cache';
 import type { SnapshotMessage } from './cached-snapshot';
 
 async function stream(imageUrl: string, send: (message: SnapshotMessage, transfer?: Transferable[]) => void): Promise<void> {
@@ -36,7 +35,7 @@ async function stream(imageUrl: string, send: (message: SnapshotMessage, transfe
     const chunk = part.value.slice().buffer;
     send({ kind: 'bytes', chunk }, [chunk]);
   }
-  const whole = total === entry.size && (await sha256Hex(file)) === entry.sha256;
+  const whole = total === entry.size && (await matchesEntry(file.buffer, entry));
   // a damaged copy is downloaded again rather than restored on every visit
   if (!whole) await cache.delete(url, { ignoreVary: true }).catch(() => undefined);
   send({ kind: 'end', whole });
