@@ -90,6 +90,7 @@ export default defineConfig(({ command }) => ({
   define: {
     __GUEST_PATH__: JSON.stringify(guestPath),
     __GUEST_VERSION__: JSON.stringify(guestVersion),
+    __GUEST_MANIFEST__: JSON.stringify(guestImage ?? null),
     // the dev server has no service worker; a build has one, whatever NODE_ENV says (tests build under NODE_ENV=test)
     __SERVICE_WORKER__: JSON.stringify(command === 'build'),
   },

@@ -187,7 +187,9 @@ async function snapshot(): Promise<void> {
   // Measured on image 2750c9aa07b13c8f's state (-22), restored alternately three times each in
   // Node: 64 MiB 33.8 MB 1.31-1.36 s, 32 MiB 34.8 MB 1.22-1.39 s, 16 MiB 36.3 MB 1.13-1.16 s,
   // 8 MiB 37.5 MB 1.09-1.15 s. 32 MiB: with 16 the offline set (150.9 MB) passed its 150 MB goal
-  execFileSync('zstd', ['-q', '-f', '--ultra', '-22', '--long=25', '-T0', raw, '-o', path.join(dist, 'state.bin.zst')]);
+  // --check (zstd's default, said here as a restore relies on it): the frame's checksum is how a
+  // snapshot streamed from the offline cache is checked (src/vm/restore-memory.ts)
+  execFileSync('zstd', ['-q', '-f', '--ultra', '-22', '--long=25', '--check', '-T0', raw, '-o', path.join(dist, 'state.bin.zst')]);
   const pagesAt = state.byteLength - parseState(state).trailingPages.byteLength;
   manifest.files.state = { ...fileEntry('state.bin.zst'), rawSize: state.byteLength, streaming: streamingIndex(path.join(dist, 'state.bin.zst'), pagesAt) };
   const folderSize = (dir: string) => readdirSync(path.join(dist, dir)).reduce((n, f) => n + statSync(path.join(dist, dir, f)).size, 0);

@@ -1,7 +1,7 @@
 /**
  * The site's cached snapshot, streamed from the page's snapshot reader (snapshot-reader.worker.ts)
- * to the emulator worker, which restores it as it arrives (src/vm/arriving-state.ts). The reader
- * checks the whole file (size, SHA-256) once it is read, and says so in its last message.
+ * to the emulator worker, which restores it as it arrives (src/vm/arriving-state.ts), its
+ * checksum included; the reader says in its last message whether it read the whole file.
  */
 import { ArrivingState } from '../src/vm/arriving-state';
 import type { ManifestFile, StreamingIndex } from '../src/vm/manifest';
@@ -10,7 +10,7 @@ export type SnapshotMessage =
   /** first: whether `url` is cached (streaming follows) */
   | { kind: 'head'; url?: string; cached: boolean }
   | { kind: 'bytes'; chunk: ArrayBuffer }
-  /** last: whether the whole file matched the manifest */
+  /** last: whether the file read had the manifest's size */
   | { kind: 'end'; whole: boolean };
 
 /**

@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
 import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
-import { parseManifest, type DiskDescription, type FirstShell, type GuestManifest } from '../src/vm/manifest';
+import { type DiskDescription, type FirstShell, type GuestManifest } from '../src/vm/manifest';
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
 import { movePagesToEnd } from '../src/vm/snapshot-layout';
@@ -20,6 +20,7 @@ import { TerminalBridge } from './terminal-bridge';
 import { compileV86 } from './v86-wasm';
 import { keepGuestFile, matchesEntry, verifiedGuestFile } from '../src/offline/guest-cache';
 import { snapshotFromReader } from './cached-snapshot';
+import { readManifest } from './guest-manifest';
 import { ArrivingState } from '../src/vm/arriving-state';
 import { attachNic } from '../src/cluster/nic';
 
@@ -105,16 +106,7 @@ export class EmulatorApi {
     mark('called');
     const base = new URL(options.imageUrl.endsWith('/') ? options.imageUrl : `${options.imageUrl}/`, self.location.href);
     onProgress({ phase: 'loading', message: 'Reading the guest manifest' });
-    const manifestResponse = await fetch(new URL('manifest.json', base)).catch(() => null);
-    if (!manifestResponse?.ok) {
-      throw new Error(`The guest image could not be loaded from ${base.href} (${manifestResponse ? `HTTP ${manifestResponse.status}` : UNREACHABLE}).`);
-    }
-    // a static server may answer a missing file with its index page: say what went wrong
-    const manifest = parseManifest(
-      await manifestResponse.json().catch(() => {
-        throw new Error(`The guest image could not be loaded from ${base.href} (no guest manifest there).`);
-      }),
-    );
+    const manifest = await readManifest(base);
     mark('manifest');
     const resolve = (p: string) => new URL(p, base).href;
     const machine: MachineIdentity = { imageVersion: manifest.imageVersion, v86Version: manifest.v86.version, memorySize: manifest.v86.memorySize };
@@ -164,9 +156,9 @@ export class EmulatorApi {
 
   /**
    * Creates v86 on the snapshot: at once when it is whole; when it is still arriving, on its
-   * first part, returning once all of it has arrived whole (the guest is run once its memory is
-   * in, see Launched). A copy from the page's reader that is damaged or unreadable is read again, from the
-   * cache or the server; a download that fails throws, in words for the trainee.
+   * first part, returning once all of it has arrived and its memory is in and checked (see
+   * Launched). A copy from the page's reader that is short, damaged or unreadable is read again,
+   * from the cache or the server; a download that fails throws, in words for the trainee.
    */
   private async restoreFrom(
     source: SnapshotSource,
@@ -182,20 +174,25 @@ export class EmulatorApi {
       }
       const { arriving } = source;
       // v86 reads the state's header and buffers at once: those must be there before it starts
-      const prefix = arriving.whenReceived(arriving.neededFor(manifest.files.state.streaming?.pagesAt ?? Infinity));
-      const launched = await prefix.then(() => {
+      const prefix = arriving.neededFor(manifest.files.state.streaming?.pagesAt ?? Infinity);
+      const launched = await arriving.whenReceived(prefix).then(() => {
         mark('stream-began');
-        return this.launch(manifest, resolve, onProgress, arriving.bytes.buffer, arriving);
+        return this.launch(manifest, resolve, onProgress, arriving.slice(prefix).buffer, arriving);
       }, () => undefined);
-      const failure = await arriving.complete.then(() => undefined, (error: unknown) => error);
-      mark('state-read');
+      const failure = await arriving.complete
+        .then(() => {
+          mark('state-read');
+          // the memory in, which checks the snapshot's checksum
+          return launched?.restored;
+        })
+        .then(() => undefined, (error: unknown) => error);
       if (launched && !failure) {
         mark('state-checked');
         return launched;
       }
       await launched?.v86.destroy();
       if (!source.fromReader) throw failure;
-      // damaged (the reader dropped it from the cache) or unreadable: from the cache again, or the server
+      // short, damaged or unreadable: from the cache again (checked whole, a damaged copy dropped), or the server
       console.warn(`The cached snapshot cannot be used (${failure instanceof Error ? failure.message : String(failure)}); reading it again.`);
       source = await this.snapshotSource(manifest, resolve(manifest.files.state.path), onProgress);
     }
@@ -215,13 +212,13 @@ export class EmulatorApi {
     const progress = (loaded: number, total: number) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total });
     void downloadInto(url, arriving, progress)
       .then(async () => {
-        if (!(await matchesEntry(arriving.bytes.buffer, entry))) {
+        const file = arriving.slice(entry.size).buffer;
+        if (!(await matchesEntry(file, entry))) {
           throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
         }
         arriving.finish(true);
         onProgress({ phase: 'booting', message: 'Restoring the machine' });
-        // a copy: the restore still reads the buffer
-        if (ownImage) void keepGuestFile(manifest.imageVersion, url, arriving.bytes.buffer.slice(0));
+        if (ownImage) void keepGuestFile(manifest.imageVersion, url, file);
       })
       .catch((error: unknown) => arriving.fail(error instanceof Error ? error : new Error(String(error))));
     return { arriving, fromReader: false };

@@ -16,7 +16,7 @@ export async function downloadInto(url: string, arriving: ArrivingState, onProgr
   if (!response.ok || !response.body) {
     throw new Error(`Could not download ${name}: the server answered HTTP ${response.status}.`);
   }
-  const total = arriving.bytes.byteLength;
+  const total = arriving.size;
   const reader = response.body.getReader();
   try {
     for (let part = await reader.read(); !part.done; part = await reader.read()) {

@@ -1,19 +1,20 @@
 /**
  * Streams the site's cached snapshot (about 34 MiB) to the emulator worker, started by the
  * page's first script: the emulator worker's thread is busy loading its script and v86's
- * WebAssembly meanwhile, then restoring; reading the snapshot and checking its digest there
- * kept it busy for another 0.6-0.9 s before the restore could begin. Here both happen on a
- * thread of their own, and the emulator restores the bytes as they come (cached-snapshot.ts).
+ * WebAssembly meanwhile, then restoring; reading the snapshot there kept it busy for another
+ * 0.6-0.9 s before the restore could begin. Here the reading happens on a thread of its own,
+ * each piece handed over as it comes (moved, not copied), and the emulator restores the bytes
+ * as they arrive (cached-snapshot.ts). The file's check is the restore's (the zstd frame's
+ * checksum, read with its last page, src/vm/restore-memory.ts): no SHA-256 here, which cost a
+ * copy of the file and 0.2-0.3 s of this core.
  */
 import * as Comlink from 'comlink';
-import { parseManifest } from '../src/vm/manifest';
-import { guestCacheName, matchesEntry } from '../src/offline/guest-cache';
+import { guestCacheName } from '../src/offline/guest-cache';
 import type { SnapshotMessage } from './cached-snapshot';
+import { readManifest } from './guest-manifest';
 
 async function stream(imageUrl: string, send: (message: SnapshotMessage, transfer?: Transferable[]) => void): Promise<void> {
-  const response = await fetch(new URL('manifest.json', imageUrl));
-  if (!response.ok) return send({ kind: 'head', cached: false });
-  const manifest = parseManifest(await response.json());
+  const manifest = await readManifest(new URL(imageUrl));
   if (manifest.imageVersion !== __GUEST_VERSION__) return send({ kind: 'head', cached: false });
   const entry = manifest.files.state;
   const url = new URL(entry.path, imageUrl).href;
@@ -21,24 +22,16 @@ async function stream(imageUrl: string, send: (message: SnapshotMessage, transfe
   const cached = await cache.match(url, { ignoreVary: true });
   if (!cached?.ok || !cached.body) return send({ kind: 'head', url, cached: false });
   send({ kind: 'head', url, cached: true });
-  // kept whole for its digest (crypto.subtle has no incremental one; the JavaScript one took 1 s here)
-  const file = new Uint8Array(entry.size);
   let total = 0;
   const reader = cached.body.getReader();
-  for (let part = await reader.read(); !part.done; part = await reader.read()) {
-    if (total + part.value.byteLength > file.byteLength) {
-      total = -1;
-      break;
-    }
-    file.set(part.value, total);
-    total += part.value.byteLength;
-    const chunk = part.value.slice().buffer;
+  for (let part = await reader.read(); !part.done && total <= entry.size; part = await reader.read()) {
+    const piece = part.value;
+    total += piece.byteLength;
+    // a piece that is a whole buffer moves to the emulator's thread as it is
+    const chunk = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength ? (piece.buffer as ArrayBuffer) : piece.slice().buffer;
     send({ kind: 'bytes', chunk }, [chunk]);
   }
-  const whole = total === entry.size && (await matchesEntry(file.buffer, entry));
-  // a damaged copy is downloaded again rather than restored on every visit
-  if (!whole) await cache.delete(url, { ignoreVary: true }).catch(() => undefined);
-  send({ kind: 'end', whole });
+  send({ kind: 'end', whole: total === entry.size });
 }
 
 const api = {

@@ -56,7 +56,7 @@ function arrivedFor(cpu: RestoringCpu, stream: Stream, length: number): boolean 
   const { arriving } = stream;
   if (!arriving) return true;
   if (arriving.received > stream.copied) {
-    new Uint8Array(cpu.wasm_memory.buffer, stream.source + stream.copied, arriving.received - stream.copied).set(arriving.bytes.subarray(stream.copied, arriving.received));
+    arriving.copyTo(new Uint8Array(cpu.wasm_memory.buffer), stream.source + stream.copied, stream.copied, arriving.received);
     stream.copied = arriving.received;
   }
   return stream.copied >= arriving.neededFor(stream.read + length);
@@ -74,7 +74,7 @@ function streamPagesIntoMemory(cpu: RestoringCpu, stream: Stream, pages: number[
     if (!arrivedFor(cpu, stream, count * PAGE_SIZE)) return first;
     const ptr = cpu.zstd_read(stream.ctx, count * PAGE_SIZE) >>> 0;
     // v86's reader answers a damaged or short stream with no block at all
-    if (ptr === 0) throw new SnapshotFormatError(`its compressed memory pages end or are damaged after ${first} of ${pages.length} pages`);
+    if (ptr === 0) throw new SnapshotFormatError(`its compressed memory pages end, are damaged or do not match its checksum (after ${first} of ${pages.length} pages)`);
     const memory = new Uint8Array(cpu.wasm_memory.buffer);
     for (let i = 0; i < count; i++) {
       const from = ptr + i * PAGE_SIZE;
@@ -97,8 +97,11 @@ function streamPagesIntoMemory(cpu: RestoringCpu, stream: Stream, pages: number[
  * still being read), the pages are read as their compressed bytes arrive, after v86 has set the
  * rest of the state: the guest must not run (v86's `autostart` off) before the promise returned
  * has resolved, which it does once the first restore's memory is whole (and rejects when it
- * cannot be). tests/guest/restore.test.ts checks that the memory comes out byte for byte as
- * v86's own restore of v86's layout leaves it, the snapshot whole or arriving.
+ * cannot be). The last page read, with the whole file there, has the decoder check the zstd
+ * frame's checksum: that is the check of a snapshot streamed from the offline cache.
+ * tests/guest/restore.test.ts checks that the memory comes out byte for byte as v86's own
+ * restore of v86's layout leaves it, the snapshot whole or arriving, and that a damaged
+ * checksum fails it.
  */
 export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer, arriving?: ArrivingState): Promise<void> {
   let settle!: { resolve(): void; reject(error: unknown): void };
@@ -133,11 +136,12 @@ export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer, arriv
     // until the pages still arriving are in (v86 frees it once it has set the state)
     let stream: Stream | undefined;
     let pagesPending = false;
-    // only the first restore's stream reads from `arriving`; what arrived is what v86 copies next
+    // only the first restore's stream reads from `arriving`: v86 is given, and copies in, the
+    // part that had arrived (`size` bytes); the rest is copied in as it arrives
     let toArrive = arriving;
     cpu.zstd_create_ctx = (size) => {
-      const ctx = create.call(cpu, size);
-      stream ??= { ctx, source: 0, read: 0, copied: toArrive?.received ?? 0, arriving: toArrive };
+      const ctx = create.call(cpu, toArrive?.size ?? size);
+      stream ??= { ctx, source: 0, read: 0, copied: size, arriving: toArrive };
       toArrive = undefined;
       return ctx;
     };

@@ -100,7 +100,7 @@ describe('restoring into fresh memory', () => {
     arriving.push(snapshot.subarray(0, first));
     let receivedWhenLoaded = -1;
     let feeding = Promise.resolve();
-    const digest = memoryAfterRestore(arriving.bytes.buffer, true, arriving, () => {
+    const digest = memoryAfterRestore(arriving.slice(first).buffer, true, arriving, () => {
       receivedWhenLoaded = arriving.received;
       feeding = rest(arriving, snapshot);
     });
@@ -125,6 +125,24 @@ describe('restoring into fresh memory', () => {
     // v86 set the state with only the first part there; the pages came after
     expect(receivedWhenLoaded()).toBe(first);
     expect(streamed).toBe(await memoryAfterRestore(snapshot.slice().buffer, true));
+  }, 240_000);
+
+  it("fails, rather than running the guest, when the snapshot is damaged: the last page read checks zstd's checksum", async () => {
+    /** the snapshot restored as it arrives, with one bit flipped `fromEnd` bytes before its end */
+    const restoreDamaged = async (fromEnd: number) => {
+      const { digest } = await arrivingSnapshot(async (arriving, bytes) => {
+        const damaged = bytes.slice();
+        damaged[damaged.byteLength - fromEnd] ^= 0x10;
+        await feed(arriving, damaged);
+        arriving.finish(true);
+      });
+      return digest;
+    };
+    // the checksum itself, the frame's last 4 bytes (the reader no longer checks a SHA-256):
+    // every page decodes as it should, and the last read fails all the same
+    await expect(restoreDamaged(2)).rejects.toThrow(/do not match its checksum \(after \d+ of \d+ pages\)/);
+    // a page's compressed bytes: whichever of the decoder or the checksum notices it
+    await expect(restoreDamaged(1 << 20)).rejects.toThrow(/are damaged or do not match its checksum/);
   }, 240_000);
 
   it('fails, rather than running the guest, when the snapshot stops arriving half-way', async () => {

@@ -27,7 +27,14 @@ describe('a snapshot still arriving', () => {
     arriving.push(Uint8Array.of(5, 6, 7, 8, 9, 10));
     await Promise.all(waits);
     expect(woken).toEqual([3, 8]);
-    expect([...arriving.bytes]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect([...arriving.slice(10)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // a part across two pieces, into a buffer at an offset, and one that starts over from the front
+    const target = new Uint8Array(6);
+    arriving.copyTo(target, 1, 2, 7);
+    expect([...target]).toEqual([0, 3, 4, 5, 6, 7]);
+    arriving.copyTo(target, 0, 0, 2);
+    expect([...target]).toEqual([1, 2, 4, 5, 6, 7]);
+    expect(() => arriving.copyTo(new Uint8Array(20), 0, 0, 11)).toThrow(RangeError);
     arriving.finish(true);
     await expect(arriving.complete).resolves.toBeUndefined();
   });
