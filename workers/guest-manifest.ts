@@ -7,7 +7,7 @@ import { parseManifest, type GuestManifest } from '../src/vm/manifest';
 import { UNREACHABLE } from './fetch-progress';
 
 /** The site's own image folder: the workers' scripts sit one folder below the site's root (assets/). */
-const builtInFolder = new URL(`../${__GUEST_PATH__}`, import.meta.url).href;
+const builtInFolder = new URL(/* @vite-ignore */ `../${__GUEST_PATH__}`, import.meta.url).href;
 
 /** The manifest of the image in folder `base`; throws, in words for the trainee, when it cannot be read. */
 export async function readManifest(base: URL): Promise<GuestManifest> {
