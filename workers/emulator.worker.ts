@@ -20,7 +20,7 @@ import { TerminalBridge } from './terminal-bridge';
 import { compileV86 } from './v86-wasm';
 import { keepGuestFile, matchesEntry, verifiedGuestFile } from '../src/offline/guest-cache';
 import { snapshotFromReader } from './cached-snapshot';
-import { readManifest } from './guest-manifest';
+import { builtInManifest, fetchManifest } from './guest-manifest';
 import { ArrivingState } from '../src/vm/arriving-state';
 import { attachNic } from '../src/cluster/nic';
 
@@ -106,7 +106,12 @@ export class EmulatorApi {
     mark('called');
     const base = new URL(options.imageUrl.endsWith('/') ? options.imageUrl : `${options.imageUrl}/`, self.location.href);
     onProgress({ phase: 'loading', message: 'Reading the guest manifest' });
-    const manifest = await readManifest(base);
+    // the site's own manifest is at hand, but its fetch still says whether the image is served
+    // (or kept offline): a start fails as soon as it says not, rather than stall on the disk
+    const served = fetchManifest(base);
+    const notServed = served.then(() => new Promise<never>(() => {}));
+    notServed.catch(() => {}); // raced below
+    const manifest = builtInManifest(base) ?? (await served);
     mark('manifest');
     const resolve = (p: string) => new URL(p, base).href;
     const machine: MachineIdentity = { imageVersion: manifest.imageVersion, v86Version: manifest.v86.version, memorySize: manifest.v86.memorySize };
@@ -129,7 +134,7 @@ export class EmulatorApi {
     if ('buffer' in source) mark('state-read');
 
     onProgress({ phase: 'booting', message: 'Restoring the machine' });
-    const emulator = await this.restoreFrom(source, manifest, resolve, onProgress, mark);
+    const emulator = await Promise.race([this.restoreFrom(source, manifest, resolve, onProgress, mark), notServed]);
     this.emulator = emulator.v86;
     emulator.v86.add_listener('emulator-started', () => mark('emulator-started'));
     const agent = connectAgent(emulator.v86);

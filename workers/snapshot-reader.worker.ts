@@ -11,10 +11,11 @@
 import * as Comlink from 'comlink';
 import { guestCacheName } from '../src/offline/guest-cache';
 import type { SnapshotMessage } from './cached-snapshot';
-import { readManifest } from './guest-manifest';
+import { builtInManifest, fetchManifest } from './guest-manifest';
 
 async function stream(imageUrl: string, send: (message: SnapshotMessage, transfer?: Transferable[]) => void): Promise<void> {
-  const manifest = await readManifest(new URL(imageUrl));
+  const base = new URL(imageUrl);
+  const manifest = builtInManifest(base) ?? (await fetchManifest(base));
   if (manifest.imageVersion !== __GUEST_VERSION__) return send({ kind: 'head', cached: false });
   const entry = manifest.files.state;
   const url = new URL(entry.path, imageUrl).href;
