@@ -217,8 +217,9 @@ export class EmulatorApi {
     const progress = (loaded: number, total: number) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total });
     void downloadInto(url, arriving, progress)
       .then(async () => {
-        const file = arriving.received === entry.size ? arriving.slice(entry.size).buffer : undefined;
-        if (!file || !(await matchesEntry(file, entry))) {
+        // what arrived, of whatever size: matchesEntry checks the size, then the SHA-256
+        const file = arriving.slice(arriving.received).buffer;
+        if (!(await matchesEntry(file, entry))) {
           throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
         }
         arriving.finish(true);
