@@ -139,6 +139,8 @@ export function restoreIntoFreshMemory(emulator: V86, state?: ArrayBuffer, arriv
     // only the first restore's stream reads from `arriving`: v86 is given, and copies in, the
     // part that had arrived (`size` bytes); the rest is copied in as it arrives
     let toArrive = arriving;
+    // these hooks live as long as the emulator: the snapshot only as long as the restore needs it
+    state = arriving = undefined;
     cpu.zstd_create_ctx = (size) => {
       const ctx = create.call(cpu, toArrive?.size ?? size);
       stream ??= { ctx, source: 0, read: 0, copied: size, arriving: toArrive };

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { V86 } from 'v86';
 import { describe, expect, it } from 'vitest';
 import { V86_JIT_THRESHOLD } from '../../src/vm/jit-threshold';
@@ -70,12 +72,18 @@ describe('restoring into fresh memory', () => {
    * sha256 of the guest's memory once `state` is restored, before the guest runs an instruction;
    * with `arriving`, from that snapshot as it arrives (`onLoaded` runs once v86 has set the state)
    */
-  async function memoryAfterRestore(state: ArrayBuffer, ours: boolean, arriving?: ArrivingState, onLoaded?: () => void): Promise<string> {
+  /** v86 on the image, created on `state` and left stopped (the caller destroys it). */
+  async function stoppedEmulator(state: ArrayBuffer): Promise<V86> {
     const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
     let emulator: V86 | undefined;
     const disks = nodeDisks(DEFAULT_IMAGE_DIR, () => emulator as unknown as V86Zstd);
     const options = { ...v86Options(manifest, (p) => path.join(DEFAULT_IMAGE_DIR, p), { state: { buffer: state } }, disks), autostart: false };
     emulator = new V86({ ...options, wasm_path: createRequire(import.meta.url).resolve('v86/build/v86.wasm') } as never);
+    return emulator;
+  }
+
+  async function memoryAfterRestore(state: ArrayBuffer, ours: boolean, arriving?: ArrivingState, onLoaded?: () => void): Promise<string> {
+    const emulator = await stoppedEmulator(state);
     try {
       const memory = ours ? restoreIntoFreshMemory(emulator, state, arriving) : undefined;
       await new Promise<void>((resolve) => emulator.add_listener('emulator-loaded', () => resolve(onLoaded?.())));
@@ -151,6 +159,33 @@ describe('restoring into fresh memory', () => {
       arriving.fail(new Error('the offline cache stopped answering'));
     });
     await expect(digest).rejects.toThrow('the offline cache stopped answering');
+  }, 240_000);
+
+  it('lets go of the snapshot once the memory is in, though the emulator lives on', async () => {
+    const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
+    const { streaming, size } = manifest.files.state;
+    const snapshot = readFileSync(path.join(DEFAULT_IMAGE_DIR, manifest.files.state.path));
+    let arriving: ArrivingState | undefined = new ArrivingState(size, streaming);
+    for (let at = 0; at < size; at += 1 << 20) arriving.push(new Uint8Array(snapshot.subarray(at, at + (1 << 20))));
+    arriving.finish(true);
+    const arrived = new WeakRef(arriving);
+    const first = arriving.slice(arriving.neededFor(streaming!.pagesAt)).buffer;
+    const emulator = await stoppedEmulator(first);
+    try {
+      await restoreIntoFreshMemory(emulator, first, arriving);
+      // the test's reference goes; v86 and the restore's hooks stay, as in a running page
+      arriving = undefined;
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      for (let i = 0; i < 5 && arrived.deref(); i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+      }
+      // a boolean: printing the snapshot's 34 MiB of pieces would exhaust the heap
+      expect(arrived.deref() === undefined, 'the snapshot is still held').toBe(true);
+    } finally {
+      await emulator.destroy();
+    }
   }, 240_000);
 
   it("leaves the guest's memory byte for byte as v86's own restore of v86's own layout does", async () => {
