@@ -68,10 +68,6 @@ describe('a fresh restore', () => {
 });
 
 describe('restoring into fresh memory', () => {
-  /**
-   * sha256 of the guest's memory once `state` is restored, before the guest runs an instruction;
-   * with `arriving`, from that snapshot as it arrives (`onLoaded` runs once v86 has set the state)
-   */
   /** v86 on the image, created on `state` and left stopped (the caller destroys it). */
   async function stoppedEmulator(state: ArrayBuffer): Promise<V86> {
     const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
@@ -82,6 +78,10 @@ describe('restoring into fresh memory', () => {
     return emulator;
   }
 
+  /**
+   * sha256 of the guest's memory once `state` is restored, before the guest runs an instruction;
+   * with `arriving`, from that snapshot as it arrives (`onLoaded` runs once v86 has set the state)
+   */
   async function memoryAfterRestore(state: ArrayBuffer, ours: boolean, arriving?: ArrivingState, onLoaded?: () => void): Promise<string> {
     const emulator = await stoppedEmulator(state);
     try {
