@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: speed and size of the guest, one emulator at a time, in one run.
- * Prints a Markdown table and writes it into README.md between the bench markers.
+ * Prints a Markdown table and writes it into docs/benchmark.md between the bench markers.
  * Figures from a shared 2-core machine are noisy: compare the ratios measured in the same run.
  * Options: --quick (skip the cold boots), --image DIR, --compare DIR (another image, e.g. of
  * another Debian suite: its restore and Docker figures are measured in the same run),
@@ -403,11 +403,11 @@ const table = [
   ...rows.map((r) => `| ${r.what} | ${r.value} | ${r.goal ?? ''} |`),
 ].join('\n');
 console.log(table);
-const readme = path.join(root, 'README.md');
-const text = readFileSync(readme, 'utf8');
+const benchmarkPage = path.join(root, 'docs/benchmark.md');
+const text = readFileSync(benchmarkPage, 'utf8');
 const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
 if (marked.test(text) && !values.quick) {
-  writeFileSync(readme, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
-  log('table written to README.md');
+  writeFileSync(benchmarkPage, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
+  log('table written to docs/benchmark.md');
 }
 process.exit(0);
