@@ -1,7 +1,7 @@
 /**
  * The page's first script: it starts the emulator worker loading (its script, then v86's
  * WebAssembly) and restoring the machine the page opens with, then loads the rest of the page
- * (terminals, labs, panels: 600 KB of code) beside it, so that the restore no longer waits for
+ * (terminals, labs, panels: 600 KB of code) beside it, so that the restore does not wait for
  * that code to be parsed and run first.
  */
 import '@xterm/xterm/css/xterm.css';

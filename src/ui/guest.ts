@@ -88,7 +88,7 @@ let early: Promise<LoadingWorker> | undefined;
  * snapshot-reader.worker.ts). Once the machine the page opens is known (`machine`), it starts
  * restoring it, and resolves when the worker has begun: a message to a worker that is still
  * loading waits for the page's thread to be free to forward it, so the page loads its heavy
- * shell only after that (measured: the start otherwise arrived 150-260 ms after the worker was
+ * shell only after that (measured: otherwise the start arrives 150-260 ms after the worker is
  * ready). The next startGuest takes this worker, and that start when it asks for the same machine.
  */
 export async function loadWorkerEarly(imageUrl: string, machine: Promise<{ snapshotId?: string }>): Promise<void> {

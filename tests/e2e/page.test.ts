@@ -29,7 +29,7 @@ describe('the page', () => {
     await typeLine(page, ' done');
     await waitForText(page, /^typing done$/m);
     const [, steps] = (await warmUp).match(/: (\d+) of/)!;
-    // stopped at the first keystroke, as before session 20, it would have run none
+    // a warm-up stopped by the first keystroke would have run none
     expect(Number(steps)).toBeGreaterThan(0);
   });
 

@@ -146,7 +146,7 @@ describe('restoring into fresh memory', () => {
       });
       return digest;
     };
-    // the checksum itself, the frame's last 4 bytes (the reader no longer checks a SHA-256):
+    // the checksum itself, the frame's last 4 bytes (the reader checks no SHA-256: this is the cached copy's check):
     // every page decodes as it should, and the last read fails all the same
     await expect(restoreDamaged(2)).rejects.toThrow(/do not match its checksum \(after \d+ of \d+ pages\)/);
     // a page's compressed bytes: whichever of the decoder or the checksum notices it
