@@ -10,6 +10,7 @@ import { SerializeAddon } from '@xterm/addon-serialize';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { TerminalEvent, TerminalMessage } from '../../workers/terminal-bridge';
 import type { SavedTerminal } from '../storage/snapshot-store';
+import { EarlyInput, EARLY_INPUT_LIMIT } from './early-input';
 
 export interface TerminalHost {
   /**
@@ -33,6 +34,8 @@ export class TerminalTab {
   private port: MessagePort | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private exited = false;
+  /** input typed before the shell is attached; null once it is */
+  private early: EarlyInput | null = new EarlyInput();
   private shown!: () => void;
   /** resolves once the shell's prompt is on screen: its first output, or its saved screen once attached */
   readonly firstOutput = new Promise<void>((resolve) => (this.shown = resolve));
@@ -57,6 +60,10 @@ export class TerminalTab {
     this.terminal.loadAddon(new WebLinksAddon());
     this.terminal.loadAddon(this.serializer);
     this.terminal.attachCustomKeyEventHandler((e) => this.handleClipboardKeys(e));
+    // listened to from the start: keys typed while the machine restores are kept for its shell
+    const encoder = new TextEncoder();
+    this.terminal.onData((data) => this.input(encoder.encode(data)));
+    this.terminal.onBinary((data) => this.input(Uint8Array.from(data, (c) => c.charCodeAt(0))));
   }
 
   /** Lays the terminal out in its element: xterm's open and first fit (about 0.2 s), once. */
@@ -80,9 +87,7 @@ export class TerminalTab {
     this.channel = await host.openTerminal(this.terminal.cols, this.terminal.rows, channel.port2, saved?.channel);
     // a shell taken over is on screen once attached: its saved screen is there already
     if (saved) this.terminal.write('', this.shown);
-    const encoder = new TextEncoder();
-    this.terminal.onData((data) => this.send({ type: 'input', data: encoder.encode(data) }));
-    this.terminal.onBinary((data) => this.send({ type: 'input', data: Uint8Array.from(data, (c) => c.charCodeAt(0)) }));
+    this.deliverEarlyInput();
     this.terminal.onResize(({ cols, rows }) => this.send({ type: 'resize', cols, rows }));
     this.resizeObserver = new ResizeObserver(() => this.fit());
     this.resizeObserver.observe(this.element);
@@ -96,7 +101,7 @@ export class TerminalTab {
 
   /** Types text into the shell, as if the trainee had (used by "run in terminal"). */
   type(text: string): void {
-    this.send({ type: 'input', data: new TextEncoder().encode(text) });
+    this.input(new TextEncoder().encode(text));
   }
 
   fit(): void {
@@ -122,6 +127,22 @@ export class TerminalTab {
     this.resizeObserver?.disconnect();
     this.port?.close();
     this.terminal.dispose();
+  }
+
+  /** Keys for the shell: sent once it is attached, kept for it until then. */
+  private input(data: Uint8Array): void {
+    if (this.early) this.early.add(data);
+    else this.send({ type: 'input', data });
+  }
+
+  /** The shell is attached: what was typed meanwhile goes to it, in order. */
+  private deliverEarlyInput(): void {
+    const { chunks, dropped } = this.early?.take() ?? { chunks: [], dropped: 0 };
+    this.early = null;
+    for (const data of chunks) this.send({ type: 'input', data });
+    if (dropped > 0) {
+      this.terminal.write(`\r\n\x1b[2m[${dropped} characters typed before the machine was ready were dropped: ${EARLY_INPUT_LIMIT / 1024} KiB at most are kept]\x1b[0m\r\n`);
+    }
   }
 
   private send(message: TerminalMessage): void {

@@ -6,10 +6,16 @@
  */
 import '@xterm/xterm/css/xterm.css';
 import './style.css';
-import { chooseMachineEarly, imageUrl } from './first-machine';
+import { chooseMachineEarly, imageUrl, isSeparateMachine, oneTab } from './first-machine';
 import { isWebKit, loadWorkerEarly } from './guest';
 
-const begun = isWebKit() ? Promise.resolve() : loadWorkerEarly(imageUrl, chooseMachineEarly());
+/** Restores the machine at once, unless another tab runs it (the page shell then asks what to do). */
+async function startEarly(): Promise<void> {
+  if (!isSeparateMachine && !(await oneTab.takeWithin(500))) return;
+  await loadWorkerEarly(imageUrl, chooseMachineEarly());
+}
+
+const begun = isWebKit() ? Promise.resolve() : startEarly();
 // never held back for long: a worker that is slow to load must not leave the page blank
 const waited = Promise.race([begun, new Promise((resolve) => setTimeout(resolve, 1500))]);
 waited.then(() => import('./main')).catch((error: unknown) => {

@@ -4,6 +4,16 @@
  * restoring it while the rest of the page still loads.
  */
 import { SnapshotStore, type SnapshotRecord } from '../storage/snapshot-store';
+import { OneTab } from './one-tab';
+
+/** The page's one claim on the machine (see one-tab.ts): entry.ts takes it before restoring. */
+export const oneTab = new OneTab();
+
+/**
+ * `?separate`: a fresh machine of this tab's own, beside the one another tab runs; it is saved
+ * only when the trainee says so, under its own name, never over the other tab's saves.
+ */
+export const isSeparateMachine = new URLSearchParams(location.search).has('separate');
 
 /** Where the guest image is served; `?image=` lets an instructor point at another build. */
 const imageOverride = new URLSearchParams(location.search).get('image');
@@ -20,6 +30,7 @@ export interface MachineChoice {
 
 /** `store`: the page's; none: one opened here (a browser without IndexedDB throws on opening). */
 export async function chooseMachine(store?: SnapshotStore): Promise<MachineChoice> {
+  if (isSeparateMachine) return {};
   let saved: SnapshotRecord[];
   try {
     saved = await (store ?? new SnapshotStore()).list();

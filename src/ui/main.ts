@@ -8,7 +8,8 @@ import { OfflineButton } from './offline-button';
 import { InspectorPanel, INSPECTOR_VIEWS, type InspectorView } from './inspector-panel';
 import { pageLanguage } from './lab-source';
 import { registerServiceWorker } from '../offline/updates';
-import { chooseMachine, imageUrl, takeEarlyChoice } from './first-machine';
+import { chooseMachine, imageUrl, isSeparateMachine, oneTab, takeEarlyChoice } from './first-machine';
+import { createStore } from 'idb-keyval';
 import { browserProblem, isWebKit, startGuest, terminalHost, type Guest } from './guest';
 import { HelpOverlay } from './help';
 import { LabAuthor } from './lab-author';
@@ -34,6 +35,11 @@ let paused = false;
 /** saves run one after another: a checkpoint asked for during an autosave waits for it */
 let saveQueue: Promise<unknown> = Promise.resolve();
 let pendingAutosave: Promise<SnapshotRecord | null> | null = null;
+/** keys typed or commands run into the machine, counted: a save taken after the last one leaves nothing unsaved */
+let inputs = 0;
+let savedInputs = 0;
+/** a separate machine's own save, which its next save replaces */
+let separateSave: string | undefined;
 const pauseButton = document.querySelector<HTMLButtonElement>('#pause-button')!;
 const resetButton = document.querySelector<HTMLButtonElement>('#reset-button')!;
 const saveButton = document.querySelector<HTMLButtonElement>('#save-button')!;
@@ -52,7 +58,10 @@ const labHost: LabHost = {
     if (!guest) throw new Error('The machine is not running yet.');
     return clusterView.guestFor(node, guest).api.exec(command, timeoutMs, false);
   },
-  type: (text, node) => void clusterView.type(text, node),
+  type: (text, node) => {
+    ++inputs;
+    void clusterView.type(text, node);
+  },
   startCluster: (nodes) => void clusterView.start(nodes),
   warn: (message) => status.notice(message, true),
   inspect: (view) => {
@@ -68,8 +77,9 @@ document.querySelector<HTMLButtonElement>('#inspect-button')!.onclick = () => {
   inspector.toggle();
   terminals?.current()?.fit();
 };
-const progressStore = new ProgressStore();
-const checkpoints = new Checkpoints(store, {
+// a separate machine keeps its lab progress apart from the other tab's
+const progressStore = new ProgressStore(isSeparateMachine ? createStore('labbox-progress-separate', 'labs') : undefined);
+const checkpoints = isSeparateMachine ? undefined : new Checkpoints(store, {
   save: (name, checkpoint, replaces) => save('checkpoint', name, { checkpoint, replaces }),
   rewindTo: async (record) => {
     if (guest && !paused && (await guest.api.hasChanges()) && !(await save('auto', 'Autosave'))) {
@@ -111,6 +121,15 @@ async function discardSaved(snapshotIds: string[]): Promise<void> {
   for (const id of snapshotIds) await store.remove(id);
 }
 
+const tabBar = document.querySelector<HTMLElement>('#tabs')!;
+const panes = document.querySelector<HTMLElement>('#terminals')!;
+
+/** No terminal without a machine. */
+function clearTerminals(): void {
+  tabBar.replaceChildren();
+  panes.replaceChildren();
+}
+
 interface BootOptions {
   /** a saved machine to restore instead of the image's fresh one */
   snapshotId?: string;
@@ -123,10 +142,8 @@ async function boot(options: BootOptions = {}): Promise<void> {
     status.error('Safari and iOS browsers limit a page to about 256 MB, less than this machine needs (512 MB). Please use Firefox, Chrome or Edge on a computer.');
     return;
   }
-  const tabBar = document.querySelector<HTMLElement>('#tabs')!;
-  const panes = document.querySelector<HTMLElement>('#terminals')!;
-  tabBar.replaceChildren();
-  panes.replaceChildren();
+  if (!isSeparateMachine && !(await oneTab.tryTake())) return offerMachineFromOtherTab('Your machine is open in another tab of this browser.');
+  clearTerminals();
   const tabs = new Terminals(tabBar, panes);
   tabs.prepare();
   try {
@@ -156,11 +173,11 @@ async function boot(options: BootOptions = {}): Promise<void> {
     missedPolls = 0;
     const memorySize = info.machine.memorySize;
     memoryTimer = setInterval(() => void poll(memorySize), 5000);
-    autosave.start();
+    if (isSeparateMachine) status.notice('A separate machine: it is not saved by itself. Save keeps it in "Saved" under its own name.');
+    else autosave.start();
   } catch (error) {
     stop();
-    tabBar.replaceChildren(); // no terminal without a machine
-    panes.replaceChildren();
+    clearTerminals();
     const message = error instanceof Error ? error.message : String(error);
     if (options.snapshotId) {
       status.error(message, [
@@ -190,10 +207,12 @@ function save(kind: SnapshotKind, name: string, options: { checkpoint?: Checkpoi
     return Promise.resolve(null);
   }
   if (kind === 'auto' && pendingAutosave) return pendingAutosave;
+  if (kind === 'auto' && isSeparateMachine) return save('named', 'Separate machine', { replaces: separateSave });
   const g = guest;
   const t = terminals;
   const run = saveQueue.then(async () => {
     if (g !== guest) return null; // the machine was restarted while this save waited
+    const inputsBefore = inputs;
     status.notice(kind === 'checkpoint' ? `Saving a checkpoint: ${name}…` : 'Saving the machine…');
     try {
       // one automatic slot: a new autosave replaces the previous one once it is safely written
@@ -206,6 +225,8 @@ function save(kind: SnapshotKind, name: string, options: { checkpoint?: Checkpoi
         await discardSaved(cluster?.flatMap((n) => n.snapshotId ?? []) ?? []).catch(() => {});
         throw error;
       });
+      if (isSeparateMachine) separateSave = record.id;
+      savedInputs = Math.max(savedInputs, inputsBefore);
       void requestPersistence();
       const use = await storageUse().catch(() => null);
       const low = use && use.quota - use.used < LOW_SPACE_BYTES;
@@ -248,6 +269,7 @@ function stop(): void {
   info = null;
   document.body.dataset.ready = 'false';
   for (const b of machineButtons) b.disabled = true;
+  inputs = savedInputs = 0;
 }
 
 /** Guest memory for the status bar; also the heartbeat that notices a guest gone silent. */
@@ -265,13 +287,15 @@ async function poll(total: number): Promise<void> {
   }
 }
 
-pauseButton.onclick = async () => {
-  if (!guest) return;
-  paused = !paused;
+async function setPaused(on: boolean): Promise<void> {
+  if (!guest || paused === on) return;
+  paused = on;
   await (paused ? guest.api.pause() : guest.api.resume());
   pauseButton.textContent = paused ? 'Resume' : 'Pause';
   status.progress({ phase: paused ? 'paused' : 'ready', message: paused ? 'Paused' : 'Ready' });
-};
+}
+
+pauseButton.onclick = () => void setPaused(!paused);
 
 resetButton.onclick = () => {
   if (!confirm('Start again from a fresh machine? What you did since your last save is lost (saved machines stay in "Saved").')) return;
@@ -317,5 +341,50 @@ async function startup(): Promise<void> {
     status.notice(`Your last machine, "${choice.otherVersion.name}", was made with another version of LabBox's machine image and cannot run here. It is kept in "Saved": export it to keep a copy.`, true);
   }
 }
+
+/**
+ * Another tab runs the machine: move it here (that tab saves it and stops) or open a separate
+ * one. It opens here by itself once that tab lets go of it (closed, or moved here).
+ */
+function offerMachineFromOtherTab(message: string): void {
+  status.error(`${message} Two tabs running it would save over each other's work.`, [
+    { label: 'Move it here', run: () => void moveMachineHere() },
+    { label: 'Open a separate machine', run: openSeparateMachine },
+  ]);
+  void oneTab.waitForMachine().then(() => void startup());
+}
+
+async function moveMachineHere(): Promise<void> {
+  status.progress({ phase: 'loading', message: 'The other tab saves the machine and hands it over…' });
+  await oneTab.askHandOver().catch((error: unknown) => offerMachineFromOtherTab((error as Error).message));
+}
+
+function openSeparateMachine(): void {
+  const url = new URL(location.href);
+  url.searchParams.set('separate', '');
+  location.assign(url);
+}
+
+// another tab asks for the machine: save it, stop, let go (a save that fails keeps it here)
+oneTab.onHandOverAsked = async () => {
+  await setPaused(false);
+  if (guest && !(await save('auto', 'Autosave'))) return 'it could not be saved: see the status bar there';
+  stop();
+  clearTerminals();
+  return null;
+};
+oneTab.onHandedOver = () => offerMachineFromOtherTab('Your machine moved to another tab.');
+
+/** Whether leaving now would lose work: something typed or run since the last save. */
+const unsaved = () => !!guest && inputs > savedInputs;
+panes.addEventListener('keydown', () => ++inputs, { capture: true });
+panes.addEventListener('paste', () => ++inputs, { capture: true });
+// the browser's own "Leave site?" question while work is unsaved; a save starts meanwhile
+window.addEventListener('beforeunload', (event) => {
+  if (!unsaved()) return;
+  event.preventDefault();
+  event.returnValue = '';
+  if (!isSeparateMachine) void save('auto', 'Autosave');
+});
 
 void startup();

@@ -36,12 +36,14 @@ export class Terminals {
 
   /**
    * Lays out the first shell's terminal while the machine is still restoring, so that xterm's
-   * open and fit (about 0.2 s) no longer come after it.
+   * open and fit (about 0.2 s) do not come after it; it takes the keyboard at once, and what is
+   * typed meanwhile goes to the shell once attached.
    */
   prepare(): void {
     if (this.prepared || this.host) return;
     const tab: TerminalTab = new TerminalTab(this.newPane(), '', () => this.markExited(tab));
     tab.mount();
+    tab.focus();
     this.prepared = tab;
   }
 

@@ -1,0 +1,119 @@
+/**
+ * Work a trainee does not lose in ordinary use, in real Chromium against the real guest: keys
+ * typed before the machine is ready, a second tab of the site, a tab closed with unsaved work.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PROMPT, launch, openReady, typeLine, waitForText, waitReady } from './browser';
+
+let browser: Browser;
+const baseUrl = inject('baseUrl');
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const status = (p: Page) => p.locator('footer#status').innerText();
+
+describe('keeping work', () => {
+  it('runs a line typed into the terminal before the machine is ready, once it is', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    try {
+      await page.goto(baseUrl);
+      const input = page.locator('.terminal-pane .xterm-helper-textarea').first();
+      await input.waitFor({ state: 'attached', timeout: 60_000 });
+      expect(await page.locator('body[data-ready="true"]').count()).toBe(0);
+      await input.focus();
+      await page.keyboard.type('echo "early=$((6 * 7))"');
+      await page.keyboard.press('Enter');
+      const readyWhenTyped = await page.locator('body[data-ready="true"]').count();
+      await waitReady(page, 180_000);
+      await waitForText(page, /^early=42$/m, 60_000);
+      // typed while the machine was still restoring, so the test shows what it claims
+      expect(readyWhenTyped).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  describe('two tabs of the site', () => {
+    let context: BrowserContext;
+    let first: Page;
+    let second: Page;
+
+    beforeAll(async () => {
+      context = await browser.newContext();
+      first = await openReady(context, baseUrl);
+    });
+    afterAll(async () => {
+      await context?.close();
+    });
+
+    it('the second says the machine is open in the first and offers to move it', async () => {
+      await typeLine(first, 'echo from-the-first-tab > /root/tab.txt; sync; echo written');
+      await waitForText(first, /^written$/m);
+      second = await context.newPage();
+      await second.goto(baseUrl);
+      await expect.poll(() => status(second), { timeout: 30_000 }).toMatch(/open in another tab/);
+      expect(await second.locator('body[data-ready="true"]').count()).toBe(0);
+      // the first tab keeps running meanwhile
+      await typeLine(first, 'echo still-here');
+      await waitForText(first, /^still-here$/m);
+    });
+
+    it('moves it: the first saves, stops and says so; the second runs it with the work done in the first', async () => {
+      await second.locator('footer .actions button', { hasText: 'Move it here' }).click();
+      await expect.poll(() => status(first), { timeout: 180_000 }).toMatch(/moved to another tab/);
+      expect(await first.locator('body[data-ready="true"]').count()).toBe(0);
+      await waitReady(second, 180_000);
+      await waitForText(second, PROMPT);
+      await typeLine(second, 'clear; cat /root/tab.txt');
+      await waitForText(second, /^from-the-first-tab$/m);
+      // the first tab now offers to take it back, as the second did
+      expect(await first.locator('footer .actions button', { hasText: 'Move it here' }).count()).toBe(1);
+    });
+
+    it('opens a separate fresh machine on request, which never takes the other tab\'s', async () => {
+      const third = await context.newPage();
+      await third.goto(baseUrl);
+      await third.locator('footer .actions button', { hasText: 'Open a separate machine' }).click({ timeout: 30_000 });
+      await waitReady(third, 180_000);
+      expect(new URL(third.url()).searchParams.has('separate')).toBe(true);
+      await waitForText(third, PROMPT);
+      await typeLine(third, 'clear; test -e /root/tab.txt && echo PRESENT || echo ABSENT');
+      await waitForText(third, /^ABSENT$/m);
+      expect(await status(third)).toMatch(/not saved by itself/);
+      await third.close();
+      // the second tab still holds the machine: a new tab is offered to move it, not given it
+      const fourth = await context.newPage();
+      await fourth.goto(baseUrl);
+      await expect.poll(() => status(fourth), { timeout: 30_000 }).toMatch(/open in another tab/);
+      await fourth.close();
+    });
+  });
+
+  it("asks the browser's Leave site? question while work is unsaved, and not once it is saved", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await openReady(context, baseUrl);
+      await typeLine(page, 'echo unsaved-work > /root/unsaved.txt');
+      const asked = new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.type()), void d.dismiss())));
+      await page.close({ runBeforeUnload: true });
+      expect(await asked).toBe('beforeunload');
+      expect(page.isClosed()).toBe(false);
+
+      await page.click('#save-button');
+      await expect.poll(() => status(page), { timeout: 180_000 }).toMatch(/Saved at/);
+      let askedAgain = false;
+      page.on('dialog', (d) => ((askedAgain = true), void d.accept()));
+      await page.close({ runBeforeUnload: true });
+      await expect.poll(() => page.isClosed(), { timeout: 30_000 }).toBe(true);
+      expect(askedAgain).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+});
