@@ -11,6 +11,7 @@ import { type DiskDescription, type FirstShell, type GuestManifest } from '../sr
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
 import { movePagesToEnd } from '../src/vm/snapshot-layout';
+import { indexState, makeDelta, type StateIndex } from '../src/storage/state-delta';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
 import { downloadInto, UNREACHABLE } from './fetch-progress';
@@ -69,7 +70,27 @@ export interface SaveRequest {
   /** what the page keeps with the machine: its terminals and the labs' progress */
   session: Omit<SessionInfo, 'nextChannel'>;
   checkpoint?: CheckpointInfo;
+  /** the machine's later saves go on as deltas of this one (the autosave slot) */
+  extendLater?: boolean;
 }
+
+/** A save of what changed since the machine's last save (see saveChanges). */
+export interface ChangesSaved {
+  record: SnapshotRecord;
+  /** bytes written (compressed) and pages changed */
+  storedBytes: number;
+  changedPages: number;
+  /** the emulator's time for it: the guest stands still meanwhile */
+  stateMs: number;
+  totalMs: number;
+  /** the chain of deltas is long: a full save at a quiet moment would make restores quicker */
+  compact: boolean;
+}
+
+/** Past these, a full save starts a new chain (restoring reads the base and every delta). */
+const COMPACT_AFTER_DELTAS = 40;
+const COMPACT_AFTER_BYTES = 64 * 2 ** 20;
+const MAX_DELTAS = 200;
 
 
 // compiled as soon as this worker loads, while the page still reads its saved machines;
@@ -98,6 +119,11 @@ export class EmulatorApi {
   private changed = false;
   private readonly store = new SnapshotStore();
   private disk: DiskWatch | undefined;
+  /**
+   * the saved machine the next save of changes extends, and the index of its last saved
+   * state; null until a full save of the autosave slot (or the restore of one)
+   */
+  private chain: { id: string; index: Promise<StateIndex>; deltas: number; storedBytes: number } | null = null;
 
   async start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo> {
     if (this.emulator) throw new Error('the guest is already running');
@@ -125,6 +151,13 @@ export class EmulatorApi {
       const saved = await this.store.load(options.snapshotId);
       restored = saved.record;
       source = { buffer: saved.state.buffer as ArrayBuffer };
+      // the autosave goes on from the state restored; indexed once the guest runs
+      if (restored.kind === 'auto') {
+        const state = saved.state;
+        const deltas = restored.deltas?.length ?? 0;
+        const index = new Promise<StateIndex>((done) => setTimeout(done, 2000)).then(() => indexState(state));
+        this.chain = { id: restored.id, index, deltas, storedBytes: restored.storedSize };
+      }
     } else {
       const url = resolve(manifest.files.state.path);
       // the site's own image: after the first visit, the page's reader streams it from the offline cache
@@ -328,9 +361,47 @@ export class EmulatorApi {
     try {
       const session = { ...request.session, nextChannel: agent.nextChannelId };
       const { name, kind, checkpoint } = request;
-      return await this.store.save({ ...this.machine, name, kind, session, checkpoint }, state, request.replaces);
+      const record = await this.store.save({ ...this.machine, name, kind, session, checkpoint }, state, request.replaces);
+      if (request.extendLater) this.chain = { id: record.id, index: Promise.resolve(indexState(state)), deltas: 0, storedBytes: record.storedSize };
+      else if (this.chain?.id === request.replaces) this.chain = null;
+      return record;
     } catch (error) {
       this.changed ||= changedBefore;
+      throw error;
+    }
+  }
+
+  /**
+   * Saves what changed since the machine's last save, as a delta of it (state-delta.ts): a
+   * second or two, and a few MiB, where a full save takes tens of seconds. Null when there is
+   * no saved state to extend (a fresh machine, a named save restored), or the chain is at its
+   * end: the page then makes a full save.
+   */
+  async saveChanges(session: Omit<SessionInfo, 'nextChannel'>): Promise<ChangesSaved | null> {
+    const emulator = this.emulator;
+    const agent = this.requireAgent();
+    const chain = this.chain;
+    if (!emulator || !chain || chain.deltas >= MAX_DELTAS) return null;
+    const started = performance.now();
+    const before = await chain.index.catch(() => null);
+    if (!before || this.chain !== chain) return null;
+    const changedBefore = this.changed;
+    this.changed = false;
+    try {
+      await this.disk?.idle(30_000);
+      const taken = performance.now();
+      const state = movePagesToEnd(new Uint8Array(await emulator.save_state()));
+      const stateMs = performance.now() - taken;
+      const { delta, index, changedPages } = makeDelta(before, state);
+      const record = await this.store.appendDelta(chain.id, delta, { ...session, nextChannel: agent.nextChannelId });
+      const storedBytes = record.storedSize - chain.storedBytes;
+      this.chain = { id: chain.id, index: Promise.resolve(index), deltas: chain.deltas + 1, storedBytes: record.storedSize };
+      const compact = this.chain.deltas >= COMPACT_AFTER_DELTAS || record.storedSize - record.pieces.reduce((n, p) => n + p.size, 0) >= COMPACT_AFTER_BYTES;
+      return { record, storedBytes, changedPages, stateMs, totalMs: performance.now() - started, compact };
+    } catch (error) {
+      this.changed ||= changedBefore;
+      // the record went (deleted, replaced): the next save is a full one
+      if (this.chain === chain) this.chain = null;
       throw error;
     }
   }

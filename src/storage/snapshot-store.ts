@@ -11,6 +11,7 @@ import type { NodeIdentity } from '../cluster/plan';
 import type { LabProgress } from '../labs/progress';
 import { randomId, sha256Hex } from './digest';
 import { gunzipPieces, gzipPieces } from './gzip';
+import { applyDeltas } from './state-delta';
 
 /** 4 MiB: one write never needs much more than the piece in flight. */
 export const PIECE_SIZE = 4 * 2 ** 20;
@@ -68,12 +69,27 @@ export interface SnapshotRecord extends MachineIdentity {
   rawSize: number;
   /** bytes stored (compressed) */
   storedSize: number;
-  pieces: { size: number; sha256: string }[];
+  pieces: StoredPiece[];
   session: SessionInfo;
   checkpoint?: CheckpointInfo;
+  /**
+   * the machine's later states, each as what changed since the one before (state-delta.ts):
+   * the record restores to the last of them
+   */
+  deltas?: SavedDelta[];
 }
 
-export type NewSnapshot = Omit<SnapshotRecord, 'id' | 'rawSize' | 'storedSize' | 'pieces' | 'createdAt'>;
+export interface StoredPiece {
+  size: number;
+  sha256: string;
+}
+
+export interface SavedDelta {
+  rawSize: number;
+  pieces: StoredPiece[];
+}
+
+export type NewSnapshot = Omit<SnapshotRecord, 'id' | 'rawSize' | 'storedSize' | 'pieces' | 'createdAt' | 'deltas'>;
 
 interface Index {
   snapshots: SnapshotRecord[];
@@ -94,6 +110,7 @@ export class SnapshotMismatchError extends Error {
 
 const INDEX_KEY = 'index';
 const pieceKey = (id: string, n: number) => ['piece', id, n];
+const deltaKey = (id: string, delta: number, n: number) => ['delta', id, delta, n];
 
 export class SnapshotStore {
   constructor(
@@ -142,44 +159,101 @@ export class SnapshotStore {
         snapshots: [...(index?.snapshots ?? []).filter((s) => s.id !== replaces), record],
       }), this.db);
     } catch (error) {
-      await this.deletePieces(id, record.pieces.length + 1).catch(() => {});
+      await delMany(Array.from({ length: record.pieces.length + 1 }, (_, n) => pieceKey(id, n)), this.db).catch(() => {});
       if (isQuotaError(error)) {
         throw new StorageFullError('The browser has no room left for this snapshot. Your previous snapshots are unchanged; delete or export old ones to make room.');
       }
       throw error;
     }
     if (replaced) {
-      await this.deletePieces(replaced.id, replaced.pieces.length).catch(() => {});
+      await this.deletePieces(replaced).catch(() => {});
       await this.removeNodes(replaced).catch(() => {});
     }
     return record;
   }
 
-  /** The raw v86 state, after every piece is checked. */
+  /** The raw v86 state, its latest one when it has deltas, after every piece is checked. */
   async load(id: string): Promise<{ record: SnapshotRecord; state: Uint8Array }> {
-    const { record, pieces } = await this.loadPieces(id);
+    const record = await this.get(id);
+    if (!record) throw new SnapshotDamagedError('That snapshot no longer exists.');
+    const pieces = await this.readPieces(record, record.pieces, (n) => pieceKey(id, n));
+    const deltas: Uint8Array[][] = [];
+    for (const [k, delta] of (record.deltas ?? []).entries()) deltas.push(await this.readPieces(record, delta.pieces, (n) => deltaKey(id, k, n)));
     try {
-      return { record, state: await gunzipPieces(pieces, record.rawSize) };
+      const base = await gunzipPieces(pieces, record.rawSize);
+      const changes: Uint8Array[] = [];
+      for (const [k, delta] of (record.deltas ?? []).entries()) changes.push(await gunzipPieces(deltas[k], delta.rawSize));
+      return { record, state: applyDeltas(base, changes) };
     } catch (error) {
       throw new SnapshotDamagedError(`Snapshot "${record.name}" is damaged and cannot be restored (${(error as Error).message}). Your other snapshots are unaffected.`);
     }
   }
 
-  /** The stored (compressed) pieces, each checked against its digest. */
+  /**
+   * The stored (compressed) pieces of one full state, each checked against its digest; a
+   * machine saved with deltas is compressed again whole (for an export).
+   */
   async loadPieces(id: string): Promise<{ record: SnapshotRecord; pieces: Uint8Array[] }> {
     const record = await this.get(id);
     if (!record) throw new SnapshotDamagedError('That snapshot no longer exists.');
+    if (record.deltas?.length) {
+      const { state } = await this.load(id);
+      const pieces = await gzipPieces(state, this.pieceSize);
+      const stored = await Promise.all(pieces.map(async (p) => ({ size: p.length, sha256: await sha256Hex(p) })));
+      const storedSize = stored.reduce((n, p) => n + p.size, 0);
+      return { record: { ...record, rawSize: state.length, storedSize, pieces: stored, deltas: undefined }, pieces };
+    }
+    return { record, pieces: await this.readPieces(record, record.pieces, (n) => pieceKey(id, n)) };
+  }
+
+  private async readPieces(record: SnapshotRecord, infos: StoredPiece[], key: (n: number) => IDBValidKey): Promise<Uint8Array[]> {
     const pieces: Uint8Array[] = [];
-    for (const [n, info] of record.pieces.entries()) {
-      const piece = await get<Uint8Array>(pieceKey(id, n), this.db);
+    for (const [n, info] of infos.entries()) {
+      const piece = await get<Uint8Array>(key(n), this.db);
       if (!piece || piece.length !== info.size || (await sha256Hex(piece)) !== info.sha256) {
         throw new SnapshotDamagedError(
-          `Snapshot "${record.name}" is damaged (part ${n + 1} of ${record.pieces.length} ${piece ? 'does not match its checksum' : 'is missing'}) and cannot be restored. Your other snapshots are unaffected.`,
+          `Snapshot "${record.name}" is damaged (part ${n + 1} of ${infos.length} ${piece ? 'does not match its checksum' : 'is missing'}) and cannot be restored. Your other snapshots are unaffected.`,
         );
       }
       pieces.push(piece);
     }
-    return { record, pieces };
+    return pieces;
+  }
+
+  /**
+   * Adds a delta (state-delta.ts) to a saved machine, with the page's session as it is now:
+   * its pieces first, then one transaction that lists them in its record. A crash between the
+   * two leaves the record restoring to its previous state.
+   */
+  async appendDelta(id: string, delta: Uint8Array, session: SessionInfo): Promise<SnapshotRecord> {
+    const record = await this.get(id);
+    if (!record) throw new SnapshotDamagedError('That snapshot no longer exists.');
+    const k = record.deltas?.length ?? 0;
+    const pieces = await gzipPieces(delta, this.pieceSize);
+    const stored: StoredPiece[] = [];
+    let updated: SnapshotRecord | undefined;
+    try {
+      for (const [n, piece] of pieces.entries()) {
+        await set(deltaKey(id, k, n), piece, this.db);
+        stored.push({ size: piece.length, sha256: await sha256Hex(piece) });
+      }
+      const size = stored.reduce((n, p) => n + p.size, 0);
+      await update<Index>(INDEX_KEY, (index) => ({
+        snapshots: (index?.snapshots ?? []).map((s) => {
+          if (s.id !== id || (s.deltas?.length ?? 0) !== k) return s;
+          updated = { ...s, session, createdAt: new Date().toISOString(), storedSize: s.storedSize + size, deltas: [...(s.deltas ?? []), { rawSize: delta.length, pieces: stored }] };
+          return updated;
+        }),
+      }), this.db);
+      if (!updated) throw new SnapshotDamagedError('That snapshot changed or was deleted while it was being saved.');
+    } catch (error) {
+      await this.deleteDeltaPieces(id, k, pieces.length).catch(() => {});
+      if (isQuotaError(error)) {
+        throw new StorageFullError('The browser has no room left for this save. Your previous saves are unchanged; delete or export old ones to make room.');
+      }
+      throw error;
+    }
+    return updated;
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -193,7 +267,7 @@ export class SnapshotStore {
     const record = await this.get(id);
     await update<Index>(INDEX_KEY, (index) => ({ snapshots: (index?.snapshots ?? []).filter((s) => s.id !== id) }), this.db);
     if (record) {
-      await this.deletePieces(id, record.pieces.length);
+      await this.deletePieces(record);
       await this.removeNodes(record);
     }
   }
@@ -202,8 +276,15 @@ export class SnapshotStore {
     for (const node of record.session.cluster ?? []) if (node.snapshotId) await this.remove(node.snapshotId);
   }
 
-  private async deletePieces(id: string, count: number): Promise<void> {
-    if (count > 0) await delMany(Array.from({ length: count }, (_, n) => pieceKey(id, n)), this.db);
+  /** A record's pieces and its deltas' pieces. */
+  private async deletePieces(record: SnapshotRecord): Promise<void> {
+    const keys = record.pieces.map((_, n) => pieceKey(record.id, n));
+    for (const [k, delta] of (record.deltas ?? []).entries()) keys.push(...delta.pieces.map((_, n) => deltaKey(record.id, k, n)));
+    if (keys.length > 0) await delMany(keys, this.db);
+  }
+
+  private async deleteDeltaPieces(id: string, k: number, count: number): Promise<void> {
+    if (count > 0) await delMany(Array.from({ length: count }, (_, n) => deltaKey(id, k, n)), this.db);
   }
 }
 

@@ -119,6 +119,11 @@ export class ClusterView {
     return saved;
   }
 
+  /** Whether other nodes run beside node1 (a cluster is saved whole, never as a delta). */
+  get running(): boolean {
+    return (this.cluster?.nodes.length ?? 0) > 0;
+  }
+
   /** Whether a node other than node1 changed since it was last saved. */
   async hasChanges(): Promise<boolean> {
     const others = this.cluster?.nodes.filter((n) => !n.main) ?? [];

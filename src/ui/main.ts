@@ -38,6 +38,8 @@ let pendingAutosave: Promise<SnapshotRecord | null> | null = null;
 /** keys typed or commands run into the machine, counted: a save taken after the last one leaves nothing unsaved */
 let inputs = 0;
 let savedInputs = 0;
+/** when the trainee last typed into a terminal (performance.now()) */
+let lastInputAt = -Infinity;
 /** a separate machine's own save, which its next save replaces */
 let separateSave: string | undefined;
 const pauseButton = document.querySelector<HTMLButtonElement>('#pause-button')!;
@@ -82,7 +84,7 @@ const progressStore = new ProgressStore(isSeparateMachine ? createStore('labbox-
 const checkpoints = isSeparateMachine ? undefined : new Checkpoints(store, {
   save: (name, checkpoint, replaces) => save('checkpoint', name, { checkpoint, replaces }),
   rewindTo: async (record) => {
-    if (guest && !paused && (await guest.api.hasChanges()) && !(await save('auto', 'Autosave'))) {
+    if (guest && !paused && (await guest.api.hasChanges()) && !(await saveNow())) {
       if (!confirm('Your current machine could not be saved (see the status bar). Go back anyway and lose what you did since your last save?')) return;
     }
     restart({ snapshotId: record.id });
@@ -98,15 +100,17 @@ document.querySelector<HTMLButtonElement>('#lab-button')!.onclick = () => {
 void showLabFromAddress(labPanel, labAuthor);
 window.addEventListener('hashchange', () => void showLabFromAddress(labPanel, labAuthor));
 
-const autosave = new Autosave(
-  () => save('auto', 'Autosave'),
-  async () => !!guest && !paused && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
+const autosave = new Autosave({
+  saveChanges,
+  saveFull: () => save('auto', 'Autosave'),
+  hasChanges: async () => !!guest && !paused && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
   // busy: the guest's load over the last minute is above one runnable process
-  async () => {
+  isBusy: async () => {
     const r = await guest?.api.exec('cat /proc/loadavg', 20_000, false);
     return !r || r.exitCode !== 0 || Number(r.stdout.split(' ')[0]) > 1;
   },
-);
+  lastInput: () => lastInputAt,
+});
 
 const clusterView = new ClusterView(document.querySelector('#cluster')!, {
   imageUrl,
@@ -221,7 +225,9 @@ function save(kind: SnapshotKind, name: string, options: { checkpoint?: Checkpoi
       // a cluster's other nodes first: node1's record then points at their saved states
       const cluster = await clusterView.saveNodes(name);
       const session = { terminals: t.saved(), labs, cluster };
-      const record = await g.api.saveSnapshot({ name, kind, replaces, checkpoint: options.checkpoint, session }).catch(async (error) => {
+      // the autosave of a single machine goes on as deltas of this one (see saveChanges)
+      const extendLater = kind === 'auto' && !cluster;
+      const record = await g.api.saveSnapshot({ name, kind, replaces, checkpoint: options.checkpoint, session, extendLater }).catch(async (error) => {
         await discardSaved(cluster?.flatMap((n) => n.snapshotId ?? []) ?? []).catch(() => {});
         throw error;
       });
@@ -246,9 +252,42 @@ function save(kind: SnapshotKind, name: string, options: { checkpoint?: Checkpoi
   return run;
 }
 
+/**
+ * Saves what changed since the last save as a delta of it (a second or two): what the
+ * autosave does every few seconds and when the tab goes. 'full' when only a full save can be
+ * made (nothing saved yet to extend, a cluster, a separate machine), 'compact' when the chain
+ * of deltas is long enough for a full save to be worth it.
+ */
+function saveChanges(): Promise<'saved' | 'compact' | 'full'> {
+  if (!guest || !terminals || paused || isSeparateMachine || clusterView.running) return Promise.resolve('full');
+  const g = guest;
+  const t = terminals;
+  const run = saveQueue.then(async () => {
+    if (g !== guest) return 'full' as const;
+    const inputsBefore = inputs;
+    const labs = await progressStore.all().catch(() => undefined);
+    const saved = await g.api.saveChanges({ terminals: t.saved(), labs });
+    if (!saved) return 'full' as const;
+    savedInputs = Math.max(savedInputs, inputsBefore);
+    status.notice(`Saved at ${clockTime(new Date(), true)}`);
+    // for the tests and the benchmark: what the last save of changes cost
+    document.body.dataset.lastChangesSave = JSON.stringify({ at: Date.now(), storedBytes: saved.storedBytes, changedPages: saved.changedPages, stateMs: Math.round(saved.stateMs), totalMs: Math.round(saved.totalMs) });
+    return saved.compact ? ('compact' as const) : ('saved' as const);
+  });
+  saveQueue = run.catch(() => undefined);
+  return run;
+}
+
+/** Saves the machine as it is now: what changed when there is a save to extend, else whole; false when it could not. */
+async function saveNow(): Promise<boolean> {
+  const saved = await saveChanges().catch(() => 'full' as const);
+  return saved !== 'full' || (await save('auto', 'Autosave')) !== null;
+}
+
 /** HH:MM without Intl: the first toLocaleTimeString() loads locale data in one long task. */
-function clockTime(d: Date): string {
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+function clockTime(d: Date, seconds = false): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ''}`;
 }
 
 function restart(options: BootOptions): void {
@@ -302,7 +341,8 @@ resetButton.onclick = () => {
   restart({});
 };
 
-saveButton.onclick = () => void save('auto', 'Autosave');
+// what changed since the last save when there is one to extend (a second or two), else a full save
+saveButton.onclick = () => void saveNow();
 
 window.addEventListener('keydown', (e: KeyboardEvent) => {
   if (e.code === 'F1') {
@@ -325,7 +365,7 @@ function startServiceWorker(): void {
   registerServiceWorker({
     ask: (message, actions) => status.notice(message, false, actions),
     machineVersion: () => info?.machine.imageVersion ?? null,
-    saveFirst: () => save('auto', 'Autosave'),
+    saveFirst: saveNow,
   });
 }
 
@@ -368,7 +408,7 @@ function openSeparateMachine(): void {
 // another tab asks for the machine: save it, stop, let go (a save that fails keeps it here)
 oneTab.onHandOverAsked = async () => {
   await setPaused(false);
-  if (guest && !(await save('auto', 'Autosave'))) return 'it could not be saved: see the status bar there';
+  if (guest && !(await saveNow())) return 'it could not be saved: see the status bar there';
   stop();
   clearTerminals();
   return null;
@@ -377,14 +417,18 @@ oneTab.onHandedOver = () => offerMachineFromOtherTab('Your machine moved to anot
 
 /** Whether leaving now would lose work: something typed or run since the last save. */
 const unsaved = () => !!guest && inputs > savedInputs;
-panes.addEventListener('keydown', () => ++inputs, { capture: true });
-panes.addEventListener('paste', () => ++inputs, { capture: true });
+const typed = () => {
+  ++inputs;
+  lastInputAt = performance.now();
+};
+panes.addEventListener('keydown', typed, { capture: true });
+panes.addEventListener('paste', typed, { capture: true });
 // the browser's own "Leave site?" question while work is unsaved; a save starts meanwhile
 window.addEventListener('beforeunload', (event) => {
   if (!unsaved()) return;
   event.preventDefault();
   event.returnValue = '';
-  if (!isSeparateMachine) void save('auto', 'Autosave');
+  if (!isSeparateMachine) void autosave.tick(true);
 });
 
 void startup();

@@ -49,7 +49,7 @@ const buffersEnd = (infos: StateInfo['buffer_infos']): number => {
 
 export class SnapshotFormatError extends Error {}
 
-function memoryRefs(info: StateInfo): { packed: BufferRef; bitmap: BufferRef } {
+export function memoryRefs(info: StateInfo): { packed: BufferRef; bitmap: BufferRef } {
   const packed = info.state[PACKED_MEMORY] as BufferRef | undefined;
   const bitmap = info.state[MEMORY_BITMAP] as BufferRef | undefined;
   if (typeof packed?.buffer_id !== 'number' || typeof bitmap?.buffer_id !== 'number') {

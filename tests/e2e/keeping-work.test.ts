@@ -95,6 +95,38 @@ describe('keeping work', () => {
     });
   });
 
+  it('keeps what was done 10 s before the tab closed, without any question or handler run, and goes on saving after the restore', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await openReady(context, baseUrl);
+      await typeLine(page, 'echo first > /root/first.txt');
+      // a fresh machine's first save is a full one; the later ones save what changed
+      await expect.poll(() => status(page), { timeout: 300_000 }).toMatch(/Saved at/);
+      await typeLine(page, 'echo kept > /root/notes.txt');
+      await waitForText(page, /notes\.txt\s*\n.*root@labbox/, 30_000);
+      const typedAt = Date.now();
+      const lastSave = () => page.evaluate(() => document.body.dataset.lastChangesSave ?? null);
+      await expect.poll(lastSave, { timeout: 10_000, interval: 250 }).toMatch(/"at":/);
+      const saved = JSON.parse((await lastSave())!) as { at: number; storedBytes: number; totalMs: number; changedPages: number };
+      console.log(`a save of changes ${saved.at - typedAt} ms after the command: ${saved.totalMs} ms, ${(saved.storedBytes / 2 ** 20).toFixed(2)} MiB, ${saved.changedPages} pages`);
+      await page.waitForTimeout(Math.max(0, typedAt + 10_000 - Date.now()));
+      await page.close({ runBeforeUnload: false });
+
+      const again = await openReady(context, baseUrl);
+      await typeLine(again, 'clear; cat /root/first.txt /root/notes.txt');
+      await waitForText(again, /^first\s*\nkept$/m);
+      // the restored autosave goes on as deltas
+      await typeLine(again, 'echo after-restore > /root/later.txt');
+      await expect.poll(() => again.evaluate(() => document.body.dataset.lastChangesSave ?? null), { timeout: 30_000 }).toMatch(/"at":/);
+      await again.close({ runBeforeUnload: false });
+      const third = await openReady(context, baseUrl);
+      await typeLine(third, 'clear; cat /root/later.txt');
+      await waitForText(third, /^after-restore$/m);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("asks the browser's Leave site? question while work is unsaved, and not once it is saved", async () => {
     const context = await browser.newContext();
     try {

@@ -2,6 +2,8 @@ import 'fake-indexeddb/auto';
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { exportSnapshot, importSnapshot } from '../../src/storage/snapshot-file';
+import { indexState, makeDelta } from '../../src/storage/state-delta';
+import { state } from './small-state';
 import {
   SnapshotDamagedError,
   SnapshotMismatchError,
@@ -108,6 +110,63 @@ describe('SnapshotStore', () => {
     expect((await store.get(a.id))).toMatchObject({ name: 'before lab 4', kind: 'named' });
     await store.remove(a.id);
     expect(await store.list()).toEqual([]);
+  });
+});
+
+describe('saves as deltas', () => {
+  const s0 = state({ 0: 1, 3: 2, 9: 3 });
+  const s1 = state({ 0: 1, 3: 5, 9: 3, 12: 6 }, [1, 2, 3, 4]);
+  const s2 = state({ 0: 7, 12: 6 }, [1, 2, 3, 4]);
+  const chain = () => {
+    const d1 = makeDelta(indexState(s0), s1);
+    return [d1.delta, makeDelta(d1.index, s2).delta];
+  };
+  const session = (n: number) => ({ nextChannel: 7 + n, terminals: [] });
+
+  it('restore to the last state added, with its session', async () => {
+    const store = storeOn(freshDb());
+    const record = await store.save({ ...draft('autosave'), kind: 'auto' }, s0);
+    const [d1, d2] = chain();
+    await store.appendDelta(record.id, d1, session(1));
+    const latest = await store.appendDelta(record.id, d2, session(2));
+    expect(latest.deltas).toHaveLength(2);
+    const loaded = await store.load(record.id);
+    expect(loaded.state).toEqual(s2);
+    expect(loaded.record.session.nextChannel).toBe(9);
+    expect((await store.list()).map((s) => s.id)).toEqual([record.id]);
+  });
+
+  it('leave the machine restoring to its previous state when a delta cannot be written', async () => {
+    const db = freshDb();
+    const record = await storeOn(db).save(draft('machine'), s0);
+    const [d1] = chain();
+    const error = await storeOn(fillingUp(db, 0)).appendDelta(record.id, d1, session(1)).catch((e) => e);
+    expect(error).toBeInstanceOf(StorageFullError);
+    expect((await storeOn(db).load(record.id)).state).toEqual(s0);
+  });
+
+  it('find a damaged delta, and go when their machine goes', async () => {
+    const db = freshDb();
+    const store = storeOn(db);
+    const record = await store.save(draft('machine'), s0);
+    const [d1] = chain();
+    await store.appendDelta(record.id, d1, session(1));
+    const piece = (await get<Uint8Array>(['delta', record.id, 0, 0], db))!;
+    piece[10] ^= 0xff;
+    await set(['delta', record.id, 0, 0], piece, db);
+    await expect(store.load(record.id)).rejects.toThrow(/Snapshot "machine" is damaged \(part 1 of 1 does not match its checksum\)/);
+    await store.remove(record.id);
+    expect(await get(['delta', record.id, 0, 0], db)).toBeUndefined();
+  });
+
+  it('export as one full state, which imports elsewhere', async () => {
+    const from = storeOn(freshDb());
+    const record = await from.save(draft('hand-in'), s0);
+    for (const [n, d] of chain().entries()) await from.appendDelta(record.id, d, session(n));
+    const to = storeOn(freshDb());
+    const imported = await importSnapshot(to, await exportSnapshot(from, record.id), machine);
+    expect(imported.deltas).toBeUndefined();
+    expect((await to.load(imported.id)).state).toEqual(s2);
   });
 });
 
