@@ -1,7 +1,8 @@
 /**
  * The page's figures for the benchmark: open to an interactive prompt (cold cache, then warm),
  * bytes transferred before the first prompt, a `docker run` typed in the page, the longest
- * main-thread task while the guest runs; then saving the machine after a small lab (time,
+ * main-thread task while the guest runs; then, after a small lab, the autosave's save of what
+ * one command changed (the work a closed tab can lose, its time and size), a full save (time,
  * stored size) and resuming it on reload; then making the site available offline and
  * reloading it with the server stopped.
  */
@@ -26,6 +27,12 @@ export interface PageFigures {
   savedBytes: number;
   savedRawBytes: number;
   longestTaskDuringSaveMs: number;
+  /** a command's Enter to the autosave's save of what it changed: the work a closed tab loses */
+  changesWindowMs: number;
+  changesSaveMs: number;
+  changesStoredBytes: number;
+  changesStateMs: number;
+  longestTaskDuringChangesMs: number;
   resumeMs: number;
   offlineDownloadMs: number;
   offlineReloadMs: number;
@@ -96,14 +103,30 @@ export async function measurePage(): Promise<PageFigures> {
     const longest = () => page.evaluate(() => (window as unknown as { __longest: number }).__longest);
     const longestTaskMs = await longest();
 
-    // a small lab, then a save and a resume
+    // a small lab; the autosave's first full save, then its saves of what changed
     await typeLine(page, 'clear; docker run -d --name web -p 8080:80 nginx >/dev/null && mkdir -p /root/lab && echo notes > /root/lab/notes.txt && echo lab-done');
     await waitForText(page, /^lab-done$/m, 300_000);
+    const lastChanges = () => page.evaluate(() => document.body.dataset.lastChangesSave ?? '');
+    await page.waitForFunction(() => document.body.dataset.lastChangesSave, null, { timeout: 600_000, polling: 250 });
+    await page.waitForTimeout(5_000);
+    const before = await lastChanges();
     await page.evaluate(() => ((window as unknown as { __longest: number }).__longest = 0));
     t = Date.now();
-    await page.click('#save-button');
-    await page.waitForFunction(() => /Saved at|Not saved/.test(document.querySelector('footer .note')?.textContent ?? ''), null, { timeout: 300_000, polling: 100 });
+    await typeLine(page, 'echo one-command > /root/lab/one.txt');
+    await page.waitForFunction((b) => (document.body.dataset.lastChangesSave ?? '') !== b, before, { timeout: 60_000, polling: 100 });
+    const changes = JSON.parse(await lastChanges()) as { at: number; storedBytes: number; stateMs: number; totalMs: number };
+    const changesWindowMs = changes.at - t;
+    const longestTaskDuringChangesMs = await longest();
+
+    // a full save: "Save as" in the saved machines
+    await page.evaluate(() => ((window as unknown as { __longest: number }).__longest = 0));
+    page.once('dialog', (d) => void d.accept('bench'));
+    await page.click('#snapshots-button');
+    t = Date.now();
+    await page.click('dialog.snapshots [data-do=save-as]');
+    await page.waitForFunction(() => /Saved "bench"|not saved|Not saved/i.test(document.querySelector('dialog.snapshots .message')?.textContent ?? ''), null, { timeout: 300_000, polling: 100 });
     const saveMs = Date.now() - t;
+    await page.click('dialog.snapshots form button');
     const longestTaskDuringSaveMs = await longest();
     const sizes = await page.evaluate(newestSnapshotSizes);
     t = Date.now();
@@ -137,6 +160,7 @@ export async function measurePage(): Promise<PageFigures> {
     return {
       coldMs, warmMs, coldPromptMs: coldMarks.prompt, warmPromptMs: warmMarks.prompt, warmMarks, coldBytes, dockerRunMs, longestTaskMs,
       saveMs, savedBytes: sizes.storedSize, savedRawBytes: sizes.rawSize, longestTaskDuringSaveMs, resumeMs,
+      changesWindowMs, changesSaveMs: changes.totalMs, changesStoredBytes: changes.storedBytes, changesStateMs: changes.stateMs, longestTaskDuringChangesMs,
       offlineDownloadMs, offlineReloadMs,
     };
   } finally {
