@@ -103,7 +103,8 @@ window.addEventListener('hashchange', () => void showLabFromAddress(labPanel, la
 const autosave = new Autosave({
   saveChanges,
   saveFull: () => save('auto', 'Autosave'),
-  hasChanges: async () => !!guest && !paused && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
+  // a guest that missed its last heartbeat (a fork bomb, a full memory) is not saved over the good save
+  hasChanges: async () => !!guest && !paused && missedPolls === 0 && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
   // busy: the guest's load over the last minute is above one runnable process
   isBusy: async () => {
     const r = await guest?.api.exec('cat /proc/loadavg', 20_000, false);

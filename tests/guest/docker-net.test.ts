@@ -70,7 +70,10 @@ EOF`,
   it('docker swarm init and a service with two replicas', async () => {
     const vm = guest.vm();
     await ok(vm, 'docker swarm init --advertise-addr eth0', 300_000);
-    await ok(vm, 'docker service create --detach --name sleepers --replicas 2 busybox sleep 3600');
+    // --init, as for every `sleep` container of these tests: busybox's sleep as PID 1 ignores
+    // SIGTERM, so each task would take its whole 10-s stop grace period, and `swarm leave --force`
+    // right after the rm waits for the tasks' stop inside its own 15-s budget (docs/design/swarm-deadlines.md)
+    await ok(vm, 'docker service create --detach --init --name sleepers --replicas 2 busybox sleep 3600');
     await vm.waitFor(`[ "$(docker service ls --filter name=sleepers --format '{{.Replicas}}')" = 2/2 ]`, 240_000);
     expect(await ok(vm, `docker service ps sleepers --format '{{.CurrentState}}'`)).toMatch(/Running[\s\S]*Running/);
     await ok(vm, 'docker service rm sleepers && docker swarm leave --force', 300_000);
