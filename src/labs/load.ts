@@ -18,16 +18,60 @@ export class LabLoadError extends Error {
   override name = 'LabLoadError';
 }
 
-export const fetchText: ReadText = async (url) => {
-  let response: Response;
+/** A lab with its checks is a few tens of KB; more is not a lab, and is not read further. */
+export const MAX_LAB_BYTES = 1024 * 1024;
+/** A lab server that has said nothing after this long is given up. */
+export const LAB_TIMEOUT_MS = 20_000;
+
+export const fetchText: ReadText = (url) => fetchLabText(url, LAB_TIMEOUT_MS);
+
+/** A lab's text from `url`: at most MAX_LAB_BYTES, within `timeoutMs`, or a LabLoadError saying why not. */
+export async function fetchLabText(url: string, timeoutMs: number): Promise<string> {
+  const cut = new AbortController();
+  const timer = setTimeout(() => cut.abort(), timeoutMs);
   try {
-    response = await fetch(url);
-  } catch {
-    throw new LabLoadError(`The lab at ${url} could not be downloaded: the network or the server is unreachable, or the server does not allow this site to read it (CORS).`);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: cut.signal });
+    } catch {
+      throw new LabLoadError(
+        cut.signal.aborted
+          ? `The lab at ${url} could not be downloaded: the server did not answer within ${timeoutMs / 1000} s.`
+          : `The lab at ${url} could not be downloaded: the network or the server is unreachable, or the server does not allow this site to read it (CORS).`,
+      );
+    }
+    if (!response.ok) throw new LabLoadError(`The lab at ${url} could not be downloaded: the server answered HTTP ${response.status}.`);
+    return await readCapped(response, url, cut, timeoutMs);
+  } finally {
+    clearTimeout(timer);
   }
-  if (!response.ok) throw new LabLoadError(`The lab at ${url} could not be downloaded: the server answered HTTP ${response.status}.`);
-  return response.text();
-};
+}
+
+const tooLarge = (url: string) => new LabLoadError(`The file at ${url} is larger than a lab can be (${MAX_LAB_BYTES / 1024 / 1024} MiB at most): it is not read.`);
+
+/** The response's text, refused past MAX_LAB_BYTES without reading the rest. */
+async function readCapped(response: Response, url: string, cut: AbortController, timeoutMs: number): Promise<string> {
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_LAB_BYTES) {
+    cut.abort();
+    throw tooLarge(url);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+      if (size > MAX_LAB_BYTES) {
+        cut.abort();
+        throw tooLarge(url);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof LabLoadError) throw error;
+    throw new LabLoadError(`The lab at ${url} could not be downloaded: ${cut.signal.aborted ? `the whole lab did not arrive within ${timeoutMs / 1000} s` : 'the connection was cut'}.`);
+  }
+  return new TextDecoder().decode(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+}
 
 /** Where a built-in lab lives, relative to the labs folder. */
 export function builtInLabPath(id: string, lang: LabLanguage): string {

@@ -56,11 +56,20 @@ describe('labs in the page', () => {
   });
 
   it('opens a lab packed into the link, with its Markdown made safe', async () => {
-    const lab = '---\nid: shared\ntitle: Shared lab\nlang: fr\n---\n## Étape <img src=x onerror="window.hacked=1">\n<script>window.hacked=1</script>\n[x](javascript:window.hacked=1)\n```check\ntest -f /root/shared\n```\n';
+    const tricks = [
+      '<script>window.hacked=1</script>',
+      '[x](javascript:window.hacked=1)',
+      '[d](data:text/html,<script>window.hacked=1</script>)',
+      '![i](data:image/svg+xml,<svg onload="window.hacked=1"/>)',
+      '<iframe src="javascript:window.hacked=1"></iframe>',
+      '<svg onload="window.hacked=1"><circle r="1"/></svg>',
+      '<style>*{background:url(/stolen)}</style><div style="background:url(/stolen)">x</div>',
+    ].join('\n\n');
+    const lab = `---\nid: shared\ntitle: Shared lab\nlang: fr\n---\n## Étape <img src=x onerror="window.hacked=1">\n${tricks}\n\`\`\`check\ntest -f /root/shared\n\`\`\`\n`;
     const other = await browser.newPage();
     await other.goto(`${baseUrl}#lab=${await packLab(lab)}`);
     await expect.poll(() => other.locator('#lab h2').innerText(), { timeout: 30_000 }).toBe('Shared lab');
-    expect(await other.locator('#lab section.step').locator('img, script, a[href^="javascript"]').count()).toBe(0);
+    expect(await other.locator('#lab section.step').locator('img, script, iframe, svg, style, [style], a[href^="javascript"], a[href^="data"]').count()).toBe(0);
     expect(await other.locator('#lab section.step h3').innerText()).toContain('<img src=x');
     expect(await other.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
     expect(await other.locator('section.step .check-button').innerText()).toBe('Vérifier');
