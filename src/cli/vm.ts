@@ -4,15 +4,51 @@
  *                                    output, exit with its exit code
  *   npm run vm -- shell              an interactive login shell in this terminal
  * Options: --cold (boot the kernel instead of restoring), --timeout SECONDS (exec),
- *          --image DIR (default images/out/dist or $LABBOX_IMAGE_DIR).
+ *          --image DIR (default images/out/dist or $LABBOX_IMAGE_DIR),
+ *          --lab NAME (the machines that built-in lab starts: a cluster lab's nodes on one
+ *          switch; the command or shell runs on node1, or on --node NAME).
  * Exit code 125 means the runner itself failed (no image, the guest did not answer).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { NodeVM } from '../vm/node-vm';
+import { NodeCluster } from '../cluster/node-cluster';
+import { builtInLabPath, loadLab, type CatalogueEntry } from '../labs/load';
+import { NodeVM, type NodeVmOptions } from '../vm/node-vm';
 
 const RUNNER_FAILED = 125;
-const usage = `usage: npm run vm -- exec '<command>' [--timeout SECONDS] [--cold] [--image DIR]
-       npm run vm -- shell [--cold] [--image DIR]`;
+const usage = `usage: npm run vm -- exec '<command>' [--timeout SECONDS] [--cold] [--image DIR] [--lab NAME [--node NAME]]
+       npm run vm -- shell [--cold] [--image DIR] [--lab NAME [--node NAME]]`;
+
+const labsDir = path.resolve(import.meta.dirname, '../../public/labs');
+
+/** How many machines a built-in lab starts (its `nodes:`, else one); a clear error for an unknown name. */
+async function labNodes(name: string): Promise<number> {
+  const catalogue = JSON.parse(readFileSync(path.join(labsDir, 'index.json'), 'utf8')) as CatalogueEntry[];
+  if (!catalogue.some((entry) => entry.id === name)) {
+    throw new Error(`there is no built-in lab "${name}"; the labs are: ${catalogue.map((entry) => entry.id).join(', ')}`);
+  }
+  const lab = await loadLab(pathToFileURL(path.join(labsDir, builtInLabPath(name, 'en'))).href, async (url) => readFileSync(new URL(url), 'utf8'));
+  return lab.nodes ?? 1;
+}
+
+/** The machine the command runs on, and how to stop everything that was started. */
+async function startMachines(options: NodeVmOptions, lab?: string, node = 'node1'): Promise<{ vm: NodeVM; stop: () => Promise<void> }> {
+  const nodes = lab ? await labNodes(lab) : 1;
+  if (nodes > 1) {
+    const cluster = await NodeCluster.start(nodes, options);
+    try {
+      return { vm: cluster.node(node), stop: () => cluster.stop() };
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+  }
+  if (node !== 'node1') throw new Error(`--node ${node}: ${lab ? `the lab "${lab}" starts` : 'there is'} one machine only`);
+  const vm = await NodeVM.start(options);
+  return { vm, stop: () => vm.stop() };
+}
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -21,6 +57,8 @@ async function main(): Promise<number> {
       cold: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '600' },
       image: { type: 'string' },
+      lab: { type: 'string' },
+      node: { type: 'string', default: 'node1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -32,11 +70,11 @@ async function main(): Promise<number> {
   const timeoutMs = Number(values.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new Error(`--timeout must be a number of seconds, not "${values.timeout}"`);
 
-  const vm = await NodeVM.start({ imageDir: values.image, cold: values.cold });
+  const { vm, stop } = await startMachines({ imageDir: values.image, cold: values.cold }, values.lab, values.node);
   try {
     return verb === 'exec' ? await exec(vm, rest.join(' '), timeoutMs) : await shell(vm);
   } finally {
-    await vm.stop();
+    await stop();
   }
 }
 

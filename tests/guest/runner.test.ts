@@ -31,6 +31,15 @@ describe('npm run vm', () => {
     expect(r.code).toBe(7);
   });
 
+  it("starts the machines of a lab with --lab, and runs the command on the node --node names", () => {
+    const r = vm('exec', '--lab', 'swarm-cluster', '--node', 'node2', 'hostname; ping -c1 -W10 node1 >/dev/null && echo reached-node1');
+    expect(r.stdout).toBe('node2\nreached-node1\n');
+    expect(r.code).toBe(0);
+    const unknown = vm('exec', '--lab', 'no-such-lab', 'true');
+    expect(unknown.code).toBe(125);
+    expect(unknown.stderr).toMatch(/no built-in lab "no-such-lab"; the labs are: namespaces, /);
+  });
+
   it('reports an unknown command with its real exit code and stderr', () => {
     const r = vm('exec', 'no-such-command --flag');
     expect(r.code).toBe(127);
