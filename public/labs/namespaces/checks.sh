@@ -9,6 +9,7 @@ grep -qx secret /root/ns/mnt.txt 2>/dev/null && [ ! -e /mnt/secret ]
 #@ ipc
 [ -f /root/ns/ipc.txt ] && ipcs -q | grep -q '^0x' && ! grep -q '^0x' /root/ns/ipc.txt
 #@ user
-[ "$(awk '{print $1, $3}' /root/ns/user.txt 2>/dev/null)" = "0 1" ]
+# root inside, another user outside, one id mapped
+[ "$(awk '{print $1, ($2 != 0), $3}' /root/ns/user.txt 2>/dev/null)" = "0 1 1" ]
 #@ nsenter
 [ "$(cat /root/ns/nsenter.txt 2>/dev/null)" = inside ] && [ "$(hostname)" != inside ]

@@ -11,7 +11,7 @@ unshare --net ip -o link > /root/ns/net.txt
 ipcmk -Q
 unshare --ipc ipcs -q > /root/ns/ipc.txt
 #@ user
-unshare --user --map-root-user cat /proc/self/uid_map > /root/ns/user.txt
+setpriv --reuid=nobody --regid=nogroup --clear-groups unshare --user --map-root-user cat /proc/self/uid_map > /root/ns/user.txt
 #@ nsenter
 unshare --uts sh -c 'hostname inside; exec sleep 600' >/dev/null 2>&1 &
 sleep 2
