@@ -14,22 +14,23 @@ import { movePagesToEnd } from '../src/vm/snapshot-layout';
 import { indexState, makeDelta, type StateIndex } from '../src/storage/state-delta';
 import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
-import { downloadInto, UNREACHABLE } from './fetch-progress';
+import { downloadInto } from './fetch-progress';
 import { DiskWatch } from './disk-watch';
 import { LazyDisk, type PartIO } from '../src/vm/lazy-disk';
 import { TerminalBridge } from './terminal-bridge';
-import { compileV86 } from './v86-wasm';
+import { compileV86, WasmDownloadError, whyNoEmulator } from './v86-wasm';
 import { keepGuestFile, matchesEntry, verifiedGuestFile } from '../src/offline/guest-cache';
 import { snapshotFromReader } from './cached-snapshot';
 import { builtInManifest, fetchManifest } from './guest-manifest';
 import { ArrivingState } from '../src/vm/arriving-state';
 import { attachNic } from '../src/cluster/nic';
+import { errorText, stringsFor, type Language, type Strings } from '../src/i18n';
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
 
 export interface Progress {
   phase: GuestPhase;
-  /** what is being done, for the status bar */
+  /** what is being done, for the status bar, in the language the start asked for */
   message: string;
   loaded?: number;
   total?: number;
@@ -42,6 +43,8 @@ export interface StartOptions {
   snapshotId?: string;
   /** where the page's snapshot reader streams the cached snapshot (workers/cached-snapshot.ts) */
   cachedState?: MessagePort;
+  /** the page's language: progress and errors are said in it (default English) */
+  lang?: Language;
 }
 
 export interface GuestInfo {
@@ -93,6 +96,23 @@ const COMPACT_AFTER_BYTES = 64 * 2 ** 20;
 const MAX_DELTAS = 200;
 
 
+/** The words of this worker's progress and errors: the page's language, once a start says it. */
+let words: Strings = stringsFor('en');
+
+/**
+ * Errors thrown to the page are said in its language: those of the platform-free layers
+ * (storage) carry a key of the table (SaidError), which comlink's copy of an error would lose.
+ */
+const throwHandler = Comlink.transferHandlers.get('throw')!;
+Comlink.transferHandlers.set('throw', {
+  ...throwHandler,
+  serialize: (thrown) => {
+    const error = (thrown as { value?: unknown }).value;
+    if (error instanceof Error && 'said' in error) error.message = errorText(error, words);
+    return throwHandler.serialize(thrown);
+  },
+});
+
 // compiled as soon as this worker loads, while the page still reads its saved machines;
 // served unhashed at the site's /v86/ (see vite.config.ts)
 const wasm = compileV86(new URL(/* @vite-ignore */ '../v86/v86.wasm', import.meta.url).href);
@@ -126,15 +146,17 @@ export class EmulatorApi {
   private chain: { id: string; index: Promise<StateIndex>; deltas: number; storedBytes: number } | null = null;
 
   async start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo> {
-    if (this.emulator) throw new Error('the guest is already running');
+    words = stringsFor(options.lang ?? 'en');
+    const w = words.machine;
+    if (this.emulator) throw new Error(w.alreadyRunning);
     const marks: StartMarks = {};
     const mark = (step: keyof StartMarks) => (marks[step] = performance.timeOrigin + performance.now());
     mark('called');
     const base = new URL(options.imageUrl.endsWith('/') ? options.imageUrl : `${options.imageUrl}/`, self.location.href);
-    onProgress({ phase: 'loading', message: 'Reading the guest manifest' });
+    onProgress({ phase: 'loading', message: w.readingManifest });
     // the site's own manifest is at hand, but its fetch still says whether the image is served
     // (or kept offline): a start fails as soon as it says not, rather than stall on the disk
-    const served = fetchManifest(base);
+    const served = fetchManifest(base, words);
     const notServed = served.then(() => new Promise<never>(() => {}));
     notServed.catch(() => {}); // raced below
     const manifest = builtInManifest(base) ?? (await served);
@@ -145,7 +167,7 @@ export class EmulatorApi {
     let source: SnapshotSource;
     let restored: SnapshotRecord | undefined;
     if (options.snapshotId) {
-      onProgress({ phase: 'loading', message: 'Reading your saved machine' });
+      onProgress({ phase: 'loading', message: w.readingSaved });
       const record = await this.store.get(options.snapshotId);
       if (record) checkIdentity(record, machine);
       const saved = await this.store.load(options.snapshotId);
@@ -166,7 +188,7 @@ export class EmulatorApi {
     }
     if ('buffer' in source) mark('state-read');
 
-    onProgress({ phase: 'booting', message: 'Restoring the machine' });
+    onProgress({ phase: 'booting', message: w.restoring });
     const emulator = await Promise.race([this.restoreFrom(source, manifest, resolve, onProgress, mark), notServed]);
     this.emulator = emulator.v86;
     emulator.v86.add_listener('emulator-started', () => mark('emulator-started'));
@@ -182,7 +204,7 @@ export class EmulatorApi {
     mark('agent-ready');
     this.machine = machine;
     this.changed = false;
-    onProgress({ phase: 'ready', message: 'Ready' });
+    onProgress({ phase: 'ready', message: w.ready });
     return {
       machine,
       suite: manifest.suite,
@@ -247,16 +269,17 @@ export class EmulatorApi {
     const cached = ownImage ? await verifiedGuestFile(manifest.imageVersion, url, entry) : undefined;
     if (cached) return { buffer: cached };
     const arriving = new ArrivingState(entry.size, entry.streaming);
-    const progress = (loaded: number, total: number) => onProgress({ phase: 'loading', message: 'Downloading the machine snapshot', loaded, total });
-    void downloadInto(url, arriving, progress)
+    const w = words.machine;
+    const progress = (loaded: number, total: number) => onProgress({ phase: 'loading', message: w.downloading, loaded, total });
+    void downloadInto(url, arriving, progress, words)
       .then(async () => {
         // what arrived, of whatever size: matchesEntry checks the size, then the SHA-256
         const file = arriving.slice(arriving.received).buffer;
         if (!(await matchesEntry(file, entry))) {
-          throw new Error('The machine snapshot is corrupt (its checksum does not match the manifest). Reload to download it again.');
+          throw new Error(w.corrupt);
         }
         arriving.finish(true);
-        onProgress({ phase: 'booting', message: 'Restoring the machine' });
+        onProgress({ phase: 'booting', message: w.restoring });
         if (ownImage) void keepGuestFile(manifest.imageVersion, url, file);
       })
       .catch((error: unknown) => arriving.fail(error instanceof Error ? error : new Error(String(error))));
@@ -274,12 +297,9 @@ export class EmulatorApi {
     state: ArrayBuffer,
     arriving?: ArrivingState,
   ): Promise<Launched> {
+    const w = words.machine;
     const watch = new DiskWatch((stalled) =>
-      onProgress(
-        stalled
-          ? { phase: 'waiting-for-disk', message: `The machine is waiting for a part of its disk that could not be downloaded: ${UNREACHABLE}. It carries on by itself once the part arrives.` }
-          : { phase: 'ready', message: 'Ready' },
-      ),
+      onProgress(stalled ? { phase: 'waiting-for-disk', message: w.waitingForDisk(w.unreachable) } : { phase: 'ready', message: w.ready }),
     );
     this.disk = watch;
     let emulator: V86 | undefined;
@@ -293,7 +313,9 @@ export class EmulatorApi {
       decompress: (size, data) => new Uint8Array((emulator as unknown as V86Zstd).zstd_decompress(size, data)),
     };
     const lazyDisk = (d: DiskDescription) => LazyDisk.of(d, resolve, io, watch);
-    await wasm.ready;
+    await wasm.ready.catch((error: unknown) => {
+      throw error instanceof WasmDownloadError ? new Error(whyNoEmulator(words, error.status)) : error;
+    });
     emulator = new V86({
       // the drives are read by this worker (see LazyDisk)
       ...v86Options(manifest, resolve, { state: { buffer: state } }, lazyDisk),
@@ -334,7 +356,7 @@ export class EmulatorApi {
    * sends go out on `port`, frames arriving on it go to the guest.
    */
   attachNetwork(port: MessagePort): void {
-    if (!this.emulator) throw new Error('the guest is not running');
+    if (!this.emulator) throw new Error(words.machine.notRunning);
     const deliver = attachNic(this.emulator, (frame) => port.postMessage(frame, [frame.buffer]));
     port.onmessage = (e: MessageEvent<Uint8Array>) => deliver(e.data);
   }
@@ -348,7 +370,7 @@ export class EmulatorApi {
   async saveSnapshot(request: SaveRequest): Promise<SnapshotRecord> {
     const emulator = this.emulator;
     const agent = this.requireAgent();
-    if (!emulator || !this.machine) throw new Error('the guest is not running');
+    if (!emulator || !this.machine) throw new Error(words.machine.notRunning);
     // keeps the state to what only this machine has (about 100 MB raw instead of 200-260
     // after a lab); a guest too busy to answer is still the trainee's work: save it as it is
     await agent.exec(SHRINK_GUEST_MEMORY, { timeoutMs: 30_000 }).catch(() => {});
@@ -430,7 +452,7 @@ export class EmulatorApi {
   }
 
   async saveState(): Promise<ArrayBuffer> {
-    if (!this.emulator) throw new Error('the guest is not running');
+    if (!this.emulator) throw new Error(words.machine.notRunning);
     const state = await this.emulator.save_state();
     return Comlink.transfer(state, [state]);
   }
@@ -445,7 +467,7 @@ export class EmulatorApi {
   }
 
   private requireAgent(): AgentClient {
-    if (!this.agent) throw new Error('the guest is not running');
+    if (!this.agent) throw new Error(words.machine.notRunning);
     return this.agent;
   }
 }

@@ -1,20 +1,22 @@
 /** Downloads with progress, for the status bar. */
+import type { Strings } from '../src/i18n';
 import type { ArrivingState } from '../src/vm/arriving-state';
 
 /**
  * Downloads `url` into `arriving`, whose bytes a restore reads as they come, with progress for
- * the status bar. Resolves once the whole body is there; rejects with words for the trainee.
+ * the status bar. Resolves once the whole body is there; rejects with `words` for the trainee.
  */
-export async function downloadInto(url: string, arriving: ArrivingState, onProgress: (loaded: number, total: number) => void): Promise<void> {
+export async function downloadInto(url: string, arriving: ArrivingState, onProgress: (loaded: number, total: number) => void, words: Strings): Promise<void> {
+  const w = words.machine;
   const name = url.split('/').pop();
   let response: Response;
   try {
     response = await fetch(url);
   } catch {
-    throw new Error(`Could not download ${name}: ${UNREACHABLE}.`);
+    throw new Error(w.couldNotDownload(name ?? url, w.unreachable));
   }
   if (!response.ok || !response.body) {
-    throw new Error(`Could not download ${name}: the server answered HTTP ${response.status}.`);
+    throw new Error(w.couldNotDownload(name ?? url, w.httpStatus(response.status)));
   }
   const total = arriving.size;
   const reader = response.body.getReader();
@@ -24,9 +26,6 @@ export async function downloadInto(url: string, arriving: ArrivingState, onProgr
       onProgress(arriving.received, total);
     }
   } catch {
-    throw new Error(`The download of ${name} was cut off: ${UNREACHABLE}.`);
+    throw new Error(w.cutOff(name ?? url, w.unreachable));
   }
 }
-
-/** Why a file of the machine could not be fetched, in words for the trainee. */
-export const UNREACHABLE = 'the network or the server is unreachable; if you are offline, this machine was not made available offline in this browser (the Offline button does that, once connected)';

@@ -4,7 +4,7 @@
  * 0.1-0.25 s of a warm open through the service worker. Another image's (`?image=`) is fetched.
  */
 import { parseManifest, type GuestManifest } from '../src/vm/manifest';
-import { UNREACHABLE } from './fetch-progress';
+import type { Strings } from '../src/i18n';
 
 /** The site's own image folder: the workers' scripts sit one folder below the site's root (assets/). */
 const builtInFolder = new URL(/* @vite-ignore */ `../${__GUEST_PATH__}`, import.meta.url).href;
@@ -16,17 +16,18 @@ export function builtInManifest(base: URL): GuestManifest | undefined {
 
 /**
  * The manifest of the image in folder `base`, from its server or the offline cache: it also
- * says whether the image is still there. Throws, in words for the trainee, when it is not.
+ * says whether the image is still there. Throws, in `words` for the trainee, when it is not.
  */
-export async function fetchManifest(base: URL): Promise<GuestManifest> {
+export async function fetchManifest(base: URL, words: Strings): Promise<GuestManifest> {
+  const w = words.machine;
   const response = await fetch(new URL('manifest.json', base)).catch(() => null);
   if (!response?.ok) {
-    throw new Error(`The guest image could not be loaded from ${base.href} (${response ? `HTTP ${response.status}` : UNREACHABLE}).`);
+    throw new Error(w.imageNotLoaded(base.href, response ? `HTTP ${response.status}` : w.unreachable));
   }
   // a static server may answer a missing file with its index page: say what went wrong
   return parseManifest(
     await response.json().catch(() => {
-      throw new Error(`The guest image could not be loaded from ${base.href} (no guest manifest there).`);
+      throw new Error(w.imageNotLoaded(base.href, w.noManifest));
     }),
   );
 }

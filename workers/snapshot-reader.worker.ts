@@ -12,10 +12,11 @@ import * as Comlink from 'comlink';
 import { guestCacheName } from '../src/offline/guest-cache';
 import type { SnapshotMessage } from './cached-snapshot';
 import { builtInManifest, fetchManifest } from './guest-manifest';
+import { stringsFor } from '../src/i18n';
 
 async function stream(imageUrl: string, send: (message: SnapshotMessage, transfer?: Transferable[]) => void): Promise<void> {
   const base = new URL(imageUrl);
-  const manifest = builtInManifest(base) ?? (await fetchManifest(base));
+  const manifest = builtInManifest(base) ?? (await fetchManifest(base, stringsFor('en')));
   if (manifest.imageVersion !== __GUEST_VERSION__) return send({ kind: 'head', cached: false });
   const entry = manifest.files.state;
   const url = new URL(entry.path, imageUrl).href;

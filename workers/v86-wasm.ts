@@ -3,7 +3,20 @@
  * only once constructed, after the download), and compiled from the stream so that the browser
  * can keep the compiled code in its cache for the next visit.
  */
-import { UNREACHABLE } from './fetch-progress';
+import { stringsFor, type Strings } from '../src/i18n';
+
+/** v86's WebAssembly could not be fetched: `status`, the server's answer; none, no answer. */
+export class WasmDownloadError extends Error {
+  override name = 'WasmDownloadError';
+  constructor(readonly status?: number) {
+    super(whyNoEmulator(stringsFor('en'), status));
+  }
+}
+
+/** Why the emulator is missing, in `words`. */
+export function whyNoEmulator(words: Strings, status?: number): string {
+  return words.machine.emulatorNotDownloaded(status ? `HTTP ${status}` : words.machine.unreachable);
+}
 
 /** What v86 accepts as its `wasm_fn` option: instantiates its module with v86's imports. */
 export type WasmInstantiate = (imports: WebAssembly.Imports) => Promise<WebAssembly.Exports>;
@@ -13,16 +26,14 @@ async function compile(url: string): Promise<WebAssembly.Module> {
   if (streamed instanceof WebAssembly.Module) return streamed;
   // a server that does not label .wasm files application/wasm cannot stream: compile the bytes
   const response = await fetch(url).catch(() => null);
-  if (!response?.ok) {
-    throw new Error(`The emulator could not be downloaded (${response ? `HTTP ${response.status}` : UNREACHABLE}).`);
-  }
+  if (!response?.ok) throw new WasmDownloadError(response?.status);
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
 /**
  * Starts compiling `url` (v86.wasm); v86-fallback.wasm, its build for browsers that lack a
- * WebAssembly feature it uses, is tried when that fails. `ready` rejects with a message for the
- * trainee; `instantiate` is for v86.
+ * WebAssembly feature it uses, is tried when that fails. `ready` rejects with a WasmDownloadError
+ * when the file cannot be fetched; `instantiate` is for v86.
  */
 export function compileV86(url: string): { ready: Promise<void>; instantiate: WasmInstantiate } {
   const module = compile(url).catch((error: unknown) =>

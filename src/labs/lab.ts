@@ -28,7 +28,9 @@
  * Nothing here touches the DOM: the Node lab runner parses labs too.
  */
 
-export type LabLanguage = 'fr' | 'en';
+import { SaidError, type Language, type Said } from '../i18n';
+
+export type LabLanguage = Language;
 
 export interface QuizChoice {
   text: string;
@@ -81,10 +83,12 @@ export interface NodeScript {
 }
 
 /** A lab file that cannot be read, with the line where it went wrong. */
-export class LabFormatError extends Error {
+export class LabFormatError extends SaidError {
   override name = 'LabFormatError';
-  constructor(message: string, readonly line?: number) {
-    super(line ? `line ${line}: ${message}` : message);
+  readonly line?: number;
+  constructor(said: Said, line?: number) {
+    super(...(line ? (['atLine', line, new SaidError(...said)] as const) : said));
+    this.line = line;
   }
 }
 
@@ -106,7 +110,7 @@ export function parseLab(text: string): Lab {
     checksFile: front.values.checks,
     solutionFile: front.values.solution,
   };
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(lab.id)) throw new LabFormatError(`the lab id "${lab.id}" may only hold a-z, 0-9 and "-"`, front.lineOf.id);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(lab.id)) throw new LabFormatError(['badId', lab.id], front.lineOf.id);
 
   let body: string[] = [];
   let step: LabStep | null = null;
@@ -122,7 +126,7 @@ export function parseLab(text: string): Lab {
     if (heading && !/^###/.test(line)) {
       finish();
       const id = heading[2] ?? `step-${lab.steps.length + 1}`;
-      if (lab.steps.some((s) => s.id === id)) throw new LabFormatError(`two steps have the id "${id}"`, i + 1);
+      if (lab.steps.some((s) => s.id === id)) throw new LabFormatError(['twoSteps', id], i + 1);
       step = { id, title: heading[1], body: '', hints: [] };
       lab.steps.push(step);
       continue;
@@ -130,16 +134,16 @@ export function parseLab(text: string): Lab {
     const fence = /^(```+|~~~+)\s*([\w-]*)(?:\s+(node[1-9]))?\s*$/.exec(line);
     if (fence) {
       const end = lines.findIndex((l, j) => j > i && l.startsWith(fence[1]) && l.trim() === fence[1]);
-      if (end < 0) throw new LabFormatError(`this \`${fence[1]}${fence[2]}\` block is never closed`, i + 1);
+      if (end < 0) throw new LabFormatError(['fenceOpen', `${fence[1]}${fence[2]}`], i + 1);
       const kind = fence[2];
       if (SPECIAL_FENCES.has(kind)) {
-        if (!step) throw new LabFormatError(`a \`${kind}\` block must be inside a step (after a "## " heading)`, i + 1);
+        if (!step) throw new LabFormatError(['outsideStep', kind], i + 1);
         const content = lines.slice(i + 1, end).join('\n');
         if (kind === 'hint') step.hints.push(content.trim());
         else if (kind === 'check') setCheck(step, content, fence[3]);
         else if (kind === 'solution') addSolution(step, content, fence[3]);
         else if (kind === 'inspect') {
-          if (!INSPECT_VIEWS.includes(content.trim())) throw new LabFormatError(`an \`inspect\` block names a view: ${INSPECT_VIEWS.join(', ')}`, i + 2);
+          if (!INSPECT_VIEWS.includes(content.trim())) throw new LabFormatError(['inspectView', INSPECT_VIEWS.join(', ')], i + 2);
           step.inspect = content.trim();
         }
         else step.quiz = parseQuiz(content, i + 2);
@@ -150,7 +154,7 @@ export function parseLab(text: string): Lab {
     body.push(line);
   }
   finish();
-  if (lab.steps.length === 0) throw new LabFormatError('a lab needs at least one step (a "## " heading)');
+  if (lab.steps.length === 0) throw new LabFormatError(['noSteps']);
   return lab;
 }
 
@@ -165,7 +169,7 @@ function addSolution(step: LabStep, script: string, node = 'node1'): void {
 
 function clusterSize(value: string, line?: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 2 || n > 4) throw new LabFormatError(`"nodes" is the number of machines a cluster lab needs: 2, 3 or 4 (not "${value}")`, line);
+  if (!Number.isInteger(n) || n < 2 || n > 4) throw new LabFormatError(['nodes', value], line);
   return n;
 }
 
@@ -179,8 +183,8 @@ export function attachScripts(lab: Lab, text: string, what: 'check' | 'solution'
     const marker = /^#@\s*([a-z0-9][a-z0-9-]*)(?:\s+(node[1-9]))?\s*$/.exec(line);
     if (marker) {
       const step = lab.steps.find((s) => s.id === marker[1]);
-      if (!step) throw new LabFormatError(`the ${what} file names a step "${marker[1]}" that the lab does not have`, i + 1);
-      if (what === 'check' && sections.some((s) => s.step === step)) throw new LabFormatError(`the checks file has two sections for the step "${step.id}"`, i + 1);
+      if (!step) throw new LabFormatError(['unknownStep', what, marker[1]], i + 1);
+      if (what === 'check' && sections.some((s) => s.step === step)) throw new LabFormatError(['twoSections', step.id], i + 1);
       sections.push({ step, node: marker[2], lines: [] });
     } else sections.at(-1)?.lines.push(line);
   });
@@ -199,11 +203,11 @@ function parseQuiz(content: string, firstLine: number): Quiz {
     if ((m = /^\?\s*(.+)$/.exec(line))) quiz.question += (quiz.question ? ' ' : '') + m[1];
     else if ((m = /^[-*]\s*\[([ xX])\]\s*(.+)$/.exec(line))) quiz.choices.push({ text: m[2], correct: m[1] !== ' ' });
     else if ((m = /^=\s*(.+)$/.exec(line))) quiz.explanation += (quiz.explanation ? ' ' : '') + m[1];
-    else throw new LabFormatError('a quiz line starts with "?" (question), "- [x]" / "- [ ]" (choices) or "=" (explanation)', firstLine + i);
+    else throw new LabFormatError(['quizLine'], firstLine + i);
   });
-  if (!quiz.question) throw new LabFormatError('this quiz has no question ("? …" line)', firstLine);
-  if (quiz.choices.length < 2) throw new LabFormatError('a quiz needs at least two choices', firstLine);
-  if (!quiz.choices.some((c) => c.correct)) throw new LabFormatError('a quiz needs at least one right answer ("- [x] …")', firstLine);
+  if (!quiz.question) throw new LabFormatError(['quizQuestion'], firstLine);
+  if (quiz.choices.length < 2) throw new LabFormatError(['quizChoices'], firstLine);
+  if (!quiz.choices.some((c) => c.correct)) throw new LabFormatError(['quizAnswer'], firstLine);
   return quiz;
 }
 
@@ -215,7 +219,7 @@ interface FrontMatter {
 }
 
 function parseFrontMatter(lines: string[]): FrontMatter {
-  if (lines[0]?.trim() !== '---') throw new LabFormatError('a lab starts with front matter: a "---" line, then "id:", "title:", "lang:", then "---"', 1);
+  if (lines[0]?.trim() !== '---') throw new LabFormatError(['frontMatter'], 1);
   const values: Record<string, string> = {};
   const lineOf: Record<string, number> = {};
   for (let i = 1; i < lines.length; i++) {
@@ -223,19 +227,19 @@ function parseFrontMatter(lines: string[]): FrontMatter {
     if (line.trim() === '---') return { values, lineOf, end: i + 1 };
     if (!line.trim() || line.trimStart().startsWith('#')) continue;
     const m = /^([a-z]+):\s*(.*?)\s*$/.exec(line);
-    if (!m) throw new LabFormatError('front matter lines are "key: value"', i + 1);
+    if (!m) throw new LabFormatError(['frontLine'], i + 1);
     values[m[1]] = m[2].replace(/^(["'])(.*)\1$/, '$2');
     lineOf[m[1]] = i + 1;
   }
-  throw new LabFormatError('the front matter is never closed (a second "---" line)', 1);
+  throw new LabFormatError(['frontOpen'], 1);
 }
 
 function requireField(front: FrontMatter, key: string): string {
   const value = front.values[key];
-  if (!value) throw new LabFormatError(`the front matter needs "${key}:"`, 1);
+  if (!value) throw new LabFormatError(['frontField', key], 1);
   return value;
 }
 
 function badLanguage(front: FrontMatter): never {
-  throw new LabFormatError(`"lang:" must be fr or en, not "${front.values.lang ?? ''}"`, front.lineOf.lang ?? 1);
+  throw new LabFormatError(['badLang', front.values.lang ?? ''], front.lineOf.lang ?? 1);
 }

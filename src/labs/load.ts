@@ -3,6 +3,7 @@
  * files; every failure says what went wrong and where. `readText` is `fetch` in the page and
  * a file read in the Node lab runner.
  */
+import { SaidError } from '../i18n';
 import { attachScripts, LabFormatError, parseLab, type Lab, type LabLanguage } from './lab';
 
 export type ReadText = (url: string) => Promise<string>;
@@ -14,7 +15,7 @@ export interface CatalogueEntry {
   title: Record<LabLanguage, string>;
 }
 
-export class LabLoadError extends Error {
+export class LabLoadError extends SaidError {
   override name = 'LabLoadError';
 }
 
@@ -34,20 +35,16 @@ export async function fetchLabText(url: string, timeoutMs: number): Promise<stri
     try {
       response = await fetch(url, { signal: cut.signal });
     } catch {
-      throw new LabLoadError(
-        cut.signal.aborted
-          ? `The lab at ${url} could not be downloaded: the server did not answer within ${timeoutMs / 1000} s.`
-          : `The lab at ${url} could not be downloaded: the network or the server is unreachable, or the server does not allow this site to read it (CORS).`,
-      );
+      throw cut.signal.aborted ? new LabLoadError('labTimeout', url, timeoutMs / 1000) : new LabLoadError('labUnreachable', url);
     }
-    if (!response.ok) throw new LabLoadError(`The lab at ${url} could not be downloaded: the server answered HTTP ${response.status}.`);
+    if (!response.ok) throw new LabLoadError('labHttp', url, response.status);
     return await readCapped(response, url, cut, timeoutMs);
   } finally {
     clearTimeout(timer);
   }
 }
 
-const tooLarge = (url: string) => new LabLoadError(`The file at ${url} is larger than a lab can be (${MAX_LAB_BYTES / 1024 / 1024} MiB at most): it is not read.`);
+const tooLarge = (url: string) => new LabLoadError('labTooLarge', url, MAX_LAB_BYTES / 1024 / 1024);
 
 /** The response's text, refused past MAX_LAB_BYTES without reading the rest. */
 async function readCapped(response: Response, url: string, cut: AbortController, timeoutMs: number): Promise<string> {
@@ -68,7 +65,7 @@ async function readCapped(response: Response, url: string, cut: AbortController,
     }
   } catch (error) {
     if (error instanceof LabLoadError) throw error;
-    throw new LabLoadError(`The lab at ${url} could not be downloaded: ${cut.signal.aborted ? `the whole lab did not arrive within ${timeoutMs / 1000} s` : 'the connection was cut'}.`);
+    throw cut.signal.aborted ? new LabLoadError('labSlow', url, timeoutMs / 1000) : new LabLoadError('labCut', url);
   }
   return new TextDecoder().decode(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
 }
@@ -87,12 +84,12 @@ export async function loadLab(url: string, readText: ReadText = fetchText): Prom
     try {
       text = await readText(scriptUrl);
     } catch (error) {
-      throw new LabLoadError(`The lab's ${what} file ${file} could not be read: ${(error as Error).message}`);
+      throw new LabLoadError('labFile', what, file, error as Error);
     }
     try {
       attachScripts(lab, text, what);
     } catch (error) {
-      throw new LabLoadError(`${file}, ${(error as Error).message}`);
+      throw new LabLoadError('labFileInvalid', file, error as Error);
     }
   }
   return lab;
@@ -103,7 +100,7 @@ export function parseLabText(text: string, source: string): Lab {
   try {
     return parseLab(text);
   } catch (error) {
-    if (error instanceof LabFormatError) throw new LabLoadError(`${source} is not a valid lab: ${error.message}`);
+    if (error instanceof LabFormatError) throw new LabLoadError('notALab', source, error);
     throw error;
   }
 }

@@ -16,13 +16,13 @@ export async function packLab(text: string): Promise<string> {
   for (const b of bytes) binary += String.fromCharCode(b);
   const packed = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   if (packed.length > MAX_PACKED_CHARS) {
-    throw new LabLoadError(`This lab is too long to share in a link (${packed.length} characters packed, at most ${MAX_PACKED_CHARS}): put it on a web server and share ?lab=<its URL>.`);
+    throw new LabLoadError('linkTooLong', packed.length, MAX_PACKED_CHARS);
   }
   return packed;
 }
 
 export async function unpackLab(packed: string): Promise<string> {
-  const damaged = new LabLoadError('This lab link is damaged or cut short (its packed lab does not decode). Ask for the link again.');
+  const damaged = new LabLoadError('linkDamaged');
   if (packed.length > MAX_PACKED_CHARS || !/^[A-Za-z0-9_-]*$/.test(packed)) throw damaged;
   let binary: string;
   try {
@@ -42,6 +42,6 @@ export async function unpackLab(packed: string): Promise<string> {
 /** A lab carried by a link has no URL to resolve shared files against: its checks must be inline. */
 export function assertSelfContained(lab: Lab): void {
   if (lab.checksFile || lab.solutionFile) {
-    throw new LabLoadError('A lab shared inside a link must hold its checks in the file itself (```check blocks), not in separate files.');
+    throw new LabLoadError('linkNeedsInline');
   }
 }

@@ -6,6 +6,7 @@
  * read it, and the machine alone stays within what a classroom can download.
  */
 import { guestCacheName } from './guest-cache';
+import { t } from '../i18n/page';
 
 export interface GuestFile {
   path: string;
@@ -38,7 +39,7 @@ export class OfflineCopy {
 
   private async cache(): Promise<Cache> {
     if (!('caches' in self) || !('serviceWorker' in navigator)) {
-      throw new OfflineUnavailableError('This browser cannot keep LabBox for offline use at this address: offline use needs https, or the site opened as localhost.');
+      throw new OfflineUnavailableError(t.offline.unavailableHere);
     }
     return caches.open(guestCacheName(this.version));
   }
@@ -46,7 +47,7 @@ export class OfflineCopy {
   async plan(part: OfflinePart = 'machine'): Promise<OfflinePlan> {
     const cache = await this.cache();
     const response = await fetch(new URL('files.json', this.guestUrl)).catch(() => null);
-    if (!response?.ok) throw new Error(`The list of the machine's files could not be downloaded (${response ? `HTTP ${response.status}` : 'network error'}).`);
+    if (!response?.ok) throw new Error(t.offline.listFailed(response ? `HTTP ${response.status}` : t.offline.networkError));
     const files = ((await response.json()) as GuestFile[]).filter((f) => isExtra(f) === (part === 'extras'));
     const cached = new Set((await cache.keys()).map((r) => r.url));
     const missing = files.filter((f) => !cached.has(new URL(f.path, this.guestUrl).href));
@@ -63,12 +64,12 @@ export class OfflineCopy {
       for (let file = queue.shift(); file; file = queue.shift()) {
         const url = new URL(file.path, this.guestUrl).href;
         const response = await fetch(url, { cache: 'no-store' }).catch(() => null);
-        if (!response?.ok) throw new Error(`${file.path} could not be downloaded (${response ? `HTTP ${response.status}` : 'the network or the server is unreachable'}). What was downloaded is kept: try again to finish.`);
+        if (!response?.ok) throw new Error(t.offline.fileFailed(file.path, response ? `HTTP ${response.status}` : t.offline.unreachable));
         try {
           await cache.put(url, response);
         } catch (error) {
           if ((error as Error).name === 'QuotaExceededError') {
-            throw new Error(`The browser has no room left for the offline copy (${Math.round(plan.missingBytes / 2 ** 20)} MB needed). Free some space (delete or export saved machines) and try again.`);
+            throw new Error(t.offline.noRoom(plan.missingBytes));
           }
           throw error;
         }

@@ -5,6 +5,7 @@
  * restore on it, and may keep working on the current one.
  */
 import { messageSW, Workbox } from 'workbox-window';
+import { t } from '../i18n/page';
 
 export interface UpdateAction {
   label: string;
@@ -28,22 +29,21 @@ export function registerServiceWorker(host: UpdateHost): Workbox | null {
       const reply = event.sw ? ((await messageSW(event.sw, { type: 'GET_VERSION' }).catch(() => null)) as { guestVersion?: string } | null) : null;
       const running = host.machineVersion();
       const newImage = !!reply?.guestVersion && !!running && reply.guestVersion !== running;
-      const message = newImage
-        ? 'A new version of LabBox is ready, with a new machine image: machines saved with this one will not restore on it (they stay in "Saved", where you can export them). It starts the next time LabBox is opened.'
-        : 'A new version of LabBox is ready.';
+      const w = t.offline;
+      const message = newImage ? w.newImage : w.newVersion;
       host.ask(message, [
         {
-          label: newImage ? 'Save and switch now' : 'Switch now',
+          label: newImage ? w.saveAndSwitch : w.switchNow,
           run: async () => {
             await host.saveFirst();
             wb.addEventListener('controlling', () => location.reload());
             wb.messageSkipWaiting();
           },
         },
-        { label: newImage ? 'Keep working on my machine' : 'Later', run: () => host.ask('', []) },
+        { label: newImage ? w.keepWorking : w.later, run: () => host.ask('', []) },
       ]);
     })();
   });
-  void wb.register().catch((error) => host.ask(`Offline use is not available: the service worker did not start (${(error as Error).message}).`, []));
+  void wb.register().catch((error) => host.ask(t.offline.noServiceWorker((error as Error).message), []));
   return wb;
 }

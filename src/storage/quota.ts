@@ -1,4 +1,5 @@
 /** How much the browser lets the site store, and asking it to keep our data. */
+import type { Strings } from '../i18n';
 
 export interface StorageUse {
   used: number;
@@ -25,14 +26,8 @@ export async function requestPersistence(): Promise<boolean> {
   }
 }
 
-/** A size as people read it: "4.2 MB", "77 MB" (MiB, as browsers count storage). */
-export function megabytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;
-}
-
-export function describeUse(use: StorageUse): string {
-  const mb = megabytes;
+/** What is stored and what the browser allows, in `words`' language, with a warning when little room is left. */
+export function describeUse(use: StorageUse, words: Strings): string {
   const room = use.quota - use.used;
-  const warning = room < LOW_SPACE_BYTES ? ` — only ${mb(room)} left: delete or export snapshots before the next save` : '';
-  return `Stored: ${mb(use.used)} of ${mb(use.quota)} the browser allows${use.persisted ? ' (kept safe from eviction)' : ''}${warning}`;
+  return words.size.stored(use.used, use.quota, use.persisted, room < LOW_SPACE_BYTES ? room : null);
 }

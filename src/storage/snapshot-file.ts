@@ -29,11 +29,11 @@ export function exportFileName(record: SnapshotRecord): string {
 
 export async function importSnapshot(store: SnapshotStore, file: Blob, machine: MachineIdentity): Promise<SnapshotRecord> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const notOurs = new SnapshotDamagedError('This file is not a LabBox snapshot (it does not start like one).');
+  const notOurs = new SnapshotDamagedError('notSnapshotFile');
   if (bytes.length < MAGIC.length + 4 || MAGIC.some((b, i) => bytes[i] !== b)) throw notOurs;
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset + MAGIC.length, 4).getUint32(0, true);
   const headerStart = MAGIC.length + 4;
-  if (headerStart + headerLength > bytes.length) throw new SnapshotDamagedError('This snapshot file is incomplete (it was cut short).');
+  if (headerStart + headerLength > bytes.length) throw new SnapshotDamagedError('fileCutShort');
   let header: FileHeader;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength)));
@@ -41,14 +41,14 @@ export async function importSnapshot(store: SnapshotStore, file: Blob, machine: 
     throw notOurs;
   }
   if (header.format !== FORMAT || !header.record?.pieces) {
-    throw new SnapshotDamagedError(`This snapshot file has format ${header.format}; this site reads format ${FORMAT}.`);
+    throw new SnapshotDamagedError('fileFormat', String(header.format), FORMAT);
   }
   const { record } = header;
   checkIdentity(record, machine);
   const pieces: Uint8Array[] = [];
   let offset = headerStart + headerLength;
   for (const info of record.pieces) {
-    if (offset + info.size > bytes.length) throw new SnapshotDamagedError('This snapshot file is incomplete (it was cut short).');
+    if (offset + info.size > bytes.length) throw new SnapshotDamagedError('fileCutShort');
     pieces.push(bytes.slice(offset, offset + info.size));
     offset += info.size;
   }

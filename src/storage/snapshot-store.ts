@@ -12,6 +12,7 @@ import type { LabProgress } from '../labs/progress';
 import { randomId, sha256Hex } from './digest';
 import { gunzipPieces, gzipPieces } from './gzip';
 import { applyDeltas } from './state-delta';
+import { SaidError } from '../i18n';
 
 /** 4 MiB: one write never needs much more than the piece in flight. */
 export const PIECE_SIZE = 4 * 2 ** 20;
@@ -96,15 +97,15 @@ interface Index {
 }
 
 /** The browser refused the write for lack of space; nothing already saved was touched. */
-export class StorageFullError extends Error {
+export class StorageFullError extends SaidError {
   override name = 'StorageFullError';
 }
 /** A stored snapshot is damaged or truncated; the others are unaffected. */
-export class SnapshotDamagedError extends Error {
+export class SnapshotDamagedError extends SaidError {
   override name = 'SnapshotDamagedError';
 }
 /** The snapshot was made by another image, emulator or memory size and cannot be restored. */
-export class SnapshotMismatchError extends Error {
+export class SnapshotMismatchError extends SaidError {
   override name = 'SnapshotMismatchError';
 }
 
@@ -149,7 +150,7 @@ export class SnapshotStore {
       for (const [n, piece] of pieces.entries()) {
         const sha256 = await sha256Hex(piece);
         if (expected && (expected[n]?.sha256 !== sha256 || expected[n]?.size !== piece.length)) {
-          throw new SnapshotDamagedError(`part ${n + 1} of ${expected.length} does not match its checksum`);
+          throw new SnapshotDamagedError('partMismatch', n + 1, expected.length);
         }
         await set(pieceKey(id, n), piece, this.db);
         record.pieces.push({ size: piece.length, sha256 });
@@ -161,7 +162,7 @@ export class SnapshotStore {
     } catch (error) {
       await delMany(Array.from({ length: record.pieces.length + 1 }, (_, n) => pieceKey(id, n)), this.db).catch(() => {});
       if (isQuotaError(error)) {
-        throw new StorageFullError('The browser has no room left for this snapshot. Your previous snapshots are unchanged; delete or export old ones to make room.');
+        throw new StorageFullError('noRoomSnapshot');
       }
       throw error;
     }
@@ -175,7 +176,7 @@ export class SnapshotStore {
   /** The raw v86 state, its latest one when it has deltas, after every piece is checked. */
   async load(id: string): Promise<{ record: SnapshotRecord; state: Uint8Array }> {
     const record = await this.get(id);
-    if (!record) throw new SnapshotDamagedError('That snapshot no longer exists.');
+    if (!record) throw new SnapshotDamagedError('snapshotGone');
     const pieces = await this.readPieces(record, record.pieces, (n) => pieceKey(id, n));
     const deltas: Uint8Array[][] = [];
     for (const [k, delta] of (record.deltas ?? []).entries()) deltas.push(await this.readPieces(record, delta.pieces, (n) => deltaKey(id, k, n)));
@@ -185,7 +186,7 @@ export class SnapshotStore {
       for (const [k, delta] of (record.deltas ?? []).entries()) changes.push(await gunzipPieces(deltas[k], delta.rawSize));
       return { record, state: applyDeltas(base, changes) };
     } catch (error) {
-      throw new SnapshotDamagedError(`Snapshot "${record.name}" is damaged and cannot be restored (${(error as Error).message}). Your other snapshots are unaffected.`);
+      throw new SnapshotDamagedError('snapshotDamaged', record.name, error instanceof Error ? error : String(error));
     }
   }
 
@@ -195,7 +196,7 @@ export class SnapshotStore {
    */
   async loadPieces(id: string): Promise<{ record: SnapshotRecord; pieces: Uint8Array[] }> {
     const record = await this.get(id);
-    if (!record) throw new SnapshotDamagedError('That snapshot no longer exists.');
+    if (!record) throw new SnapshotDamagedError('snapshotGone');
     if (record.deltas?.length) {
       const { state } = await this.load(id);
       const pieces = await gzipPieces(state, this.pieceSize);
@@ -211,9 +212,7 @@ export class SnapshotStore {
     for (const [n, info] of infos.entries()) {
       const piece = await get<Uint8Array>(key(n), this.db);
       if (!piece || piece.length !== info.size || (await sha256Hex(piece)) !== info.sha256) {
-        throw new SnapshotDamagedError(
-          `Snapshot "${record.name}" is damaged (part ${n + 1} of ${infos.length} ${piece ? 'does not match its checksum' : 'is missing'}) and cannot be restored. Your other snapshots are unaffected.`,
-        );
+        throw new SnapshotDamagedError('pieceDamaged', record.name, n + 1, infos.length, !piece);
       }
       pieces.push(piece);
     }
@@ -227,7 +226,7 @@ export class SnapshotStore {
    */
   async appendDelta(id: string, delta: Uint8Array, session: SessionInfo): Promise<SnapshotRecord> {
     const record = await this.get(id);
-    if (!record) throw new SnapshotDamagedError('That snapshot no longer exists.');
+    if (!record) throw new SnapshotDamagedError('snapshotGone');
     const k = record.deltas?.length ?? 0;
     const pieces = await gzipPieces(delta, this.pieceSize);
     const stored: StoredPiece[] = [];
@@ -245,11 +244,11 @@ export class SnapshotStore {
           return updated;
         }),
       }), this.db);
-      if (!updated) throw new SnapshotDamagedError('That snapshot changed or was deleted while it was being saved.');
+      if (!updated) throw new SnapshotDamagedError('snapshotChanged');
     } catch (error) {
       await this.deleteDeltaPieces(id, k, pieces.length).catch(() => {});
       if (isQuotaError(error)) {
-        throw new StorageFullError('The browser has no room left for this save. Your previous saves are unchanged; delete or export old ones to make room.');
+        throw new StorageFullError('noRoomSave');
       }
       throw error;
     }
@@ -291,10 +290,10 @@ export class SnapshotStore {
 /** Refuses a snapshot that this machine cannot restore, saying why. */
 export function checkIdentity(snapshot: MachineIdentity & { name: string }, machine: MachineIdentity): void {
   if (snapshot.imageVersion !== machine.imageVersion) {
-    throw new SnapshotMismatchError(`Snapshot "${snapshot.name}" was made with another version of the machine image (${snapshot.imageVersion}, this site has ${machine.imageVersion}). It is kept: export it, or start a fresh machine.`);
+    throw new SnapshotMismatchError('otherImage', snapshot.name, snapshot.imageVersion, machine.imageVersion);
   }
   if (snapshot.v86Version !== machine.v86Version || snapshot.memorySize !== machine.memorySize) {
-    throw new SnapshotMismatchError(`Snapshot "${snapshot.name}" was made by another emulator build or memory size and cannot be restored here. It is kept: export it, or start a fresh machine.`);
+    throw new SnapshotMismatchError('otherEmulator', snapshot.name);
   }
 }
 

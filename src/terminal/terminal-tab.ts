@@ -11,6 +11,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { TerminalEvent, TerminalMessage } from '../../workers/terminal-bridge';
 import type { SavedTerminal } from '../storage/snapshot-store';
 import { EarlyInput, EARLY_INPUT_LIMIT } from './early-input';
+import { t } from '../i18n/page';
 
 export interface TerminalHost {
   /**
@@ -20,6 +21,10 @@ export interface TerminalHost {
   openTerminal(cols: number, rows: number, port: MessagePort, attachTo?: number): Promise<number>;
 }
 
+
+// xterm.js's own words for screen readers, in the page's language
+Terminal.strings.promptLabel = t.terminals.inputLabel;
+Terminal.strings.tooMuchOutput = t.terminals.tooMuchOutput;
 
 /** Lines of scrollback kept with a saved machine: enough context, a small record. */
 const SAVED_SCROLLBACK = 300;
@@ -119,7 +124,7 @@ export class TerminalTab {
 
   private exit(code: number): void {
     this.exited = true;
-    this.terminal.write(`\r\n\x1b[2m[the shell exited with code ${code}]\x1b[0m\r\n`);
+    this.terminal.write(`\r\n\x1b[2m${t.terminals.exited(code)}\x1b[0m\r\n`);
     this.onExit(code);
   }
 
@@ -141,7 +146,7 @@ export class TerminalTab {
     this.early = null;
     for (const data of chunks) this.send({ type: 'input', data });
     if (dropped > 0) {
-      this.terminal.write(`\r\n\x1b[2m[${dropped} characters typed before the machine was ready were dropped: ${EARLY_INPUT_LIMIT / 1024} KiB at most are kept]\x1b[0m\r\n`);
+      this.terminal.write(`\r\n\x1b[2m${t.terminals.dropped(dropped, EARLY_INPUT_LIMIT / 1024)}\x1b[0m\r\n`);
     }
   }
 

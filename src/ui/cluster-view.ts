@@ -10,6 +10,8 @@ import { terminalHost, type Guest } from './guest';
 import type { StatusBar } from './status-bar';
 import type { TerminalNode, Terminals } from './terminals';
 import type { TerminalTab } from '../terminal/terminal-tab';
+import { errorText } from '../i18n';
+import { t } from '../i18n/page';
 
 export interface ClusterViewHost {
   imageUrl: string;
@@ -21,7 +23,7 @@ export interface ClusterViewHost {
   discard(snapshotIds: string[]): Promise<void>;
 }
 
-const notStarted = (node: string) => `This runs on ${node}, which is not started: start the lab's nodes first (the button at the top of the lab).`;
+const notStarted = t.cluster.notStarted;
 
 export class ClusterView {
   private cluster: PageCluster | null = null;
@@ -61,7 +63,7 @@ export class ClusterView {
   /** Grows the cluster to `count` nodes; the running machine becomes node1. */
   async start(count: number): Promise<void> {
     const main = this.host.main();
-    if (!main) return this.host.status.notice('The machine is not running yet: it becomes node1 once it is.', true);
+    if (!main) return this.host.status.notice(t.cluster.mainNotRunning, true);
     const c = (this.cluster ??= new PageCluster(this.host.imageUrl, main.info.machine.memorySize));
     try {
       if (!c.node('node1')) {
@@ -72,7 +74,7 @@ export class ClusterView {
       }
       while (c === this.cluster && c.nodes.length < count) if (!(await this.addNode(c))) return;
     } catch (error) {
-      this.host.status.notice(`The cluster could not start: ${(error as Error).message}`, true);
+      this.host.status.notice(t.cluster.couldNotStart(errorText(error, t)), true);
     }
     this.render();
   }
@@ -89,7 +91,7 @@ export class ClusterView {
       await c.adoptMain(main.guest, saved.find((n) => !n.snapshotId)?.identity);
       for (const node of saved) if (node.snapshotId && c === this.cluster && !(await this.addNode(c, node))) break;
     } catch (error) {
-      this.host.status.notice(`The cluster could not be restored: ${(error as Error).message}`, true);
+      this.host.status.notice(t.cluster.couldNotRestore(errorText(error, t)), true);
     }
     this.render();
   }
@@ -113,7 +115,7 @@ export class ClusterView {
         saved.push({ identity: node.identity, snapshotId: record.id });
       } catch (error) {
         await this.host.discard(saved.flatMap((n) => n.snapshotId ?? [])).catch(() => {});
-        throw new Error(`${node.identity.name} could not be saved: ${(error as Error).message}`);
+        throw new Error(t.cluster.nodeNotSaved(node.identity.name, errorText(error, t)));
       }
     }
     return saved;
@@ -141,11 +143,12 @@ export class ClusterView {
   private async addNode(c: PageCluster, saved?: SavedNode): Promise<boolean> {
     this.starting = true;
     this.render();
-    const what = saved ? `Restoring ${saved.identity.name}` : 'Starting a node';
+    const w = t.cluster;
+    const what = saved ? w.restoring(saved.identity.name) : w.startingNode;
     try {
       const node = await c.addNode((p) => {
-        if (p.total) this.host.status.noticeProgress(`${what}: ${p.message}`, p.loaded ?? 0, p.total);
-        else this.host.status.notice(`${what}: ${p.message}`);
+        if (p.total) this.host.status.noticeProgress(w.step(what, p.message), p.loaded ?? 0, p.total);
+        else this.host.status.notice(w.step(what, p.message));
       }, saved);
       if (c !== this.cluster) {
         c.stopNode(node.identity.name); // the page's machine restarted meanwhile: that cluster is gone
@@ -155,10 +158,10 @@ export class ClusterView {
       const onNode = this.terminalNode(node.identity.name);
       for (const terminal of node.savedTerminals) await terminals?.open(terminal, onNode);
       if (node.savedTerminals.length === 0) await terminals?.open(undefined, onNode);
-      this.host.status.notice(`${node.identity.name} is ready (${node.identity.address}); its shell is in a new tab.`);
+      this.host.status.notice(w.nodeReady(node.identity.name, node.identity.address));
       return true;
     } catch (error) {
-      this.host.status.notice(`${saved ? `${saved.identity.name} was not restored` : 'No new node'}: ${(error as Error).message}`, true);
+      this.host.status.notice(w.failed(saved ? w.notRestored(saved.identity.name) : w.noNewNode, errorText(error, t)), true);
       return false;
     } finally {
       this.starting = false;
@@ -185,9 +188,10 @@ export class ClusterView {
     this.root.hidden = !cluster || cluster.nodes.length === 0;
     this.root.replaceChildren();
     if (!cluster || this.root.hidden) return;
+    const w = t.cluster;
     const label = document.createElement('span');
     label.className = 'cluster-label';
-    label.textContent = 'Cluster:';
+    label.textContent = w.label;
     this.root.append(label);
     for (const node of cluster.nodes) {
       const item = document.createElement('span');
@@ -195,14 +199,14 @@ export class ClusterView {
       item.dataset.node = node.identity.name;
       const shell = document.createElement('button');
       shell.textContent = `${node.identity.name} ${node.identity.address}`;
-      shell.title = `Open a shell on ${node.identity.name}`;
+      shell.title = w.openShell(node.identity.name);
       shell.onclick = () => void this.host.terminals()?.open(undefined, this.terminalNode(node.identity.name));
       item.append(shell);
       if (!node.main) {
         const stop = document.createElement('button');
         stop.className = 'stop-node';
         stop.textContent = '×';
-        stop.title = `Stop ${node.identity.name} (what it holds is lost)`;
+        stop.title = w.stopNode(node.identity.name);
         stop.setAttribute('aria-label', stop.title);
         stop.onclick = () => this.stopNode(node.identity.name);
         item.append(stop);
@@ -211,15 +215,15 @@ export class ClusterView {
     }
     const add = document.createElement('button');
     add.className = 'add-node';
-    add.textContent = starting ? 'Starting a node…' : '+ node';
+    add.textContent = starting ? w.starting : w.addNode;
     const refusal = cluster.refusal();
     add.disabled = starting || refusal !== null;
-    add.title = refusal ?? 'Start another node on this network';
+    add.title = refusal ?? w.addNodeTitle;
     add.onclick = () => void this.addNode(cluster);
     const { used, budget } = cluster.memory();
     const memory = document.createElement('span');
     memory.className = 'cluster-memory';
-    memory.textContent = `${cluster.nodes.length} nodes · ${(used / 2 ** 30).toFixed(1)} of ${(budget / 2 ** 30).toFixed(1)} GiB this browser can give`;
+    memory.textContent = w.memory(cluster.nodes.length, used, budget);
     this.root.append(add, memory);
   }
 }

@@ -9,6 +9,7 @@ import { EthernetSwitch, type SwitchPort } from '../cluster/switch';
 import type { SavedNode, SavedTerminal } from '../storage/snapshot-store';
 import type { Progress } from '../../workers/emulator.worker';
 import { startGuest, type Guest } from './guest';
+import { t } from '../i18n/page';
 
 export interface ClusterNode {
   identity: NodeIdentity;
@@ -53,10 +54,10 @@ export class PageCluster {
 
   /** Why another node cannot start, in words for the trainee; null when it can. */
   refusal(): string | null {
-    if (this.nodes.length + this.starting >= MAX_NODES) return `A cluster has at most ${MAX_NODES} nodes.`;
+    if (this.nodes.length + this.starting >= MAX_NODES) return t.cluster.atMost(MAX_NODES);
     const { next, budget } = this.memory();
     if (next > budget) {
-      return `Another node would take the cluster to ${gib(next)} of memory; this browser can give about ${gib(budget)}. Stop a node first, or use a computer with more memory.`;
+      return t.cluster.tooMuchMemory(next, budget);
     }
     return null;
   }
@@ -75,7 +76,7 @@ export class PageCluster {
     const refusal = this.refusal();
     if (refusal) throw new Error(refusal);
     const identity = saved?.identity ?? nodeIdentity(this.freeIndex(), randomMachineId());
-    if (this.nodes.some((n) => n.identity.index === identity.index)) throw new Error(`${identity.name} is already running`);
+    if (this.nodes.some((n) => n.identity.index === identity.index)) throw new Error(t.cluster.alreadyRunning(identity.name));
     this.starting++;
     try {
       const { guest, info } = await startGuest({ imageUrl: this.imageUrl, snapshotId: saved?.snapshotId }, onProgress);
@@ -112,7 +113,7 @@ export class PageCluster {
 
   private freeIndex(): number {
     for (let i = 2; i <= MAX_NODES; i++) if (!this.nodes.some((n) => n.identity.index === i)) return i;
-    throw new Error(`A cluster has at most ${MAX_NODES} nodes.`);
+    throw new Error(t.cluster.atMost(MAX_NODES));
   }
 
   /** Connects a guest to the switch; `fresh`: a guest from the image, which takes its identity first. */
@@ -132,8 +133,4 @@ export class PageCluster {
     node.port.disconnect();
     this.nodes.splice(this.nodes.indexOf(node), 1);
   }
-}
-
-function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }

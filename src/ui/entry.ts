@@ -8,6 +8,9 @@ import '@xterm/xterm/css/xterm.css';
 import './style.css';
 import { chooseMachineEarly, imageUrl, isSeparateMachine, oneTab } from './first-machine';
 import { isWebKit, loadWorkerEarly } from './guest';
+import { errorText } from '../i18n';
+import { t } from '../i18n/page';
+import { sayPageWords } from './page-words';
 
 /** Restores the machine at once, unless another tab runs it (the page shell then asks what to do). */
 async function startEarly(): Promise<void> {
@@ -16,8 +19,9 @@ async function startEarly(): Promise<void> {
 }
 
 const begun = isWebKit() ? Promise.resolve() : startEarly();
+sayPageWords();
 // never held back for long: a worker that is slow to load must not leave the page blank
 const waited = Promise.race([begun, new Promise((resolve) => setTimeout(resolve, 1500))]);
 waited.then(() => import('./main')).catch((error: unknown) => {
-  document.querySelector('#status')!.textContent = `LabBox could not load its page (${error instanceof Error ? error.message : String(error)}). Reload to try again.`;
+  document.querySelector('#status')!.textContent = t.page.loadFailed(errorText(error, t));
 });

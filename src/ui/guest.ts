@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import type { EmulatorApi, GuestInfo, Progress, StartOptions } from '../../workers/emulator.worker';
 import type { SnapshotReaderApi } from '../../workers/snapshot-reader.worker';
 import type { TerminalHost } from '../terminal/terminal-tab';
+import { lang, t } from '../i18n/page';
 
 export interface Guest {
   /** the worker's API (comlink proxy) */
@@ -18,8 +19,8 @@ export function terminalHost(guest: Guest): TerminalHost {
 
 /** Says, in words for the trainee, why this browser cannot run the guest; null when it can. */
 export function browserProblem(): string | null {
-  if (typeof WebAssembly !== 'object') return 'This browser has no WebAssembly, which the emulator needs. Use a recent Firefox, Chrome or Edge.';
-  if (typeof Worker !== 'function') return 'This browser cannot run Web Workers, which the emulator needs.';
+  if (typeof WebAssembly !== 'object') return t.machine.noWebAssembly;
+  if (typeof Worker !== 'function') return t.machine.noWorkers;
   return null;
 }
 
@@ -50,7 +51,7 @@ interface Start {
 function loadWorker(): LoadingWorker {
   const worker = new Worker(new URL('../../workers/emulator.worker.ts', import.meta.url), { type: 'module', name: 'labbox-emulator' });
   const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) => reject(new Error(`The emulator stopped: ${e.message || 'the worker failed to load'}.`)));
+    worker.addEventListener('error', (e) => reject(new Error(t.machine.workerStopped(e.message || t.machine.workerFailed))));
   });
   failed.catch(() => {}); // said by startGuest, once it uses this worker
   return { worker, api: Comlink.wrap<EmulatorApi>(worker), failed };
@@ -100,10 +101,10 @@ export async function loadWorkerEarly(imageUrl: string, machine: Promise<{ snaps
     if (snapshotId) {
       reader.cancel();
       channel.port2.close();
-      return { ...loading, start: beginStart(loading, { imageUrl, snapshotId }) };
+      return { ...loading, start: beginStart(loading, { imageUrl, snapshotId, lang }) };
     }
     // comlink transfers what is marked on an argument itself: the options, with their port
-    const options = Comlink.transfer({ imageUrl, cachedState: channel.port2 }, [channel.port2]);
+    const options = Comlink.transfer({ imageUrl, cachedState: channel.port2, lang }, [channel.port2]);
     return { ...loading, start: beginStart(loading, options) };
   });
   early = started;
@@ -138,7 +139,7 @@ export async function startGuest(options: StartOptions, onProgress: (p: Progress
   const { worker, api } = loading;
   const guest: Guest = { api, terminate: () => worker.terminate() };
   try {
-    const start = loading.start ?? beginStart(loading, options);
+    const start = loading.start ?? beginStart(loading, { ...options, lang });
     start.listen(onProgress);
     return { guest, info: await start.info };
   } catch (error) {

@@ -7,8 +7,7 @@
 import { COLLECT_SCRIPT, MIN_REFRESH_MS, refreshIntervalMs } from '../inspector/collect';
 import type { Container, GuestView, NetInterface } from '../inspector/model';
 import { parseGuestView } from '../inspector/parse';
-import { megabytes } from '../storage/quota';
-import type { LabLanguage } from '../labs/lab';
+import { t } from '../i18n/page';
 
 export type InspectorView = 'namespaces' | 'cgroups' | 'network';
 export const INSPECTOR_VIEWS: InspectorView[] = ['namespaces', 'cgroups', 'network'];
@@ -18,28 +17,6 @@ export interface InspectorHost {
   exec(command: string, timeoutMs: number): Promise<{ exitCode: number; stdout: string }> | null;
 }
 
-const WORDS = {
-  en: {
-    title: 'Inspect', namespaces: 'Namespaces', cgroups: 'cgroups', network: 'Network', what: 'What am I looking at?',
-    machine: 'the machine', processes: 'processes', noLimit: 'no limit', oom: 'OOM kills', waiting: 'Reading the machine…',
-    notRunning: 'The machine is not running.', containers: 'Containers', none: 'none', cpu: 'CPU',
-    notes: {
-      namespaces: 'Each row is a namespace: the number is its inode, the one you see in `ls -l /proc/<pid>/ns` and `lsns`. Processes in the same namespace share that view of the system (PID: process numbers; mnt: mounts; net: interfaces and ports; uts: host name; ipc: shared memory and queues; user: user ids; cgroup: the cgroup root). A container is a process tree whose namespaces are not the machine\'s.',
-      cgroups: 'The cgroup v2 tree under /sys/fs/cgroup. Each group limits and counts its processes: memory.current against memory.max, pids.current against pids.max, CPU time (cpu.stat), and the OOM kills of memory.events. `docker run --memory` and `--pids-limit` write these files.',
-      network: 'Bridges (docker0, one br-… per user network) are virtual switches. Each container has one end of a veth pair (its eth0) in its own network namespace; the other end is plugged into a bridge on the machine. Published ports (-p) are NAT rules from the machine\'s port to the container\'s.',
-    },
-  },
-  fr: {
-    title: 'Inspecter', namespaces: 'Namespaces', cgroups: 'cgroups', network: 'Réseau', what: 'Que regarde-t-on ?',
-    machine: 'la machine', processes: 'processus', noLimit: 'sans limite', oom: 'OOM kills', waiting: 'Lecture de la machine…',
-    notRunning: 'La machine ne tourne pas.', containers: 'Conteneurs', none: 'aucun', cpu: 'CPU',
-    notes: {
-      namespaces: 'Chaque ligne est un namespace : le nombre est son inode, celui que montrent `ls -l /proc/<pid>/ns` et `lsns`. Les processus d\'un même namespace partagent cette vue du système (PID : numéros de processus ; mnt : montages ; net : interfaces et ports ; uts : nom d\'hôte ; ipc : mémoire partagée et files ; user : identifiants ; cgroup : la racine des cgroups). Un conteneur est un arbre de processus dont les namespaces ne sont pas ceux de la machine.',
-      cgroups: 'L\'arbre des cgroups v2 sous /sys/fs/cgroup. Chaque groupe limite et compte ses processus : memory.current face à memory.max, pids.current face à pids.max, le temps CPU (cpu.stat) et les OOM kills de memory.events. `docker run --memory` et `--pids-limit` écrivent ces fichiers.',
-      network: 'Les bridges (docker0, un br-… par réseau utilisateur) sont des commutateurs virtuels. Chaque conteneur a un bout d\'une paire veth (son eth0) dans son propre namespace réseau ; l\'autre bout est branché sur un bridge de la machine. Les ports publiés (-p) sont des règles NAT du port de la machine vers celui du conteneur.',
-    },
-  },
-} as const;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -59,9 +36,8 @@ export class InspectorPanel {
   constructor(
     private readonly root: HTMLElement,
     private readonly host: InspectorHost,
-    private readonly lang: LabLanguage,
   ) {
-    const w = WORDS[lang];
+    const w = t.inspector;
     root.innerHTML = `<h2>${w.title}</h2><nav class="views" role="tablist"></nav><p class="containers"></p><details class="what"><summary>${w.what}</summary><p></p></details><div class="view-body" aria-live="polite"></div>`;
     const nav = root.querySelector('nav')!;
     for (const view of INSPECTOR_VIEWS) {
@@ -84,7 +60,7 @@ export class InspectorPanel {
     this.view = view;
     this.root.hidden = false;
     for (const b of this.root.querySelectorAll<HTMLElement>('nav button')) b.setAttribute('aria-selected', String(b.dataset.view === view));
-    this.root.querySelector('.what p')!.textContent = WORDS[this.lang].notes[view];
+    this.root.querySelector('.what p')!.textContent = t.inspector.notes[view];
     this.render();
     if (!this.refreshing && this.timer === undefined) void this.refresh();
   }
@@ -118,7 +94,7 @@ export class InspectorPanel {
       if (view.cost) this.intervalMs = refreshIntervalMs(view.cost.busyTicks);
       this.render();
     } else if (!run) {
-      this.body.textContent = WORDS[this.lang].notRunning;
+      this.body.textContent = t.inspector.notRunning;
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -127,7 +103,7 @@ export class InspectorPanel {
   }
 
   private render(): void {
-    const w = WORDS[this.lang];
+    const w = t.inspector;
     const data = this.latest;
     if (!data) {
       this.body.textContent = w.waiting;
@@ -142,15 +118,15 @@ export class InspectorPanel {
   }
 
   private renderContainers(containers: Container[]): void {
-    const w = WORDS[this.lang];
+    const w = t.inspector;
     const p = this.root.querySelector<HTMLElement>('.containers')!;
-    p.textContent = `${w.containers}: `;
+    p.textContent = `${w.containers} `;
     if (containers.length === 0) p.append(w.none);
     for (const c of containers) {
       const b = document.createElement('button');
       b.className = 'container-chip';
       b.dataset.container = c.name;
-      b.textContent = `${c.name} (${c.engine}${c.running ? '' : ', stopped'})`;
+      b.textContent = `${c.name} (${c.engine}${c.running ? '' : `, ${w.stopped}`})`;
       b.classList.toggle('selected', c.name === this.selected);
       b.onclick = () => this.select(c.name);
       p.append(b, ' ');
@@ -170,7 +146,7 @@ export class InspectorPanel {
   }
 
   private namespacesHtml(data: GuestView): string {
-    const w = WORDS[this.lang];
+    const w = t.inspector;
     const rows = [...data.namespaces]
       .sort((a, b) => Number(a.initial) - Number(b.initial) || a.type.localeCompare(b.type))
       .map((ns) => {
@@ -178,19 +154,19 @@ export class InspectorPanel {
         const owner = ns.initial ? w.machine : [...owners].join(', ') || '—';
         const commands = ns.pids.slice(0, 6).map((pid) => `${pid} ${esc(data.processes.find((p) => p.pid === pid)?.command ?? '')}`).join(', ');
         const attr = !ns.initial && owners.size === 1 ? ` data-container="${esc([...owners][0])}"` : '';
-        return `<tr${attr}><td>${ns.type}</td><td>${ns.inode}</td><td>${esc(owner)}</td><td>${ns.pids.length} ${w.processes}: ${commands}${ns.pids.length > 6 ? ', …' : ''}</td></tr>`;
+        return `<tr${attr}><td>${ns.type}</td><td>${ns.inode}</td><td>${esc(owner)}</td><td>${w.processList(ns.pids.length, commands)}${ns.pids.length > 6 ? ', …' : ''}</td></tr>`;
       });
-    return `<table class="namespaces"><thead><tr><th>type</th><th>inode</th><th></th><th>${w.processes}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    return `<table class="namespaces"><thead><tr><th>${w.type}</th><th>inode</th><th></th><th>${w.processes}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   }
 
   private cgroupsHtml(data: GuestView): string {
-    const w = WORDS[this.lang];
+    const w = t.inspector;
     const before = new Map(this.previous?.view.cgroups.map((g) => [g.path, g.cpuUsec]) ?? []);
     const seconds = this.previous && this.current ? (this.current.at - this.previous.at) / 1000 : 0;
     const rows = [...data.cgroups].sort((a, b) => a.path.localeCompare(b.path)).map((g) => {
       const depth = g.path.split('/').length - 2;
       const owner = data.containers.find((c) => c.cgroup === g.path);
-      const memory = g.memory === undefined ? '' : `${megabytes(g.memory)} / ${g.memoryMax === undefined ? w.noLimit : megabytes(g.memoryMax)}`;
+      const memory = g.memory === undefined ? '' : `${t.size.megabytes(g.memory)} / ${g.memoryMax === undefined ? w.noLimit : t.size.megabytes(g.memoryMax)}`;
       const share = g.memoryMax && g.memory !== undefined ? Math.min(1, g.memory / g.memoryMax) : 0;
       const pids = g.pids === undefined ? '' : `${g.pids} / ${g.pidsMax ?? w.noLimit}`;
       const was = before.get(g.path);
@@ -199,7 +175,7 @@ export class InspectorPanel {
       const name = owner ? `${esc(g.path.split('/').pop()!.slice(0, 12))} (${esc(owner.name)})` : esc(g.path.split('/').pop()!);
       return `<tr${attr} class="${g.oomKills ? 'oom' : ''}"><td style="padding-left:${depth}rem">${name}</td><td>${memory}${share ? `<meter value="${share.toFixed(3)}" low="0.7" high="0.9"></meter>` : ''}</td><td>${pids}</td><td>${cpu}</td><td>${g.oomKills || ''}</td></tr>`;
     });
-    return `<table class="cgroups"><thead><tr><th>/sys/fs/cgroup</th><th>memory</th><th>pids</th><th>${w.cpu}</th><th>${w.oom}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    return `<table class="cgroups"><thead><tr><th>/sys/fs/cgroup</th><th>${w.memory}</th><th>pids</th><th>${w.cpu}</th><th>${w.oom}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   }
 
   /** Bridges across the top, each container under the bridge its veth is plugged into. */

@@ -6,24 +6,8 @@ import { parseLabText } from '../labs/load';
 import type { ProgressStore } from '../labs/progress';
 import { assertSelfContained, packLab } from '../labs/share';
 import { LabPanel, type LabHost } from './lab-panel';
-
-const TEMPLATE = `---
-id: my-lab
-title: My lab
-lang: en
-time: 10
----
-What this lab is about.
-
-## First step {#first}
-Do this in the terminal:
-\`\`\`sh
-echo hello > /root/hello.txt
-\`\`\`
-\`\`\`check
-grep -q hello /root/hello.txt
-\`\`\`
-`;
+import { errorText } from '../i18n';
+import { t } from '../i18n/page';
 
 export class LabAuthor {
   constructor(
@@ -32,12 +16,13 @@ export class LabAuthor {
     private readonly progress: ProgressStore,
   ) {}
 
-  show(initial = TEMPLATE): void {
-    this.root.innerHTML = `<h2>Write a lab</h2>
-      <textarea class="lab-source" spellcheck="false" rows="16" aria-label="Lab source (Markdown)"></textarea>
-      <p class="author-actions"><button data-do="preview">Preview</button> <button data-do="share">Copy share link</button></p>
+  show(initial = t.author.template): void {
+    const w = t.author;
+    this.root.innerHTML = `<h2>${w.title}</h2>
+      <textarea class="lab-source" spellcheck="false" rows="16" aria-label="${w.source}"></textarea>
+      <p class="author-actions"><button data-do="preview">${w.preview}</button> <button data-do="share">${w.share}</button></p>
       <p class="lab-error" role="alert" hidden></p>
-      <input class="share-link" readonly hidden aria-label="Share link">
+      <input class="share-link" readonly hidden aria-label="${w.link}">
       <div class="preview"></div>`;
     const source = this.root.querySelector<HTMLTextAreaElement>('.lab-source')!;
     const error = this.root.querySelector<HTMLElement>('.lab-error')!;
@@ -51,22 +36,22 @@ export class LabAuthor {
     this.root.querySelector<HTMLButtonElement>('[data-do=preview]')!.onclick = async () => {
       error.hidden = true;
       try {
-        await preview.showLab(parseLabText(source.value, 'This lab'), '?author');
+        await preview.showLab(parseLabText(source.value, w.thisLab), '?author');
       } catch (e) {
-        fail((e as Error).message);
+        fail(errorText(e, t));
       }
     };
     this.root.querySelector<HTMLButtonElement>('[data-do=share]')!.onclick = async () => {
       error.hidden = true;
       try {
-        const lab = parseLabText(source.value, 'This lab');
+        const lab = parseLabText(source.value, w.thisLab);
         assertSelfContained(lab);
         link.value = `${location.origin}${location.pathname}#lab=${await packLab(source.value)}`;
         link.hidden = false;
         link.select();
         await navigator.clipboard?.writeText(link.value).catch(() => {});
       } catch (e) {
-        fail((e as Error).message);
+        fail(errorText(e, t));
       }
     };
   }

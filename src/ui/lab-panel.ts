@@ -10,6 +10,8 @@ import type { LabProgress, ProgressStore } from '../labs/progress';
 import { renderMarkdown, RUNNABLE_LANGUAGES } from '../labs/render';
 import { makeCompletionRecord } from '../labs/completion';
 import type { Checkpoints } from './checkpoints';
+import { errorText, stringsFor } from '../i18n';
+import { t } from '../i18n/page';
 
 export interface LabHost {
   /** runs a check in the guest (on a cluster node when `node` is given) */
@@ -27,38 +29,8 @@ export interface LabHost {
 /** A check that runs longer is stopped; the machine itself keeps working. */
 export const CHECK_TIMEOUT_MS = 60_000;
 
-const WORDS = {
-  en: {
-    labs: 'Labs', run: 'Run in terminal', hint: 'Hint', check: 'Check', checking: 'Checking…', passed: 'Done',
-    notYet: 'Not done yet', answer: 'Answer', right: 'Right.', wrong: 'Not quite.', minutes: 'min', steps: 'steps passed',
-    noMachine: 'The machine is not running yet.', timeout: `The check did not finish within ${CHECK_TIMEOUT_MS / 1000} s and was stopped; the machine keeps working.`,
-    exitCode: (n: number) => `The check says this step is not done yet (exit code ${n}).`, catalogue: 'All labs',
-    record: 'Completion record', yourName: 'Your name', makeRecord: 'Download the record',
-    noQr: 'The record file is saved, but its QR code could not be drawn',
-    clusterNeeded: (n: number) => `This lab uses ${n} machines on one network: node1 is the one running now.`,
-    startCluster: (n: number) => `Start the ${n} nodes`,
-    caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
-    rewind: '↺ Start this step again',
-    inspect: (view: string) => `🔍 See it in the inspector (${view})`,
-    otherImage: (wanted: string, here: string) => `This lab was written for the "${wanted}" machine image; this machine is "${here}": some steps may not work as written.`,
-    rewindConfirm: (step: string) => `Go back to the start of "${step}"? The machine returns to how it was then. Your current machine is saved first as "Autosave" (in "Saved").`,
-  },
-  fr: {
-    labs: 'Labs', run: 'Exécuter dans le terminal', hint: 'Indice', check: 'Vérifier', checking: 'Vérification…', passed: 'Fait',
-    notYet: 'Pas encore', answer: 'Répondre', right: 'Exact.', wrong: 'Pas tout à fait.', minutes: 'min', steps: 'étapes réussies',
-    noMachine: 'La machine ne tourne pas encore.', timeout: `La vérification n'a pas fini en ${CHECK_TIMEOUT_MS / 1000} s et a été arrêtée ; la machine continue de fonctionner.`,
-    exitCode: (n: number) => `La vérification indique que l'étape n'est pas encore faite (code de sortie ${n}).`, catalogue: 'Tous les labs',
-    record: 'Attestation de réalisation', yourName: 'Votre nom', makeRecord: "Télécharger l'attestation",
-    noQr: "Le fichier de l'attestation est enregistré, mais son QR code n'a pas pu être dessiné",
-    clusterNeeded: (n: number) => `Ce lab utilise ${n} machines sur un même réseau : node1 est celle qui tourne déjà.`,
-    startCluster: (n: number) => `Démarrer les ${n} nœuds`,
-    caveat: "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
-    rewind: '↺ Reprendre cette étape au début',
-    inspect: (view: string) => `🔍 Le voir dans l'inspecteur (${view})`,
-    otherImage: (wanted: string, here: string) => `Ce lab a été écrit pour l'image de machine « ${wanted} » ; cette machine est « ${here} » : certaines étapes peuvent ne pas marcher telles quelles.`,
-    rewindConfirm: (step: string) => `Revenir au début de « ${step} » ? La machine redevient telle qu'elle était alors. Votre machine actuelle est d'abord enregistrée comme « Autosave » (dans « Saved »).`,
-  },
-} as const;
+/** The lab's words, in the lab's own language (a shared lab may be in another than the page's). */
+const wordsOf = (lang: LabLanguage) => stringsFor(lang).lab;
 
 export class LabPanel {
   private lab: Lab | null = null;
@@ -95,7 +67,7 @@ export class LabPanel {
   }
 
   showCatalogue(entries: CatalogueEntry[], lang: LabLanguage, linkTo: (id: string) => string): void {
-    const w = WORDS[lang];
+    const w = wordsOf(lang);
     this.lab = null;
     this.root.innerHTML = `<h2>${w.labs}</h2><ul class="catalogue"></ul>`;
     const list = this.root.querySelector('ul')!;
@@ -115,7 +87,7 @@ export class LabPanel {
   }
 
   async showLab(lab: Lab, catalogueHref: string): Promise<void> {
-    const w = WORDS[lab.lang];
+    const w = wordsOf(lab.lang);
     this.lab = lab;
     this.catalogueHref = catalogueHref;
     this.progress = await this.store.load(lab.id);
@@ -139,7 +111,7 @@ export class LabPanel {
     const note = document.createElement('p');
     note.className = 'image-warning';
     note.setAttribute('role', 'note');
-    note.textContent = WORDS[lab.lang].otherImage(lab.image, this.suite);
+    note.textContent = wordsOf(lab.lang).otherImage(lab.image, this.suite);
     this.root.querySelector('h2')?.after(note);
   }
 
@@ -163,7 +135,7 @@ export class LabPanel {
   private async showCheckpoints(): Promise<void> {
     const lab = this.lab;
     if (!lab || !this.checkpoints) return;
-    const w = WORDS[lab.lang];
+    const w = wordsOf(lab.lang);
     const saved = await this.checkpoints.forLab(lab.id);
     for (const step of lab.steps) {
       const section = this.root.querySelector<HTMLElement>(`section.step[data-step="${step.id}"]`);
@@ -182,7 +154,7 @@ export class LabPanel {
 
   /** A cluster lab starts its nodes from here (node1 is the machine already running). */
   private clusterControls(nodes: number): HTMLElement {
-    const w = WORDS[this.lab!.lang];
+    const w = wordsOf(this.lab!.lang);
     const box = document.createElement('p');
     box.className = 'cluster-start';
     const button = document.createElement('button');
@@ -194,7 +166,7 @@ export class LabPanel {
 
   /** The record a trainee hands in: a file and a QR code of the same JSON. */
   private completionControls(): HTMLElement {
-    const w = WORDS[this.lab!.lang];
+    const w = wordsOf(this.lab!.lang);
     const box = document.createElement('section');
     box.className = 'completion';
     box.innerHTML = `<h3></h3><label><span></span> <input class="trainee" autocomplete="name"></label> <button class="record-button"></button>
@@ -229,7 +201,7 @@ export class LabPanel {
   }
 
   private stepSection(step: LabStep): HTMLElement {
-    const w = WORDS[this.lab!.lang];
+    const w = wordsOf(this.lab!.lang);
     const section = document.createElement('section');
     section.className = 'step';
     section.dataset.step = step.id;
@@ -258,7 +230,7 @@ export class LabPanel {
   }
 
   private checkControls(step: LabStep): HTMLElement {
-    const w = WORDS[this.lab!.lang];
+    const w = wordsOf(this.lab!.lang);
     const box = document.createElement('div');
     box.className = 'check';
     box.innerHTML = `<button class="check-button"></button><span class="verdict" role="status"></span><pre class="check-output" hidden></pre>`;
@@ -278,7 +250,7 @@ export class LabPanel {
         if (!passed) problem = `${r.stdout}${r.stderr}`.trim() || w.exitCode(r.exitCode);
       } catch (error) {
         const name = (error as Error).name;
-        problem = name === 'AgentTimeoutError' ? w.timeout : (error as Error).message || w.noMachine;
+        problem = name === 'AgentTimeoutError' ? w.timeout(CHECK_TIMEOUT_MS / 1000) : (error as Error).message || w.noMachine;
       }
       try {
         await this.record(step, { passed, at: new Date().toISOString() });
@@ -294,7 +266,7 @@ export class LabPanel {
   }
 
   private quizControls(step: LabStep, quiz: Quiz): HTMLElement {
-    const w = WORDS[this.lab!.lang];
+    const w = wordsOf(this.lab!.lang);
     const several = quiz.choices.filter((c) => c.correct).length > 1;
     const form = document.createElement('fieldset');
     form.className = 'quiz';
@@ -347,7 +319,7 @@ export class LabPanel {
     if (!this.lab) return;
     const lab = this.lab;
     this.progress = await this.store.record(lab.id, step.id, result).catch((error) => {
-      this.host.warn(`This step's result could not be stored in the browser (${(error as Error).message}); it is shown but will be lost on reload.`);
+      this.host.warn(t.lab.notStored(errorText(error, t)));
       return this.progress;
     });
     const section = this.root.querySelector<HTMLElement>(`section.step[data-step="${step.id}"]`);
@@ -367,6 +339,6 @@ export class LabPanel {
     if (!this.lab) return;
     const done = this.lab.steps.filter((s) => this.progress?.steps[s.id]?.passed).length;
     const score = this.root.querySelector('.score');
-    if (score) score.textContent = `${done} / ${this.lab.steps.length} ${WORDS[this.lab.lang].steps}`;
+    if (score) score.textContent = `${done} / ${this.lab.steps.length} ${wordsOf(this.lab.lang).steps}`;
   }
 }

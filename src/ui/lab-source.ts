@@ -6,19 +6,15 @@
  *   ?author           the authoring view
  *   ?app              the installed app's start: the last lab opened, else the catalogue
  *   nothing           the catalogue of built-in labs
- * ?lang=fr|en picks the language (default: the browser's).
+ * ?lang=fr|en picks the language, for the labs and the rest of the page alike (see
+ * src/i18n/page.ts: else the one remembered, else the browser's).
  */
-import type { LabLanguage } from '../labs/lab';
 import { builtInLabPath, fetchText, loadLab, parseLabText, type CatalogueEntry } from '../labs/load';
 import { assertSelfContained, unpackLab } from '../labs/share';
 import type { LabAuthor } from './lab-author';
 import type { LabPanel } from './lab-panel';
-
-export function pageLanguage(params: URLSearchParams): LabLanguage {
-  const asked = params.get('lang');
-  if (asked === 'fr' || asked === 'en') return asked;
-  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en';
-}
+import { errorText } from '../i18n';
+import { lang, t } from '../i18n/page';
 
 /** This page's address with other lab parameters (the image stays). */
 function linkWith(changes: Record<string, string | null>): string {
@@ -50,14 +46,13 @@ export async function showLabFromAddress(panel: LabPanel, author: LabAuthor): Pr
   resumeLastLab();
   const params = new URLSearchParams(location.search);
   if (params.has('author')) return author.show();
-  const lang = pageLanguage(params);
   const labsBase = new URL(`${import.meta.env.BASE_URL}labs/`, location.href);
   const catalogueHref = linkWith({ lab: null, lang });
   const packed = new URLSearchParams(location.hash.slice(1)).get('lab');
   const wanted = params.get('lab');
   try {
     if (packed) {
-      const lab = parseLabText(await unpackLab(packed), 'The lab in this link');
+      const lab = parseLabText(await unpackLab(packed), t.author.linkedLab);
       assertSelfContained(lab);
       await panel.showLab(lab, catalogueHref);
     } else if (wanted) {
@@ -73,6 +68,6 @@ export async function showLabFromAddress(panel: LabPanel, author: LabAuthor): Pr
       // storage disabled: the app will open on the catalogue instead
     }
   } catch (error) {
-    panel.showError(error instanceof Error ? error.message : String(error));
+    panel.showError(errorText(error, t));
   }
 }

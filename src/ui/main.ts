@@ -1,12 +1,13 @@
 /** The page shell (loaded by entry.ts): start the guest (the last saved machine, or a fresh one), show progress, open the terminals. */
-import { describeUse, LOW_SPACE_BYTES, megabytes, requestPersistence, storageUse } from '../storage/quota';
+import { describeUse, LOW_SPACE_BYTES, requestPersistence, storageUse } from '../storage/quota';
+import { errorText } from '../i18n';
+import { t } from '../i18n/page';
 import { SnapshotStore, type CheckpointInfo, type SnapshotKind, type SnapshotRecord } from '../storage/snapshot-store';
 import type { GuestInfo } from '../../workers/emulator.worker';
 import { Autosave } from './autosave';
 import { Checkpoints } from './checkpoints';
 import { OfflineButton } from './offline-button';
 import { InspectorPanel, INSPECTOR_VIEWS, type InspectorView } from './inspector-panel';
-import { pageLanguage } from './lab-source';
 import { registerServiceWorker } from '../offline/updates';
 import { chooseMachine, imageUrl, isSeparateMachine, oneTab, takeEarlyChoice } from './first-machine';
 import { createStore } from 'idb-keyval';
@@ -57,7 +58,7 @@ document.querySelector<HTMLButtonElement>('#snapshots-button')!.onclick = () => 
 
 const labHost: LabHost = {
   exec: async (command, timeoutMs, node) => {
-    if (!guest) throw new Error('The machine is not running yet.');
+    if (!guest) throw new Error(t.status.notRunningYet);
     return clusterView.guestFor(node, guest).api.exec(command, timeoutMs, false);
   },
   type: (text, node) => {
@@ -73,7 +74,6 @@ const labHost: LabHost = {
 const inspector = new InspectorPanel(
   document.querySelector('#inspector')!,
   { exec: (command, timeoutMs) => (guest && !paused ? guest.api.exec(command, timeoutMs, false) : null) },
-  pageLanguage(new URLSearchParams(location.search)),
 );
 document.querySelector<HTMLButtonElement>('#inspect-button')!.onclick = () => {
   inspector.toggle();
@@ -85,7 +85,7 @@ const checkpoints = isSeparateMachine ? undefined : new Checkpoints(store, {
   save: (name, checkpoint, replaces) => save('checkpoint', name, { checkpoint, replaces }),
   rewindTo: async (record) => {
     if (guest && !paused && (await guest.api.hasChanges()) && !(await saveNow())) {
-      if (!confirm('Your current machine could not be saved (see the status bar). Go back anyway and lose what you did since your last save?')) return;
+      if (!confirm(t.ask.rewindUnsaved)) return;
     }
     restart({ snapshotId: record.id });
   },
@@ -102,7 +102,7 @@ window.addEventListener('hashchange', () => void showLabFromAddress(labPanel, la
 
 const autosave = new Autosave({
   saveChanges,
-  saveFull: () => save('auto', 'Autosave'),
+  saveFull: () => save('auto', t.saveNames.autosave),
   // a guest that missed its last heartbeat (a fork bomb, a full memory) is not saved over the good save
   hasChanges: async () => !!guest && !paused && missedPolls === 0 && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
   // busy: the guest's load over the last minute is above one runnable process
@@ -144,10 +144,10 @@ async function boot(options: BootOptions = {}): Promise<void> {
   const problem = browserProblem();
   if (problem) return status.error(problem);
   if (isWebKit()) {
-    status.error('Safari and iOS browsers limit a page to about 256 MB, less than this machine needs (512 MB). Please use Firefox, Chrome or Edge on a computer.');
+    status.error(t.status.webkit);
     return;
   }
-  if (!isSeparateMachine && !(await oneTab.tryTake())) return offerMachineFromOtherTab('Your machine is open in another tab of this browser.');
+  if (!isSeparateMachine && !(await oneTab.tryTake())) return offerMachineFromOtherTab(t.oneTab.openElsewhere);
   clearTerminals();
   const tabs = new Terminals(tabBar, panes);
   tabs.prepare();
@@ -157,16 +157,16 @@ async function boot(options: BootOptions = {}): Promise<void> {
     info = started.info;
     terminals = tabs;
     terminals.connect(terminalHost(guest));
-    const first = info.firstShell && [{ ...info.firstShell, title: 'shell 1' }];
+    const first = info.firstShell && [{ ...info.firstShell, title: t.terminals.shell(1) }];
     const saved = info.restored?.session.terminals ?? first ?? [];
     for (const terminal of saved) await terminals.open(terminal);
     if (saved.length === 0) await terminals.open();
     void publishStartMarks(info, terminals);
-    if (info.restored) status.notice(`Restored "${info.restored.name}"`);
+    if (info.restored) status.notice(t.status.restored(info.restored.name));
     const labs = info.restored?.session.labs;
     if (labs) {
       // the labs' progress goes back to what it was when this machine was saved
-      await progressStore.replaceAll(labs).catch((error) => status.notice(`Lab progress not restored: ${(error as Error).message}`, true));
+      await progressStore.replaceAll(labs).catch((error) => status.notice(t.status.labProgressNotRestored(errorText(error, t)), true));
       await labPanel.reload();
     }
     labPanel.machineReady(info.suite);
@@ -178,18 +178,18 @@ async function boot(options: BootOptions = {}): Promise<void> {
     missedPolls = 0;
     const memorySize = info.machine.memorySize;
     memoryTimer = setInterval(() => void poll(memorySize), 5000);
-    if (isSeparateMachine) status.notice('A separate machine: it is not saved by itself. Save keeps it in "Saved" under its own name.');
+    if (isSeparateMachine) status.notice(t.status.separateMachine);
     else autosave.start();
   } catch (error) {
     stop();
     clearTerminals();
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error, t);
     if (options.snapshotId) {
       status.error(message, [
-        { label: 'Choose another snapshot', run: () => void panel.show(message) },
-        { label: 'Start a fresh machine', run: () => restart({}) },
+        { label: t.status.chooseAnother, run: () => void panel.show(message) },
+        { label: t.status.startFresh, run: () => restart({}) },
       ]);
-    } else status.error(message, [{ label: 'Retry', run: () => void boot(options) }]);
+    } else status.error(message, [{ label: t.status.retry, run: () => void boot(options) }]);
   }
 }
 
@@ -208,24 +208,24 @@ async function publishStartMarks(started: GuestInfo, tabs: Terminals): Promise<v
 function save(kind: SnapshotKind, name: string, options: { checkpoint?: CheckpointInfo; replaces?: string } = {}): Promise<SnapshotRecord | null> {
   if (!guest || !terminals) return Promise.resolve(null);
   if (paused) {
-    status.notice('Resume the machine to save it.', true);
+    status.notice(t.status.resumeToSave, true);
     return Promise.resolve(null);
   }
   if (kind === 'auto' && pendingAutosave) return pendingAutosave;
-  if (kind === 'auto' && isSeparateMachine) return save('named', 'Separate machine', { replaces: separateSave });
+  if (kind === 'auto' && isSeparateMachine) return save('named', t.saveNames.separate, { replaces: separateSave });
   const g = guest;
-  const t = terminals;
+  const shells = terminals;
   const run = saveQueue.then(async () => {
     if (g !== guest) return null; // the machine was restarted while this save waited
     const inputsBefore = inputs;
-    status.notice(kind === 'checkpoint' ? `Saving a checkpoint: ${name}…` : 'Saving the machine…');
+    status.notice(kind === 'checkpoint' ? t.status.savingCheckpoint(name) : t.status.savingMachine);
     try {
       // one automatic slot: a new autosave replaces the previous one once it is safely written
       const replaces = kind === 'auto' ? (await store.list()).find((s) => s.kind === 'auto')?.id : options.replaces;
       const labs = await progressStore.all().catch(() => undefined);
       // a cluster's other nodes first: node1's record then points at their saved states
       const cluster = await clusterView.saveNodes(name);
-      const session = { terminals: t.saved(), labs, cluster };
+      const session = { terminals: shells.saved(), labs, cluster };
       // the autosave of a single machine goes on as deltas of this one (see saveChanges)
       const extendLater = kind === 'auto' && !cluster;
       const record = await g.api.saveSnapshot({ name, kind, replaces, checkpoint: options.checkpoint, session, extendLater }).catch(async (error) => {
@@ -237,11 +237,11 @@ function save(kind: SnapshotKind, name: string, options: { checkpoint?: Checkpoi
       void requestPersistence();
       const use = await storageUse().catch(() => null);
       const low = use && use.quota - use.used < LOW_SPACE_BYTES;
-      const what = kind === 'checkpoint' ? `Checkpoint saved: ${name}` : 'Saved';
-      status.notice(low ? describeUse(use) : `${what} at ${clockTime(new Date())} (${megabytes(record.storedSize)})`, !!low);
+      const what = kind === 'checkpoint' ? t.status.checkpointSaved(name) : t.status.saved;
+      status.notice(low ? describeUse(use, t) : t.status.savedAt(what, clockTime(new Date()), record.storedSize), !!low);
       return record;
     } catch (error) {
-      status.notice(`${kind === 'checkpoint' ? 'No checkpoint for this step' : 'Not saved'}: ${error instanceof Error ? error.message : String(error)}`, true);
+      status.notice((kind === 'checkpoint' ? t.status.noCheckpoint : t.status.notSaved)(errorText(error, t)), true);
       return null;
     }
   });
@@ -262,15 +262,15 @@ function save(kind: SnapshotKind, name: string, options: { checkpoint?: Checkpoi
 function saveChanges(): Promise<'saved' | 'compact' | 'full'> {
   if (!guest || !terminals || paused || isSeparateMachine || clusterView.running) return Promise.resolve('full');
   const g = guest;
-  const t = terminals;
+  const shells = terminals;
   const run = saveQueue.then(async () => {
     if (g !== guest) return 'full' as const;
     const inputsBefore = inputs;
     const labs = await progressStore.all().catch(() => undefined);
-    const saved = await g.api.saveChanges({ terminals: t.saved(), labs });
+    const saved = await g.api.saveChanges({ terminals: shells.saved(), labs });
     if (!saved) return 'full' as const;
     savedInputs = Math.max(savedInputs, inputsBefore);
-    status.notice(`Saved at ${clockTime(new Date(), true)}`);
+    status.notice(t.status.changesSavedAt(clockTime(new Date(), true)));
     // for the tests and the benchmark: what the last save of changes cost
     document.body.dataset.lastChangesSave = JSON.stringify({ at: Date.now(), storedBytes: saved.storedBytes, changedPages: saved.changedPages, stateMs: Math.round(saved.stateMs), totalMs: Math.round(saved.totalMs) });
     return saved.compact ? ('compact' as const) : ('saved' as const);
@@ -282,7 +282,7 @@ function saveChanges(): Promise<'saved' | 'compact' | 'full'> {
 /** Saves the machine as it is now: what changed when there is a save to extend, else whole; false when it could not. */
 async function saveNow(): Promise<boolean> {
   const saved = await saveChanges().catch(() => 'full' as const);
-  return saved !== 'full' || (await save('auto', 'Autosave')) !== null;
+  return saved !== 'full' || (await save('auto', t.saveNames.autosave)) !== null;
 }
 
 /** HH:MM without Intl: the first toLocaleTimeString() loads locale data in one long task. */
@@ -294,7 +294,7 @@ function clockTime(d: Date, seconds = false): string {
 function restart(options: BootOptions): void {
   stop();
   paused = false;
-  pauseButton.textContent = 'Pause';
+  pauseButton.textContent = t.header.pause;
   void boot(options);
 }
 
@@ -321,9 +321,7 @@ async function poll(total: number): Promise<void> {
     status.memoryUse(Number(r.stdout), total);
   } else if (++missedPolls >= 3) {
     clearInterval(memoryTimer);
-    status.error('The machine stopped answering. Restart it from your last save (work since then is lost) or wait and reload.', [
-      { label: 'Restart', run: () => void startup() },
-    ]);
+    status.error(t.status.stoppedAnswering, [{ label: t.status.restart, run: () => void startup() }]);
   }
 }
 
@@ -331,14 +329,14 @@ async function setPaused(on: boolean): Promise<void> {
   if (!guest || paused === on) return;
   paused = on;
   await (paused ? guest.api.pause() : guest.api.resume());
-  pauseButton.textContent = paused ? 'Resume' : 'Pause';
-  status.progress({ phase: paused ? 'paused' : 'ready', message: paused ? 'Paused' : 'Ready' });
+  pauseButton.textContent = paused ? t.header.resume : t.header.pause;
+  status.progress({ phase: paused ? 'paused' : 'ready', message: paused ? t.status.paused : t.status.ready });
 }
 
 pauseButton.onclick = () => void setPaused(!paused);
 
 resetButton.onclick = () => {
-  if (!confirm('Start again from a fresh machine? What you did since your last save is lost (saved machines stay in "Saved").')) return;
+  if (!confirm(t.ask.reset)) return;
   restart({});
 };
 
@@ -353,7 +351,7 @@ window.addEventListener('keydown', (e: KeyboardEvent) => {
   else if (e.ctrlKey && e.shiftKey && e.code === 'KeyF') {
     e.preventDefault();
     const term = terminals?.current();
-    const text = term && prompt('Search the terminal for:');
+    const text = term && prompt(t.ask.search);
     if (term && text) term.search.findNext(text);
   }
 });
@@ -376,10 +374,10 @@ new OfflineButton(document.querySelector('#offline-button')!, new URL(imageUrl, 
 async function startup(): Promise<void> {
   stop();
   const choice = await (takeEarlyChoice() ?? chooseMachine(store));
-  if (choice.listError) status.notice(`Your saved machines could not be read (${choice.listError}); starting a fresh machine.`, true);
+  if (choice.listError) status.notice(t.status.listError(choice.listError), true);
   await boot({ snapshotId: choice.snapshotId });
   if (choice.otherVersion) {
-    status.notice(`Your last machine, "${choice.otherVersion.name}", was made with another version of LabBox's machine image and cannot run here. It is kept in "Saved": export it to keep a copy.`, true);
+    status.notice(t.status.otherVersion(choice.otherVersion.name), true);
   }
 }
 
@@ -388,16 +386,16 @@ async function startup(): Promise<void> {
  * one. It opens here by itself once that tab lets go of it (closed, or moved here).
  */
 function offerMachineFromOtherTab(message: string): void {
-  status.error(`${message} Two tabs running it would save over each other's work.`, [
-    { label: 'Move it here', run: () => void moveMachineHere() },
-    { label: 'Open a separate machine', run: openSeparateMachine },
+  status.error(t.oneTab.why(message), [
+    { label: t.oneTab.moveHere, run: () => void moveMachineHere() },
+    { label: t.oneTab.openSeparate, run: openSeparateMachine },
   ]);
   void oneTab.waitForMachine().then(() => void startup());
 }
 
 async function moveMachineHere(): Promise<void> {
-  status.progress({ phase: 'loading', message: 'The other tab saves the machine and hands it over…' });
-  await oneTab.askHandOver().catch((error: unknown) => offerMachineFromOtherTab((error as Error).message));
+  status.progress({ phase: 'loading', message: t.oneTab.handingOver });
+  await oneTab.askHandOver().catch((error: unknown) => offerMachineFromOtherTab(errorText(error, t)));
 }
 
 function openSeparateMachine(): void {
@@ -409,12 +407,12 @@ function openSeparateMachine(): void {
 // another tab asks for the machine: save it, stop, let go (a save that fails keeps it here)
 oneTab.onHandOverAsked = async () => {
   await setPaused(false);
-  if (guest && !(await saveNow())) return 'it could not be saved: see the status bar there';
+  if (guest && !(await saveNow())) return t.oneTab.notSavedThere;
   stop();
   clearTerminals();
   return null;
 };
-oneTab.onHandedOver = () => offerMachineFromOtherTab('Your machine moved to another tab.');
+oneTab.onHandedOver = () => offerMachineFromOtherTab(t.oneTab.movedAway);
 
 /** Whether leaving now would lose work: something typed or run since the last save. */
 const unsaved = () => !!guest && inputs > savedInputs;

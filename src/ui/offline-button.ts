@@ -1,6 +1,7 @@
 /** The "Offline" button: shows what an offline copy costs, asks, then downloads it with progress. */
 import { OfflineCopy } from '../offline/offline-copy';
-import { megabytes } from '../storage/quota';
+import { errorText } from '../i18n';
+import { t } from '../i18n/page';
 import type { StatusBar } from './status-bar';
 
 export class OfflineButton {
@@ -18,21 +19,21 @@ export class OfflineButton {
 
   private async run(): Promise<void> {
     this.button.disabled = true;
+    const w = t.offline;
     try {
       const plan = await this.copy.plan();
       if (plan.missing.length === 0) {
-        this.status.notice(`LabBox is available offline in this browser (${megabytes(plan.total)}).`);
+        this.status.notice(w.available(plan.total));
         await this.offerExtras();
         return;
       }
-      const question = `Make LabBox work without a network? This downloads ${megabytes(plan.missingBytes)} (the whole machine is ${megabytes(plan.total)}) and keeps it in this browser.`;
-      if (!confirm(question)) return;
-      await this.copy.download(plan, (loaded, total) => this.status.noticeProgress('Downloading for offline use', loaded, total));
-      this.status.notice(`LabBox is available offline in this browser (${megabytes(plan.total)}). Your machine and labs work with the network cut.`);
+      if (!confirm(w.question(plan.missingBytes, plan.total))) return;
+      await this.copy.download(plan, (loaded, total) => this.status.noticeProgress(w.downloading, loaded, total));
+      this.status.notice(w.done(plan.total));
       this.button.dataset.done = 'true';
       await this.offerExtras();
     } catch (error) {
-      this.status.notice(`Not available offline: ${(error as Error).message}`, true);
+      this.status.notice(w.failed(errorText(error, t)), true);
     } finally {
       this.button.disabled = false;
     }
@@ -42,8 +43,9 @@ export class OfflineButton {
   private async offerExtras(): Promise<void> {
     const extras = await this.copy.plan('extras');
     if (extras.missing.length === 0) return;
-    if (!confirm(`Also keep the etcd lab's programs for offline use (${megabytes(extras.missingBytes)} more)? Only the etcd lab needs them.`)) return;
-    await this.copy.download(extras, (loaded, total) => this.status.noticeProgress("Downloading the etcd lab's programs", loaded, total));
-    this.status.notice(`LabBox is available offline in this browser, the etcd lab included (${megabytes(extras.total)} for etcd).`);
+    const w = t.offline;
+    if (!confirm(w.extrasQuestion(extras.missingBytes))) return;
+    await this.copy.download(extras, (loaded, total) => this.status.noticeProgress(w.extrasDownloading, loaded, total));
+    this.status.notice(w.extrasDone(extras.total));
   }
 }

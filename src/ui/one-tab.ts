@@ -6,6 +6,7 @@
  * restores that save) or open a separate machine that saves nowhere but under its own name.
  * The tabs talk over a BroadcastChannel.
  */
+import { t } from '../i18n/page';
 
 export const LOCK_NAME = 'labbox-machine';
 
@@ -94,8 +95,8 @@ export class OneTab {
     if (this.holds) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refused = new Promise<never>((_, reject) => {
-      this.onRefused = (reason) => reject(new Error(`The other tab could not save its machine (${reason}); it keeps running there.`));
-      timer = setTimeout(() => reject(new Error('The other tab did not hand the machine over (it may be frozen): close it, or open a separate machine here.')), timeoutMs);
+      this.onRefused = (reason) => reject(new Error(t.oneTab.refused(reason)));
+      timer = setTimeout(() => reject(new Error(t.oneTab.noAnswer)), timeoutMs);
     });
     const taken = this.waitForMachine();
     this.platform.channel?.postMessage({ type: 'hand-over' });

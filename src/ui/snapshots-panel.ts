@@ -2,7 +2,9 @@
  * The saved machines: restore, rename, delete, export to a file, import one, save under a
  * name, start fresh; with the space used and what the browser allows.
  */
-import { describeUse, megabytes, storageUse } from '../storage/quota';
+import { describeUse, storageUse } from '../storage/quota';
+import { errorText } from '../i18n';
+import { t } from '../i18n/page';
 import { exportFileName, exportSnapshot, importSnapshot } from '../storage/snapshot-file';
 import type { MachineIdentity, SnapshotRecord, SnapshotStore } from '../storage/snapshot-store';
 
@@ -17,22 +19,23 @@ export interface SnapshotsPanelHost {
 
 export class SnapshotsPanel {
   private readonly dialog: HTMLDialogElement;
-  private readonly rows: HTMLElement;
+  private readonly rows: HTMLTableSectionElement;
   private readonly usage: HTMLElement;
   private readonly message: HTMLElement;
 
   constructor(parent: HTMLElement, private readonly store: SnapshotStore, private readonly host: SnapshotsPanelHost) {
     this.dialog = document.createElement('dialog');
     this.dialog.className = 'snapshots';
-    this.dialog.innerHTML = `<h2>Saved machines</h2>
+    const w = t.saved;
+    this.dialog.innerHTML = `<h2>${w.title}</h2>
       <p class="message" role="alert"></p>
-      <table><thead><tr><th>Name</th><th>Saved</th><th>Size</th><th></th></tr></thead><tbody></tbody></table>
+      <table><thead><tr><th>${w.name}</th><th>${w.when}</th><th>${w.size}</th><th></th></tr></thead><tbody></tbody></table>
       <div class="toolbar">
-        <button data-do="save-as">Save as…</button>
-        <button data-do="import">Import a file…</button>
-        <button data-do="fresh">Start a fresh machine</button>
+        <button data-do="save-as">${w.saveAs}</button>
+        <button data-do="import">${w.import}</button>
+        <button data-do="fresh">${w.fresh}</button>
         <span style="flex:1"></span>
-        <form method="dialog"><button>Close</button></form>
+        <form method="dialog"><button>${w.close}</button></form>
       </div>
       <p class="usage"></p>
       <input type="file" accept=".labbox" hidden>`;
@@ -67,42 +70,49 @@ export class SnapshotsPanel {
 
   async render(): Promise<void> {
     const list = await this.store.list().catch((error) => {
-      this.say(`The saved machines could not be read: ${(error as Error).message}`);
+      this.say(t.saved.unreadable(errorText(error, t)));
       return [];
     });
     this.rows.replaceChildren(...list.map((record) => this.row(record)));
-    if (list.length === 0) this.rows.innerHTML = '<tr><td colspan="4">Nothing saved yet. The machine saves itself every few minutes while you work, and when you leave the page.</td></tr>';
+    if (list.length === 0) {
+      const cell = this.rows.insertRow().insertCell();
+      cell.colSpan = 4;
+      cell.textContent = t.saved.empty;
+    }
     const use = await storageUse().catch(() => null);
-    this.usage.textContent = use ? describeUse(use) : 'This browser does not say how much it can store.';
+    this.usage.textContent = use ? describeUse(use, t) : t.size.unknownQuota;
   }
 
   private row(record: SnapshotRecord): HTMLTableRowElement {
     const tr = document.createElement('tr');
     tr.dataset.id = record.id;
-    const title = record.kind === 'named' ? record.name : `${record.name} (${record.kind === 'auto' ? 'automatic' : 'start of a lab step'})`;
+    const w = t.saved;
+    const title = record.kind === 'named' ? record.name : w.kind(record.name, record.kind === 'auto' ? w.automatic : w.checkpoint);
     const nodes = record.session.cluster?.length;
-    const cells = [nodes ? `${title} · cluster of ${nodes} nodes` : title, new Date(record.createdAt).toLocaleString(), megabytes(record.storedSize)];
+    // the browser's own date format when it speaks the page's language, else that language's
+    const locale = navigator.language.toLowerCase().startsWith(t.code) ? undefined : t.code;
+    const cells = [nodes ? w.cluster(title, nodes) : title, new Date(record.createdAt).toLocaleString(locale), t.size.megabytes(record.storedSize)];
     for (const text of cells) tr.insertCell().textContent = text;
     const actions = tr.insertCell();
     actions.className = 'actions';
     const button = (label: string, run: () => void | Promise<void>) => {
       const b = document.createElement('button');
       b.textContent = label;
-      b.onclick = () => void Promise.resolve(run()).catch((error) => this.say((error as Error).message));
+      b.onclick = () => void Promise.resolve(run()).catch((error) => this.say(errorText(error, t)));
       actions.append(b);
     };
-    button('Restore', () => {
+    button(w.restore, () => {
       this.dialog.close();
       this.host.restore(record);
     });
-    button('Rename', async () => {
-      const name = prompt('New name for this snapshot:', record.name)?.trim();
+    button(w.rename, async () => {
+      const name = prompt(w.newName, record.name)?.trim();
       if (name) {
         await this.store.rename(record.id, name);
         await this.render();
       }
     });
-    button('Export', async () => {
+    button(w.export, async () => {
       const blob = await exportSnapshot(this.store, record.id);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
@@ -110,8 +120,8 @@ export class SnapshotsPanel {
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
     });
-    button('Delete', async () => {
-      if (!confirm(`Delete the snapshot "${record.name}"? This cannot be undone (export it first to keep a copy).`)) return;
+    button(w.delete, async () => {
+      if (!confirm(w.confirmDelete(record.name))) return;
       await this.store.remove(record.id);
       await this.render();
     });
@@ -119,23 +129,23 @@ export class SnapshotsPanel {
   }
 
   private async saveAs(): Promise<void> {
-    const name = prompt('Name for this snapshot (for example "before lab 3"):')?.trim();
+    const name = prompt(t.saved.askName)?.trim();
     if (!name) return;
-    this.say('Saving…');
+    this.say(t.saved.saving);
     const record = await this.host.saveAs(name);
-    this.say(record ? `Saved "${record.name}".` : 'The machine was not saved (see the status bar).');
+    this.say(record ? t.saved.savedAs(record.name) : t.saved.notSaved);
     await this.render();
   }
 
   private async importFile(file: File): Promise<void> {
     const machine = this.host.machine();
-    if (!machine) return this.say('Start the machine first: an import is checked against it.');
-    this.say(`Importing ${file.name}…`);
+    if (!machine) return this.say(t.saved.startFirst);
+    this.say(t.saved.importing(file.name));
     try {
       const record = await importSnapshot(this.store, file, machine);
-      this.say(`Imported "${record.name}". Restore it from the list.`);
+      this.say(t.saved.imported(record.name));
     } catch (error) {
-      this.say(`${file.name} was not imported: ${(error as Error).message}`);
+      this.say(t.saved.notImported(file.name, errorText(error, t)));
     }
     await this.render();
   }

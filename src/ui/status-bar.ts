@@ -1,5 +1,5 @@
 /** The status bar: what the guest is doing, download progress, guest memory, errors with a retry. */
-import { megabytes } from '../storage/quota';
+import { t } from '../i18n/page';
 import type { Progress } from '../../workers/emulator.worker';
 
 export interface StatusAction {
@@ -15,7 +15,6 @@ const buttons = (actions: StatusAction[]) =>
     return button;
   });
 
-const percent = (loaded: number, total: number) => `${megabytes(loaded)} of ${megabytes(total)} (${Math.floor((100 * loaded) / total)} %)`;
 
 export class StatusBar {
   private readonly text: HTMLElement;
@@ -48,7 +47,7 @@ export class StatusBar {
     if (known) {
       this.bar.max = p.total!;
       this.bar.value = p.loaded!;
-      this.text.textContent = `${p.message}: ${percent(p.loaded!, p.total!)}`;
+      this.text.textContent = t.size.doing(p.message, p.loaded!, p.total!);
     } else {
       this.text.textContent = p.message;
     }
@@ -73,13 +72,13 @@ export class StatusBar {
 
   /** A background task's progress beside the state (the offline download). */
   noticeProgress(message: string, loaded: number, total: number): void {
-    this.notice(`${message}: ${percent(loaded, total)}`);
+    this.notice(t.size.doing(message, loaded, total));
     this.noteBar.hidden = false;
     this.noteBar.max = total;
     this.noteBar.value = loaded;
   }
 
   memoryUse(usedBytes: number, totalBytes: number): void {
-    this.memory.textContent = `guest memory ${megabytes(usedBytes)} / ${megabytes(totalBytes)}`;
+    this.memory.textContent = t.status.guestMemory(usedBytes, totalBytes);
   }
 }

@@ -1,6 +1,7 @@
 /** The terminal tabs: one login shell per tab, "+" opens another, closing one leaves the rest. */
 import type { SavedTerminal } from '../storage/snapshot-store';
 import { TerminalTab, type TerminalHost } from '../terminal/terminal-tab';
+import { t } from '../i18n/page';
 
 /** Another machine whose shells open here too (a cluster's other nodes). */
 export interface TerminalNode {
@@ -26,8 +27,8 @@ export class Terminals {
   ) {
     const add = this.addButton;
     add.className = 'new-tab';
-    add.title = 'New terminal (Alt+T)';
-    add.setAttribute('aria-label', 'New terminal');
+    add.title = t.terminals.newTabTitle;
+    add.setAttribute('aria-label', t.terminals.newTab);
     add.textContent = '+';
     add.disabled = true;
     add.onclick = () => void this.openBeside();
@@ -56,9 +57,9 @@ export class Terminals {
   /** Opens a tab on a new shell, or on a restored machine's shell (`saved`); on `node` when given. */
   async open(saved?: SavedTerminal, node?: TerminalNode): Promise<TerminalTab> {
     const host = node?.host ?? this.host;
-    if (!host) throw new Error('the machine is not running yet');
+    if (!host) throw new Error(t.status.notRunningYet);
     ++this.count;
-    const title = saved?.title ?? (node ? `${node.name}: shell ${this.count}` : `shell ${this.count}`);
+    const title = saved?.title ?? (node ? t.terminals.nodeShell(node.name, this.count) : t.terminals.shell(this.count));
     const prepared = node ? null : this.prepared;
     if (prepared) this.prepared = null;
     const tab: TerminalTab = prepared ?? new TerminalTab(this.newPane(), title, () => this.markExited(tab));
@@ -67,8 +68,11 @@ export class Terminals {
     const button = document.createElement('button');
     button.className = 'tab';
     button.setAttribute('role', 'tab');
-    button.innerHTML = `<span class="label"></span><span class="close" title="Close (Alt+W)" aria-label="Close">×</span>`;
+    button.innerHTML = `<span class="label"></span><span class="close">×</span>`;
     button.querySelector('.label')!.textContent = tab.title;
+    const close = button.querySelector<HTMLElement>('.close')!;
+    close.title = t.terminals.closeTitle;
+    close.setAttribute('aria-label', t.terminals.close);
     button.onclick = (e) => ((e.target as HTMLElement).classList.contains('close') ? this.close(tab) : this.select(tab));
     this.tabBar.insertBefore(button, this.tabBar.querySelector('.new-tab'));
     this.tabs.set(tab, button);
