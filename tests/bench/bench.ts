@@ -25,6 +25,7 @@ import { parseGuestView } from '../../src/inspector/parse';
 import { NodeCluster } from '../../src/cluster/node-cluster';
 import { measurePage } from './page';
 import { QemuGuest } from './qemu';
+import { SWARM_CYCLES, measureSwarm, swarmRows } from './swarm';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, image: { type: 'string' }, compare: { type: 'string' }, jit: { type: 'string' } } });
 const imageDir = path.resolve(values.image ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
@@ -327,6 +328,17 @@ log('a 3-node cluster in v86');
   rows.push({ what: 'cluster: 3 nodes restored, named and plugged into one switch (all in one Node thread; the page gives each its worker)', value: s(readyMs) });
   rows.push({ what: 'cluster: ping round trip node1 → node2 (average of 5)', value: `${rtt} ms` });
   rows.push({ what: 'cluster: memory per node (growth of the process\'s resident memory / 3, each side of a full garbage collection; guest RAM is 512 MiB)', value: mib(perNodeBytes) });
+}
+
+// --- Swarm's steps against dockerd's deadlines, each variant on a fresh restore (tests/bench/swarm.ts) ---
+for (const init of [true, false]) {
+  log(`Swarm: ${SWARM_CYCLES} cycles of init, service create, rm and leave, tasks ${init ? 'with' : 'without'} --init`);
+  const vm = await NodeVM.start({ imageDir });
+  try {
+    rows.push(...swarmRows(await measureSwarm(vm, SWARM_CYCLES, init), init ? 'tasks with --init (the guest test)' : 'tasks without --init (`sleep` ignores SIGTERM)'));
+  } finally {
+    await vm.stop();
+  }
 }
 
 if (!values.quick) {
