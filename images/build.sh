@@ -151,11 +151,20 @@ chroot "$rfs" dpkg-divert --quiet --local --rename --divert /usr/bin/containerd-
 install -m 755 "$work/labbox-shim" "$rfs/usr/bin/containerd-shim-runc-v2"
 # the docker CLI, a PIE, relocated once here rather than by ld.so at every command (images/prelink.ts)
 "$root/node_modules/.bin/tsx" "$here/prelink.ts" "$rfs/usr/bin/docker"
-# etcd (the etcd lab only) moves to the extras disk, outside the default offline set: its
-# 58 MB of Go programs would take the set past 150 MB. Wrappers in /usr/local/bin say so
-# when that disk is not attached (rc.sysinit mounts it on /opt/extras).
-rm -rf "$work/extras" && mkdir -p "$work/extras/bin" "$rfs/opt/extras"
+# etcd (the etcd lab) and Kubernetes (images/kubernetes: kube-all, the five server programs
+# and kubectl in one binary, with a link named after each) go on the extras disk, outside the
+# default offline set: etcd's 58 MB and kube-all's 133 MB of Go programs would take the set
+# past 150 MB. Wrappers in /usr/local/bin say so when that disk is not attached (rc.sysinit
+# mounts it on /opt/extras).
+rm -rf "$work/extras" && mkdir -p "$work/extras/bin" "$work/extras/kubernetes/bin" "$rfs/opt/extras"
 mv "$rfs"/usr/bin/{etcd,etcdctl,etcdutl} "$work/extras/bin/"
+LABBOX_CACHE=$cache "$here/kubernetes/build.sh" # a cache hit (images/setup.sh built it) takes well under a second
+k8s=$(LABBOX_CACHE=$cache "$here/kubernetes/build.sh" --path)
+cp "$k8s/kube-all" "$work/extras/kubernetes/bin/kube-all"
+cp "$k8s/versions.json" "$work/extras/kubernetes/versions.json"
+for prog in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
+  ln -s kube-all "$work/extras/kubernetes/bin/$prog"
+done
 
 stage "container images for provisioning"
 [ -n "${LABBOX_RESUME:-}" ] && [ -f "$work/provision.tar" ] || "$here/container-images.sh" "$work" "$suite" "$mirror"
@@ -210,7 +219,7 @@ chunk_disk() {
 stage "chunking the disk ($((chunk_size / 1024)) KiB parts, zstd)"
 chunk_disk "$work/disk.img" "$dist/disk" disk
 
-stage "extras disk (read-only, no journal: the etcd lab's programs)"
+stage "extras disk (read-only, no journal: etcd and Kubernetes)"
 extras_bytes=$(( ($(du -sk "$work/extras" | cut -f1) * 1024 * 11 / 10 + 4 * 1024 * 1024) / chunk_size * chunk_size ))
 rm -f "$work/extras.img"
 mkfs.ext4 -q -F -L extras -O ^has_journal -m 0 -E root_owner=0:0 -d "$work/extras" "$work/extras.img" $((extras_bytes / 1024))k
