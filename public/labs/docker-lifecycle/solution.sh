@@ -8,7 +8,7 @@ docker logs web
 docker pause web
 docker ps
 #@ wait
-docker run --name waiter busybox sh -c 'exit 3'
+docker run -d --name waiter busybox sh -c 'sleep 5; exit 3'
 docker wait waiter
 #@ remove
 docker rm -f web
