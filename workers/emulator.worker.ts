@@ -90,6 +90,15 @@ export interface ChangesSaved {
   compact: boolean;
 }
 
+/**
+ * Why a save of changes could not be made: nothing saved yet to extend ('first': a full save
+ * now, without the reclaim step, is what keeps the trainee's first work), or the chain is at
+ * its end ('compact').
+ */
+export interface FullSaveNeeded {
+  fullSave: 'first' | 'compact';
+}
+
 /** Past these, a full save starts a new chain (restoring reads the base and every delta). */
 const COMPACT_AFTER_DELTAS = 40;
 const COMPACT_AFTER_BYTES = 64 * 2 ** 20;
@@ -372,8 +381,11 @@ export class EmulatorApi {
     const agent = this.requireAgent();
     if (!emulator || !this.machine) throw new Error(words.machine.notRunning);
     // keeps the state to what only this machine has (about 100 MB raw instead of 200-260
-    // after a lab); a guest too busy to answer is still the trainee's work: save it as it is
-    await agent.exec(SHRINK_GUEST_MEMORY, { timeoutMs: 30_000 }).catch(() => {});
+    // after a lab); a guest too busy to answer is still the trainee's work: save it as it is.
+    // The autosave's first full save skips it: it takes the guest's CPU for up to 20 s, while
+    // the trainee's first work is not yet saved at all; the chain's later full saves compact.
+    const firstOfChain = request.extendLater && !this.chain;
+    if (!firstOfChain) await agent.exec(SHRINK_GUEST_MEMORY, { timeoutMs: 30_000 }).catch(() => {});
     const changedBefore = this.changed;
     this.changed = false;
     // taken when no disk read is in flight (see DiskWatch)
@@ -399,14 +411,15 @@ export class EmulatorApi {
    * no saved state to extend (a fresh machine, a named save restored), or the chain is at its
    * end: the page then makes a full save.
    */
-  async saveChanges(session: Omit<SessionInfo, 'nextChannel'>): Promise<ChangesSaved | null> {
+  async saveChanges(session: Omit<SessionInfo, 'nextChannel'>): Promise<ChangesSaved | FullSaveNeeded> {
     const emulator = this.emulator;
     const agent = this.requireAgent();
     const chain = this.chain;
-    if (!emulator || !chain || chain.deltas >= MAX_DELTAS) return null;
+    if (!emulator || !chain) return { fullSave: 'first' };
+    if (chain.deltas >= MAX_DELTAS) return { fullSave: 'compact' };
     const started = performance.now();
     const before = await chain.index.catch(() => null);
-    if (!before || this.chain !== chain) return null;
+    if (!before || this.chain !== chain) return { fullSave: 'first' };
     const changedBefore = this.changed;
     this.changed = false;
     try {

@@ -21,9 +21,16 @@ const BUSY_RETRY_MS = 30_000;
 /** full saves come at most this often (a cluster's, which has no deltas, and a chain's compaction) */
 export const FULL_SAVE_INTERVAL_MS = 3 * 60_000;
 
+/**
+ * What a save of changes did: 'saved' a delta; 'compact' saved one, and a full save would
+ * shorten the chain; 'first': nothing saved yet to extend, a full save is needed now; 'full':
+ * this machine is only ever saved whole (a cluster).
+ */
+export type ChangesAnswer = 'saved' | 'compact' | 'first' | 'full';
+
 export interface AutosaveHost {
-  /** saves what changed as a delta; 'full' when only a full save can be made, 'compact' when one would help */
-  saveChanges(): Promise<'saved' | 'compact' | 'full'>;
+  /** saves what changed as a delta (see ChangesAnswer) */
+  saveChanges(): Promise<ChangesAnswer>;
   saveFull(): Promise<unknown>;
   hasChanges(): Promise<boolean>;
   /** the guest is busy (a full save would slow what runs) */
@@ -70,16 +77,20 @@ export class Autosave {
     try {
       if (!(await this.host.hasChanges().catch(() => false))) return;
       const saved = await this.host.saveChanges().catch(() => 'full' as const);
-      if (saved !== 'saved' && this.fullSave === undefined) this.saveFullWhenQuiet(BUSY_RETRIES);
+      if (saved === 'saved' || this.fullSave !== undefined) return;
+      // the first save keeps what was not saved at all: at once, without waiting for a quiet guest
+      const due = Math.max(0, this.lastFullSave + FULL_SAVE_INTERVAL_MS - this.now());
+      if (saved === 'first' && this.lastFullSave === -Infinity) this.saveFullWhenQuiet(0, 0);
+      else this.saveFullWhenQuiet(BUSY_RETRIES, due);
     } finally {
       this.saving = false;
     }
   }
 
-  private saveFullWhenQuiet(retries: number): void {
-    const due = retries === BUSY_RETRIES ? Math.max(0, this.lastFullSave + FULL_SAVE_INTERVAL_MS - this.now()) : BUSY_RETRY_MS;
+  /** A full save in `delayMs`, then `retries` more 30 s apart while the guest is busy. */
+  private saveFullWhenQuiet(retries: number, delayMs: number): void {
     this.fullSave = setTimeout(async () => {
-      if (retries > 0 && (await this.host.isBusy().catch(() => false))) return this.saveFullWhenQuiet(retries - 1);
+      if (retries > 0 && (await this.host.isBusy().catch(() => false))) return this.saveFullWhenQuiet(retries - 1, BUSY_RETRY_MS);
       this.saving = true;
       try {
         await this.host.saveFull();
@@ -88,6 +99,6 @@ export class Autosave {
         this.saving = false;
         this.fullSave = undefined;
       }
-    }, due);
+    }, delayMs);
   }
 }

@@ -4,7 +4,7 @@ import { errorText } from '../i18n';
 import { t } from '../i18n/page';
 import { SnapshotStore, type CheckpointInfo, type SnapshotKind, type SnapshotRecord } from '../storage/snapshot-store';
 import type { GuestInfo } from '../../workers/emulator.worker';
-import { Autosave } from './autosave';
+import { Autosave, type ChangesAnswer } from './autosave';
 import { Checkpoints } from './checkpoints';
 import { OfflineButton } from './offline-button';
 import { InspectorPanel, INSPECTOR_VIEWS, type InspectorView } from './inspector-panel';
@@ -255,11 +255,11 @@ function save(kind: SnapshotKind, name: string, options: { checkpoint?: Checkpoi
 
 /**
  * Saves what changed since the last save as a delta of it (a second or two): what the
- * autosave does every few seconds and when the tab goes. 'full' when only a full save can be
- * made (nothing saved yet to extend, a cluster, a separate machine), 'compact' when the chain
- * of deltas is long enough for a full save to be worth it.
+ * autosave does every few seconds and when the tab goes. 'first' when there is no saved state
+ * to extend yet, 'full' when only full saves are made (a cluster, a separate machine),
+ * 'compact' when the chain of deltas is long enough for a full save to be worth it.
  */
-function saveChanges(): Promise<'saved' | 'compact' | 'full'> {
+function saveChanges(): Promise<ChangesAnswer> {
   if (!guest || !terminals || paused || isSeparateMachine || clusterView.running) return Promise.resolve('full');
   const g = guest;
   const shells = terminals;
@@ -268,7 +268,7 @@ function saveChanges(): Promise<'saved' | 'compact' | 'full'> {
     const inputsBefore = inputs;
     const labs = await progressStore.all().catch(() => undefined);
     const saved = await g.api.saveChanges({ terminals: shells.saved(), labs });
-    if (!saved) return 'full' as const;
+    if ('fullSave' in saved) return saved.fullSave === 'first' ? ('first' as const) : ('compact' as const);
     savedInputs = Math.max(savedInputs, inputsBefore);
     status.notice(t.status.changesSavedAt(clockTime(new Date(), true)));
     // for the tests and the benchmark: what the last save of changes cost
@@ -282,7 +282,7 @@ function saveChanges(): Promise<'saved' | 'compact' | 'full'> {
 /** Saves the machine as it is now: what changed when there is a save to extend, else whole; false when it could not. */
 async function saveNow(): Promise<boolean> {
   const saved = await saveChanges().catch(() => 'full' as const);
-  return saved !== 'full' || (await save('auto', t.saveNames.autosave)) !== null;
+  return saved === 'saved' || saved === 'compact' || (await save('auto', t.saveNames.autosave)) !== null;
 }
 
 /** HH:MM without Intl: the first toLocaleTimeString() loads locale data in one long task. */

@@ -99,9 +99,11 @@ describe('keeping work', () => {
     const context = await browser.newContext();
     try {
       const page = await openReady(context, baseUrl);
+      const typedFirst = Date.now();
       await typeLine(page, 'echo first > /root/first.txt');
       // a fresh machine's first save is a full one; the later ones save what changed
-      await expect.poll(() => status(page), { timeout: 300_000 }).toMatch(/Saved at/);
+      await expect.poll(() => status(page), { timeout: 300_000, interval: 250 }).toMatch(/Saved at/);
+      console.log(`the first (full) save done ${Date.now() - typedFirst} ms after the first command`);
       await typeLine(page, 'echo kept > /root/notes.txt');
       await waitForText(page, /notes\.txt\s*\n.*root@labbox/, 30_000);
       const typedAt = Date.now();

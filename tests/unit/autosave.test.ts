@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Autosave, FULL_SAVE_INTERVAL_MS, TYPING_PAUSE_MS, type AutosaveHost } from '../../src/ui/autosave';
+import { Autosave, FULL_SAVE_INTERVAL_MS, TYPING_PAUSE_MS, type AutosaveHost, type ChangesAnswer } from '../../src/ui/autosave';
 
 /** A fake machine: what it was asked to save, and what saving its changes answers. */
-function host(answer: 'saved' | 'compact' | 'full', over: Partial<AutosaveHost> = {}) {
+function host(answer: ChangesAnswer, over: Partial<AutosaveHost> = {}) {
   const calls: string[] = [];
   const fake: AutosaveHost = {
     saveChanges: async () => (calls.push('changes'), answer),
@@ -46,7 +46,14 @@ describe('Autosave', () => {
     expect(calls).toEqual([]);
   });
 
-  it('makes a full save when there is nothing to extend, then no other before the interval', async () => {
+  it('makes the first save a full one at once, even on a busy guest', async () => {
+    const { fake, calls } = host('first', { isBusy: async () => true });
+    await new Autosave(fake, () => now).tick(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['changes', 'full']);
+  });
+
+  it('saves a machine saved only whole (a cluster) at most once per interval', async () => {
     const { fake, calls } = host('full');
     const autosave = new Autosave(fake, () => now);
     await autosave.tick(false);
