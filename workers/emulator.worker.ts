@@ -7,12 +7,12 @@ import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
 import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
-import { type DiskDescription, type FirstShell, type GuestManifest } from '../src/vm/manifest';
+import { type DiskDescription, type GuestManifest } from '../src/vm/manifest';
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
 import { movePagesToEnd } from '../src/vm/snapshot-layout';
 import { indexState, makeDelta, type StateIndex } from '../src/storage/state-delta';
-import { checkIdentity, SnapshotStore, type CheckpointInfo, type MachineIdentity, type SessionInfo, type SnapshotKind, type SnapshotRecord } from '../src/storage/snapshot-store';
+import { checkIdentity, SnapshotStore, type MachineIdentity, type SessionInfo, type SnapshotRecord } from '../src/storage/snapshot-store';
 import { useFastYield } from './fast-yield';
 import { downloadInto } from './fetch-progress';
 import { DiskWatch } from './disk-watch';
@@ -24,80 +24,8 @@ import { snapshotFromReader } from './cached-snapshot';
 import { builtInManifest, fetchManifest } from './guest-manifest';
 import { ArrivingState } from '../src/vm/arriving-state';
 import { attachNic } from '../src/cluster/nic';
-import { errorText, stringsFor, type Language, type Strings } from '../src/i18n';
-
-export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
-
-export interface Progress {
-  phase: GuestPhase;
-  /** what is being done, for the status bar, in the language the start asked for */
-  message: string;
-  loaded?: number;
-  total?: number;
-}
-
-export interface StartOptions {
-  /** URL of the folder holding manifest.json */
-  imageUrl: string;
-  /** restore this saved machine (IndexedDB) instead of the image's pristine snapshot */
-  snapshotId?: string;
-  /** where the page's snapshot reader streams the cached snapshot (workers/cached-snapshot.ts) */
-  cachedState?: MessagePort;
-  /** the page's language: progress and errors are said in it (default English) */
-  lang?: Language;
-}
-
-export interface GuestInfo {
-  machine: MachineIdentity;
-  suite: string;
-  /** the saved machine restored, with the terminals to reattach */
-  restored?: { id: string; name: string; session: SessionInfo };
-  /** a fresh machine's shell, already at its prompt, for the first terminal to take over */
-  firstShell?: FirstShell;
-  /** when each step of the start ended (epoch ms, see StartMarks): the benchmark's breakdown */
-  marks: StartMarks;
-}
-
-/**
- * Steps of a start, each stamped when it ended, in epoch milliseconds (timeOrigin + now);
- * `stream-began`: a restore began on the part of the snapshot that had arrived, the rest
- * arriving during the restore.
- */
-export type StartMarks = Partial<Record<'called' | 'manifest' | 'stream-began' | 'state-read' | 'state-checked' | 'emulator-started' | 'agent-ready', number>>;
-
-export interface SaveRequest {
-  name: string;
-  kind: SnapshotKind;
-  /** an older snapshot this one replaces (the autosave slot, a step's previous checkpoint) */
-  replaces?: string;
-  /** what the page keeps with the machine: its terminals and the labs' progress */
-  session: Omit<SessionInfo, 'nextChannel'>;
-  checkpoint?: CheckpointInfo;
-  /** the machine's later saves go on as deltas of this one (the autosave slot) */
-  extendLater?: boolean;
-}
-
-/** A save of what changed since the machine's last save (see saveChanges). */
-export interface ChangesSaved {
-  record: SnapshotRecord;
-  /** bytes written (compressed) and pages changed */
-  storedBytes: number;
-  changedPages: number;
-  /** the emulator's time for it: the guest stands still meanwhile */
-  stateMs: number;
-  totalMs: number;
-  /** the chain of deltas is long: a full save at a quiet moment would make restores quicker */
-  compact: boolean;
-}
-
-/**
- * Why a save of changes could not be made: nothing saved yet to extend ('first': a full save
- * now, without the reclaim step, is what keeps the trainee's first work), or the chain is at
- * its end ('compact').
- */
-export interface FullSaveNeeded {
-  fullSave: 'first' | 'compact';
-}
+import { errorText, stringsFor, type Strings } from '../src/i18n';
+import type { ChangesSaved, EmulatorContract, FullSaveNeeded, GuestInfo, Progress, SaveRequest, StartMarks, StartOptions } from './emulator-contract';
 
 /** Past these, a full save starts a new chain (restoring reads the base and every delta). */
 const COMPACT_AFTER_DELTAS = 40;
@@ -137,7 +65,7 @@ interface Launched {
   runsItself: boolean;
 }
 
-export class EmulatorApi {
+export class EmulatorApi implements EmulatorContract {
   private emulator: V86 | null = null;
   private agent: AgentClient | null = null;
   private warmedUp = false;

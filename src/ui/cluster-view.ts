@@ -3,7 +3,7 @@
  * "run in terminal" blocks to their node, and draws the bar above the terminals (a shell on
  * each node, stop one, add one, the memory they take).
  */
-import type { GuestInfo } from '../../workers/emulator.worker';
+import type { GuestInfo } from '../../workers/emulator-contract';
 import type { SavedNode } from '../storage/snapshot-store';
 import { PageCluster, type ClusterNode } from './cluster';
 import { terminalHost, type Guest } from './guest';

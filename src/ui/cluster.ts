@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { applyIdentity, MAX_NODES, nodeIdentity, randomMachineId, type NodeIdentity } from '../cluster/plan';
 import { EthernetSwitch, type SwitchPort } from '../cluster/switch';
 import type { SavedNode, SavedTerminal } from '../storage/snapshot-store';
-import type { Progress } from '../../workers/emulator.worker';
+import type { Progress } from '../../workers/emulator-contract';
 import { startGuest, type Guest } from './guest';
 import { t } from '../i18n/page';
 

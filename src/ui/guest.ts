@@ -1,13 +1,13 @@
 /** The page's handle on the emulator worker (comlink), with the checks a browser needs first. */
 import * as Comlink from 'comlink';
-import type { EmulatorApi, GuestInfo, Progress, StartOptions } from '../../workers/emulator.worker';
+import type { EmulatorContract, GuestInfo, Progress, StartOptions } from '../../workers/emulator-contract';
 import type { SnapshotReaderApi } from '../../workers/snapshot-reader.worker';
 import type { TerminalHost } from '../terminal/terminal-tab';
 import { lang, t } from '../i18n/page';
 
 export interface Guest {
   /** the worker's API (comlink proxy) */
-  api: Comlink.Remote<EmulatorApi>;
+  api: Comlink.Remote<EmulatorContract>;
   /** stops the emulator for good, whatever state it is in */
   terminate(): void;
 }
@@ -32,7 +32,7 @@ export function isWebKit(): boolean {
 
 interface LoadingWorker {
   worker: Worker;
-  api: Comlink.Remote<EmulatorApi>;
+  api: Comlink.Remote<EmulatorContract>;
   /** rejects when the worker's script fails to load or throws */
   failed: Promise<never>;
   /** a start asked for before the page shell had loaded (see loadWorkerEarly) */
@@ -54,7 +54,7 @@ function loadWorker(): LoadingWorker {
     worker.addEventListener('error', (e) => reject(new Error(t.machine.workerStopped(e.message || t.machine.workerFailed))));
   });
   failed.catch(() => {}); // said by startGuest, once it uses this worker
-  return { worker, api: Comlink.wrap<EmulatorApi>(worker), failed };
+  return { worker, api: Comlink.wrap<EmulatorContract>(worker), failed };
 }
 
 /** Starts `options`' machine in `loading`'s worker; its progress is kept until someone listens. */

@@ -3,7 +3,7 @@ import { describeUse, LOW_SPACE_BYTES, requestPersistence, storageUse } from '..
 import { errorText } from '../i18n';
 import { t } from '../i18n/page';
 import { SnapshotStore, type CheckpointInfo, type SnapshotKind, type SnapshotRecord } from '../storage/snapshot-store';
-import type { GuestInfo } from '../../workers/emulator.worker';
+import type { GuestInfo } from '../../workers/emulator-contract';
 import { Autosave, type ChangesAnswer } from './autosave';
 import { Checkpoints } from './checkpoints';
 import { OfflineButton } from './offline-button';

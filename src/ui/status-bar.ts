@@ -1,6 +1,6 @@
 /** The status bar: what the guest is doing, download progress, guest memory, errors with a retry. */
 import { t } from '../i18n/page';
-import type { Progress } from '../../workers/emulator.worker';
+import type { Progress } from '../../workers/emulator-contract';
 
 export interface StatusAction {
   label: string;
