@@ -3,22 +3,16 @@
  * table, an English one none of the French table, across the page shell, the status bar, the
  * saved machines, the offline question, the inspector, the help and the page's questions.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { en } from '../../src/i18n/en';
 import { fr } from '../../src/i18n/fr';
 import type { Strings } from '../../src/i18n';
-import { launch, openReady } from './browser';
+import { openReady } from './browser';
+import { useBrowser } from './use-browser';
 
-let browser: Browser;
+const browser = useBrowser();
 const baseUrl = inject('baseUrl');
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 const MARK = '\u0001';
 const PUNCTUATION = /^[\s:;,.!?()«»"'—·/…\[\]-]+|[\s:;,.!?()«»"'—·/…\[\]-]+$/g;
@@ -59,7 +53,7 @@ function collect(page: Page): Promise<string[]> {
 
 /** Walks the interface in `locale`; returns everything read, questions (confirm, prompt) included. */
 async function walk(locale: string): Promise<string[]> {
-  const context = await browser.newContext({ locale });
+  const context = await browser().newContext({ locale });
   try {
     const page = await openReady(context, baseUrl);
     const seen: string[] = [];

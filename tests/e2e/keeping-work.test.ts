@@ -2,25 +2,19 @@
  * Work a trainee does not lose in ordinary use, in real Chromium against the real guest: keys
  * typed before the machine is ready, a second tab of the site, a tab closed with unsaved work.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PROMPT, launch, openReady, typeLine, waitForText, waitReady } from './browser';
+import { PROMPT, openReady, typeLine, waitForText, waitReady } from './browser';
+import { useBrowser } from './use-browser';
 
-let browser: Browser;
+const browser = useBrowser();
 const baseUrl = inject('baseUrl');
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 const status = (p: Page) => p.locator('footer#status').innerText();
 
 describe('keeping work', () => {
   it('runs a line typed into the terminal before the machine is ready, once it is', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    const page = await browser().newPage({ viewport: { width: 1100, height: 700 } });
     try {
       await page.goto(baseUrl);
       const input = page.locator('.terminal-pane .xterm-helper-textarea').first();
@@ -45,7 +39,7 @@ describe('keeping work', () => {
     let second: Page;
 
     beforeAll(async () => {
-      context = await browser.newContext();
+      context = await browser().newContext();
       first = await openReady(context, baseUrl);
     });
     afterAll(async () => {
@@ -96,7 +90,7 @@ describe('keeping work', () => {
   });
 
   it('keeps what was done 10 s before the tab closed, without any question or handler run, and goes on saving after the restore', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     try {
       const page = await openReady(context, baseUrl);
       const typedFirst = Date.now();
@@ -130,7 +124,7 @@ describe('keeping work', () => {
   });
 
   it("asks the browser's Leave site? question while work is unsaved, and not once it is saved", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     try {
       const page = await openReady(context, baseUrl);
       await typeLine(page, 'echo unsaved-work > /root/unsaved.txt');

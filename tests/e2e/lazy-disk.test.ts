@@ -3,22 +3,16 @@
  * the guest reading one part of its disk fetches the next four ahead, and not the fifth; once
  * the service worker controls the page, those fetches land in its cache.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { builtGuest, launch, openReady, PROMPT, typeLine, waitForText, waitReady } from './browser';
+import { expect, inject, it } from 'vitest';
+import { builtGuest, openReady, PROMPT, typeLine, waitForText, waitReady } from './browser';
+import { useBrowser } from './use-browser';
 
-let browser: Browser;
+const browser = useBrowser();
 const baseUrl = inject('baseUrl');
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 it('fetches the four disk parts after the one the guest reads, through the service worker into its cache', async () => {
   const { version, manifest: { disk } } = builtGuest();
-  const page = await openReady(browser, baseUrl);
+  const page = await openReady(browser(), baseUrl);
   // the service worker is registered after the first prompt; it controls the page after a reload
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await page.reload();
