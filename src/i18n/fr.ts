@@ -136,9 +136,9 @@ export const fr: Strings = {
     done: (bytes: number) => `LabBox est disponible hors ligne dans ce navigateur (${mo(bytes)}). Votre machine et les labs fonctionnent sans réseau.`,
     failed: (reason: string) => `Pas disponible hors ligne : ${reason}`,
     extrasQuestion: (missing: number) =>
-      `Garder aussi les programmes du lab etcd pour l'usage hors ligne (${mo(missing)} de plus) ? Seul le lab etcd en a besoin.`,
-    extrasDownloading: 'Téléchargement des programmes du lab etcd',
-    extrasDone: (bytes: number) => `LabBox est disponible hors ligne dans ce navigateur, lab etcd compris (${mo(bytes)} pour etcd).`,
+      `Garder aussi les programmes du lab etcd et de Kubernetes pour l'usage hors ligne (${mo(missing)} de plus) ? Seuls ces labs en ont besoin.`,
+    extrasDownloading: 'Téléchargement des programmes du lab etcd et de Kubernetes',
+    extrasDone: (bytes: number) => `LabBox est disponible hors ligne dans ce navigateur, etcd et Kubernetes compris (${mo(bytes)} pour eux).`,
     unavailableHere:
       "Ce navigateur ne peut pas garder LabBox pour l'usage hors ligne à cette adresse : l'usage hors ligne demande https, ou le site ouvert en localhost.",
     listFailed: (why: string) => `La liste des fichiers de la machine n'a pas pu être téléchargée (${why}).`,

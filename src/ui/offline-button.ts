@@ -39,7 +39,7 @@ export class OfflineButton {
     }
   }
 
-  /** The etcd lab's programs, asked for apart: the machine works offline without them. */
+  /** The extras disk (etcd's and Kubernetes' programs), asked for apart: the machine works offline without it. */
   private async offerExtras(): Promise<void> {
     const extras = await this.copy.plan('extras');
     if (extras.missing.length === 0) return;

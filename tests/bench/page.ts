@@ -136,7 +136,7 @@ export async function measurePage(): Promise<PageFigures> {
 
     // offline: the whole machine into the cache, then the server goes away
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    // the machine (accepted), then the etcd lab's programs (declined): the network is cut only
+    // the machine (accepted), then the extras disk's programs (declined): the network is cut only
     // once the second question is answered, or the reload would meet that dialog still open
     let questions = 0;
     const declinedExtras = new Promise<void>((resolve) =>
