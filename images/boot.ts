@@ -128,7 +128,7 @@ async function provision(): Promise<void> {
  * the docker CLI, dockerd, containerd, the shim and crun that a `docker ps` and a
  * `docker run` touch (about 60 MiB). Block readahead is off meanwhile, so the cache keeps the
  * pages touched rather than their neighbours: the disk would serve them as whole 256 KiB
- * parts, nearly twice the bytes (README, Benchmark).
+ * parts, nearly twice the bytes (docs/design/snapshot-contents.md).
  */
 const FIRST_CONTAINER = 'docker ps >/dev/null && docker run --rm busybox true';
 const REWARM_FIRST_COMMANDS =

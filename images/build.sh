@@ -178,7 +178,7 @@ rm -f "$work/disk.img"
 # checksums: Docker's daemons fsync about 56 times per `docker run`, each a jbd2 commit of
 # emulated disk writes, and crc32c runs in software here (no SSE4.2); a crash cannot tear the
 # disk, since the guest is only ever kept whole, memory and disk together, in a state
-# (README, Design notes).
+# (docs/design/no-journal-no-lsm.md).
 mkfs.ext4 -q -F -L labbox -O ^has_journal,^metadata_csum -E lazy_itable_init=0,root_owner=0:0 -d "$rfs" "$work/disk.img" $((disk_bytes / 1024))k
 
 # the two guest boots of the build (images/boot.ts), in Node with v86

@@ -6,7 +6,7 @@
  * Why: Debian builds the docker CLI as a PIE. Each start in the guest, ld.so adds the load
  * address to 116 000 pointers spread over 550 pages of Go's read-only data, which copies
  * those pages (550 copy-on-write faults) before `main` runs: paid on every command a trainee
- * types, in the emulator (README, Design notes).
+ * types, in the emulator (docs/design/prelinked-cli.md).
  *
  * Usage: prelink.ts FILE [BASE]   (rewrites FILE in place; BASE defaults to 0x08048000)
  */

@@ -22,7 +22,7 @@ export class ArrivingState {
   constructor(
     /** the file's size, from the manifest */
     readonly size: number,
-    /** absent (an image made before it): a restore waits for the whole snapshot */
+    /** when absent, a restore waits for the whole snapshot */
     readonly index?: StreamingIndex,
   ) {
     this.complete = new Promise((resolve, reject) => (this.settle = { resolve, reject }));

@@ -106,7 +106,7 @@ export const SHRINK_GUEST_MEMORY =
  * trainee's first command would otherwise be the slow one. Nearly all of a `docker ps` is the
  * CLI's Go start-up, which the JIT compiles only after several runs (a probe: 1.9, 1.9, 1.2,
  * 1.2, 0.9, 0.9, 0.7 s…). With DEFAULT_JIT's threshold, which compiles later, ten steps bring
- * the next `docker ps` from about 1.3 s to 0.35-0.45 s (six: 0.5-0.6 s; session 19).
+ * the next `docker ps` from about 1.3 s to 0.35-0.45 s (six: 0.5-0.6 s).
  * Read-only: it leaves no trace a trainee could see in `docker ps -a` or a lab's checks.
  */
 export const DOCKER_WARM_UP: readonly string[] = ['docker version', ...Array<string>(9).fill('docker ps')];
@@ -119,7 +119,7 @@ const RUN_KEYS = new Set([0x0d, 0x0a, 0x03, 0x04, 0x1a, 0x1c]);
  * from then on the guest's time is the trainee's, so the warm-up stops. Typing a command
  * does not stop it: echoing keys costs the guest little, and the warm-up meanwhile brings the
  * trainee's first `docker ps` from about 1 s to 0.7-0.8 s when Enter comes 1.5 s after the
- * prompt (session 20).
+ * prompt.
  */
 export function runsCommand(input: Uint8Array): boolean {
   return input.some((byte) => RUN_KEYS.has(byte));

@@ -46,7 +46,7 @@ export interface GuestManifest {
   disk: DiskDescription;
   /**
    * A second, read-only disk (/opt/extras in the guest: etcd) for the labs that need it. It is
-   * attached to every machine but left out of the default offline download (README "Offline").
+   * attached to every machine but left out of the default offline download (docs/classroom-offline.md).
    */
   extras?: DiskDescription;
   v86: {
@@ -58,7 +58,7 @@ export interface GuestManifest {
   /**
    * A login shell the snapshot already runs at its prompt, on this agent channel, and what it
    * had written: a fresh machine's first terminal takes it over instead of starting a shell
-   * (about a second in the emulator). Absent from images made before it.
+   * (about a second in the emulator). When absent, the first terminal starts a shell.
    */
   firstShell?: FirstShell;
   /** Exact versions of the guest's Debian packages (`name=version`). */
@@ -72,7 +72,7 @@ export interface GuestManifest {
 
 /**
  * What lets a restore start before the whole compressed snapshot has arrived (see
- * src/vm/arriving-state.ts). Absent from images made before it: those restore once it is whole.
+ * src/vm/arriving-state.ts). When absent, a restore waits for the whole snapshot.
  */
 export interface StreamingIndex {
   /** where the guest's memory pages start in the decompressed state (snapshot-layout.ts) */

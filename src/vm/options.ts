@@ -17,7 +17,7 @@ export const GUEST_VGA_MEMORY = 2 * 1024 * 1024;
  * 10 ms and looks its PC up in the binary's tables, so in the emulator, where a docker CLI runs
  * for most of a second, each run read pages of those tables no run had read before and the
  * snapshot could not hold: 30-60 disk reads in the first `docker ps` after a restore, none
- * without it, and 5 % fewer instructions (session 20). Goroutines still yield at every call.
+ * without it, and 5 % fewer instructions. Goroutines still yield at every call.
  */
 export const GUEST_CMDLINE =
   'console=ttyS0 quiet loglevel=3 tsc=reliable mitigations=off random.trust_cpu=on lsm=capability init_on_free=1 nowatchdog ' +
@@ -91,15 +91,15 @@ export interface JitSettings {
  * Docker's Go programs run a lot of code only a few times, so the host spends more time
  * compiling modules than running them (in a browser, its compiler threads take the
  * emulator's core). v86's own limits (3 pages, 250 extra blocks) make modules slow to compile:
- * `docker run` and `docker info` took 1.5-2x longer (session 8). With one page and 50 blocks
+ * `docker run` and `docker info` take 1.5-2x longer. With one page and 50 blocks
  * the table fills within about six `docker run`s, and the run after costs 2-3x a steady one;
- * bigger modules (2-3 pages, 20-50 blocks) fill it later but warm up slower, and were no
- * faster over 16 runs in the same benchmark run (README, Benchmark: `npm run bench -- --jit`).
+ * bigger modules (2-3 pages, 20-50 blocks) fill it later but warm up slower, and are no
+ * faster over 16 runs in the same benchmark run (docs/design/jit-tuning.md, `npm run bench -- --jit`).
  * v86 compiles a page once its code ran 200 000 instructions in the interpreter: in Go's
  * start-up much code runs just often enough to pass that and is then dropped with the table.
- * At 350 000 to 1 000 000 (session 19, alternated in one probe) a steady `docker run` took
- * about 0.7x as long; lower thresholds were 2-2.5x slower, and slower for the first `docker ps`
- * after a restore too (session 20: 1.5-2x at 20 000-100 000, which compile 3-10x more modules).
+ * At 350 000 to 1 000 000 (alternated in one probe) a steady `docker run` takes about 0.7x as
+ * long; lower thresholds are 2-2.5x slower, and slower for the first `docker ps` after a
+ * restore too (1.5-2x at 20 000-100 000, which compile 3-10x more modules).
  */
 export const DEFAULT_JIT: JitSettings = { maxPages: 1, maxExtraBasicBlocks: 50, threshold: 500_000 };
 
