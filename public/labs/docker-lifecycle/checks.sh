@@ -1,10 +1,23 @@
+#@ version
+grep -q '^Client' /root/version.txt 2>/dev/null && grep -q '^Server' /root/version.txt
 #@ run
-[ "$(docker inspect -f '{{.State.Running}}' web 2>/dev/null)" = true ]
+# Docker's event log keeps the container's start after it stops or is removed
+docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=web --filter event=start --format '{{.Actor.Attributes.name}}' | grep -qx web
 #@ exec
-[ "$(docker exec web cat /tmp/hello.txt 2>/dev/null)" = hello ]
+docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=web --filter event=exec_start --format '{{.Actor.Attributes.name}}' | grep -qx web
+#@ attach
+# an attach to box, then box's main process ending
+docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=box --filter event=attach --filter event=die --format '{{.Actor.Attributes.name}} {{.Action}}' | grep -A1000 -x 'box attach' | grep -qx 'box die'
 #@ pause
-[ "$(docker inspect -f '{{.State.Paused}}' web 2>/dev/null)" = true ]
+docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=web --filter event=pause --filter event=unpause --format '{{.Actor.Attributes.name}} {{.Action}}' | grep -A1000 -x 'web pause' | grep -qx 'web unpause'
+#@ stop
+# a stop, a start after it, a restart and a SIGKILL
+log=$(docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=web --filter event=stop --filter event=start --filter event=restart --filter event=kill --format '{{.Actor.Attributes.name}} {{.Action}} {{.Actor.Attributes.signal}}' | sed -n 's/^web //p')
+echo "$log" | grep -A1000 '^stop' | grep -q '^start' && echo "$log" | grep -q '^restart' && echo "$log" | grep -qx 'kill 9'
 #@ wait
-[ "$(docker inspect -f '{{.State.ExitCode}}' waiter 2>/dev/null)" = 3 ]
+docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=waiter --filter event=die --format '{{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}' | grep -qx 'waiter 3'
 #@ remove
-docker inspect waiter >/dev/null 2>&1 && ! docker inspect web >/dev/null 2>&1
+log=$(docker events --since 0 --until "$(($(date +%s) + 1))" --filter event=destroy --format '{{.Actor.Attributes.name}}')
+for c in web box waiter; do echo "$log" | grep -qx "$c" || exit 1; done
+#@ events
+grep -q 'container create .*name=web' /root/web-events.txt 2>/dev/null && grep -q 'container destroy .*name=web' /root/web-events.txt
