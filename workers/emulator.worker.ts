@@ -24,6 +24,7 @@ import { snapshotFromReader } from './cached-snapshot';
 import { builtInManifest, fetchManifest } from './guest-manifest';
 import { ArrivingState } from '../src/vm/arriving-state';
 import { attachNic } from '../src/cluster/nic';
+import { watchAgentRestart } from './agent-restart';
 import { errorText, stringsFor, type Strings } from '../src/i18n';
 import type { ChangesSaved, EmulatorContract, FullSaveNeeded, GuestInfo, Progress, SaveRequest, StartMarks, StartOptions } from './emulator-contract';
 
@@ -131,6 +132,8 @@ export class EmulatorApi implements EmulatorContract {
     emulator.v86.add_listener('emulator-started', () => mark('emulator-started'));
     const agent = connectAgent(emulator.v86);
     this.agent = agent;
+    let started = false;
+    watchAgentRestart(emulator.v86, agent, () => started, () => console.warn('The guest agent started again: its shells ended.'));
     // a saved machine's shells still hold their channels: even setting the clock must not reuse one
     if (restored) agent.skipChannels(restored.session.nextChannel);
     const firstShell = !restored ? reserveFirstShell(agent, manifest) : undefined;
@@ -139,6 +142,7 @@ export class EmulatorApi implements EmulatorContract {
     const ready = waitForAgent(emulator.v86, agent, false);
     await Promise.all([emulator.runsItself || emulator.restored.then(() => emulator.v86.run()), ready]);
     mark('agent-ready');
+    started = true;
     this.machine = machine;
     this.changed = false;
     onProgress({ phase: 'ready', message: w.ready });

@@ -58,7 +58,7 @@ export const en = {
     paused: 'Paused',
     ready: 'Ready',
     retry: 'Retry',
-    restart: 'Restart',
+    restartFromSave: 'Restart from the last save',
     chooseAnother: 'Choose another snapshot',
     startFresh: 'Start a fresh machine',
     webkit: 'Safari and iOS browsers limit a page to about 256 MB, less than this machine needs (512 MB). Please use Firefox, Chrome or Edge on a computer.',
@@ -75,7 +75,9 @@ export const en = {
     changesSavedAt: (time: string) => `Saved at ${time}`,
     noCheckpoint: (reason: string) => `No checkpoint for this step: ${reason}`,
     notSaved: (reason: string) => `Not saved: ${reason}`,
-    stoppedAnswering: 'The machine stopped answering. Restart it from your last save (work since then is lost) or wait and reload.',
+    stoppedAnswering: 'The machine stopped answering. Restart it from your last save taken before (work since then is lost), Reset it, or wait: this goes away if it answers again.',
+    answersAgain: 'The machine answers again.',
+    notAnswering: 'the machine is not answering',
     listError: (reason: string) => `Your saved machines could not be read (${reason}); starting a fresh machine.`,
     otherVersion: (name: string) =>
       `Your last machine, "${name}", was made with another version of LabBox's machine image and cannot run here. It is kept in "Saved": export it to keep a copy.`,
@@ -86,6 +88,7 @@ export const en = {
   saveNames: {
     autosave: 'Autosave',
     separate: 'Separate machine',
+    notAnswering: 'Autosave taken while the machine stopped answering',
   },
 
   /** questions asked with confirm() and prompt() */

@@ -49,7 +49,7 @@ export const fr: Strings = {
     paused: 'En pause',
     ready: 'Prête',
     retry: 'Réessayer',
-    restart: 'Redémarrer',
+    restartFromSave: 'Redémarrer depuis le dernier enregistrement',
     chooseAnother: 'Choisir une autre machine enregistrée',
     startFresh: 'Démarrer une machine neuve',
     webkit: "Safari et les navigateurs d'iOS limitent une page à environ 256 Mo, moins que ce dont cette machine a besoin (512 Mo). Utilisez Firefox, Chrome ou Edge sur un ordinateur.",
@@ -66,7 +66,9 @@ export const fr: Strings = {
     noCheckpoint: (reason: string) => `Pas de point de reprise pour cette étape : ${reason}`,
     notSaved: (reason: string) => `Non enregistrée : ${reason}`,
     stoppedAnswering:
-      'La machine ne répond plus. Redémarrez-la depuis votre dernier enregistrement (le travail fait depuis est perdu) ou patientez puis rechargez la page.',
+      "La machine ne répond plus. Redémarrez-la depuis votre dernier enregistrement fait avant (le travail fait depuis est perdu), réinitialisez-la, ou patientez : ce message s'efface si elle répond de nouveau.",
+    answersAgain: 'La machine répond de nouveau.',
+    notAnswering: 'la machine ne répond pas',
     listError: (reason: string) => `Vos machines enregistrées n'ont pas pu être lues (${reason}) ; démarrage d'une machine neuve.`,
     otherVersion: (name: string) =>
       `Votre dernière machine, « ${name} », a été créée avec une autre version de l'image de machine de LabBox et ne peut pas fonctionner ici. Elle reste dans « Enregistrées » : exportez-la pour en garder une copie.`,
@@ -76,6 +78,7 @@ export const fr: Strings = {
   saveNames: {
     autosave: 'Sauvegarde automatique',
     separate: 'Machine à part',
+    notAnswering: 'Sauvegarde automatique prise quand la machine ne répondait plus',
   },
 
   ask: {

@@ -78,6 +78,8 @@ export interface SnapshotRecord extends MachineIdentity {
    * the record restores to the last of them
    */
   deltas?: SavedDelta[];
+  /** with deltas: when the full state was saved (epoch ms) and the session it restores with */
+  base?: { savedAt: number; session: SessionInfo };
 }
 
 export interface StoredPiece {
@@ -88,9 +90,12 @@ export interface StoredPiece {
 export interface SavedDelta {
   rawSize: number;
   pieces: StoredPiece[];
+  /** when it was saved (epoch ms) and the page's session then: dropDeltasSince goes back to it */
+  savedAt?: number;
+  session?: SessionInfo;
 }
 
-export type NewSnapshot = Omit<SnapshotRecord, 'id' | 'rawSize' | 'storedSize' | 'pieces' | 'createdAt' | 'deltas'>;
+export type NewSnapshot = Omit<SnapshotRecord, 'id' | 'rawSize' | 'storedSize' | 'pieces' | 'createdAt' | 'deltas' | 'base'>;
 
 interface Index {
   snapshots: SnapshotRecord[];
@@ -202,7 +207,7 @@ export class SnapshotStore {
       const pieces = await gzipPieces(state, this.pieceSize);
       const stored = await Promise.all(pieces.map(async (p) => ({ size: p.length, sha256: await sha256Hex(p) })));
       const storedSize = stored.reduce((n, p) => n + p.size, 0);
-      return { record: { ...record, rawSize: state.length, storedSize, pieces: stored, deltas: undefined }, pieces };
+      return { record: { ...record, rawSize: state.length, storedSize, pieces: stored, deltas: undefined, base: undefined }, pieces };
     }
     return { record, pieces: await this.readPieces(record, record.pieces, (n) => pieceKey(id, n)) };
   }
@@ -240,7 +245,10 @@ export class SnapshotStore {
       await update<Index>(INDEX_KEY, (index) => ({
         snapshots: (index?.snapshots ?? []).map((s) => {
           if (s.id !== id || (s.deltas?.length ?? 0) !== k) return s;
-          updated = { ...s, session, createdAt: new Date().toISOString(), storedSize: s.storedSize + size, deltas: [...(s.deltas ?? []), { rawSize: delta.length, pieces: stored }] };
+          const savedAt = Date.now();
+          const base = s.base ?? { savedAt: Date.parse(s.createdAt), session: s.session };
+          const added: SavedDelta = { rawSize: delta.length, pieces: stored, savedAt, session };
+          updated = { ...s, session, base, createdAt: new Date(savedAt).toISOString(), storedSize: s.storedSize + size, deltas: [...(s.deltas ?? []), added] };
           return updated;
         }),
       }), this.db);
@@ -252,6 +260,46 @@ export class SnapshotStore {
       }
       throw error;
     }
+    return updated;
+  }
+
+  /**
+   * Takes a machine back to the last state it saved before `since` (epoch ms): the deltas
+   * saved since go, with their pieces, and its session is that state's. Returns the record as
+   * it is then; null when even its full state was saved since (it stays as it is: nothing is
+   * older to go back to) or when it is gone.
+   */
+  async dropDeltasSince(id: string, since: number): Promise<SnapshotRecord | null> {
+    const record = await this.get(id);
+    if (!record) return null;
+    const deltas = record.deltas ?? [];
+    const baseAt = record.base?.savedAt ?? (deltas.length ? -Infinity : Date.parse(record.createdAt));
+    if (baseAt >= since) return null;
+    // a delta without its time (saved before deltas had one) is kept, and so is what comes before it
+    let keep = deltas.length;
+    while (keep > 0 && (deltas[keep - 1].savedAt ?? -Infinity) >= since) keep--;
+    if (keep === deltas.length) return record;
+    let updated: SnapshotRecord | undefined;
+    await update<Index>(INDEX_KEY, (index) => ({
+      snapshots: (index?.snapshots ?? []).map((s) => {
+        if (s.id !== id || (s.deltas?.length ?? 0) !== deltas.length) return s;
+        const kept = deltas.slice(0, keep);
+        const last = kept.at(-1);
+        const dropped = deltas.slice(keep).reduce((n, d) => n + d.pieces.reduce((m, p) => m + p.size, 0), 0);
+        const savedAt = last ? (last.savedAt ?? baseAt) : baseAt;
+        updated = {
+          ...s,
+          session: (last ? last.session : s.base?.session) ?? s.session,
+          createdAt: new Date(savedAt).toISOString(),
+          storedSize: s.storedSize - dropped,
+          deltas: kept.length ? kept : undefined,
+          base: kept.length ? s.base : undefined,
+        };
+        return updated;
+      }),
+    }), this.db);
+    if (!updated) throw new SnapshotDamagedError('snapshotChanged');
+    for (let k = keep; k < deltas.length; k++) await this.deleteDeltaPieces(id, k, deltas[k].pieces.length);
     return updated;
   }
 

@@ -21,6 +21,7 @@ import { SnapshotsPanel } from './snapshots-panel';
 import { StatusBar } from './status-bar';
 import { Terminals } from './terminals';
 import { ClusterView } from './cluster-view';
+import { SUSPECT_MS, Watchdog } from './watchdog';
 
 const status = new StatusBar(document.querySelector('#status')!);
 const help = new HelpOverlay(document.body);
@@ -30,8 +31,6 @@ const store = new SnapshotStore();
 let guest: Guest | null = null;
 let info: GuestInfo | null = null;
 let terminals: Terminals | null = null;
-let memoryTimer: ReturnType<typeof setInterval> | undefined;
-let missedPolls = 0;
 let paused = false;
 /** saves run one after another: a checkpoint asked for during an autosave waits for it */
 let saveQueue: Promise<unknown> = Promise.resolve();
@@ -100,11 +99,26 @@ document.querySelector<HTMLButtonElement>('#lab-button')!.onclick = () => {
 void showLabFromAddress(labPanel, labAuthor);
 window.addEventListener('hashchange', () => void showLabFromAddress(labPanel, labAuthor));
 
+/** The guest's memory in use (bytes), for the status bar: the watchdog's heartbeat. */
+const MEMORY_IN_USE = "awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo";
+const watchdog = new Watchdog({
+  beat: async (timeoutMs) => {
+    const r = await guest?.api.exec(MEMORY_IN_USE, timeoutMs, false);
+    return r?.exitCode === 0 && r.stdout.trim() ? Number(r.stdout) : null;
+  },
+  answered: (used) => info && status.memoryUse(used, info.machine.memorySize),
+  stopped: () => status.error(t.status.stoppedAnswering, [{ label: t.status.restartFromSave, run: () => void restartFromGoodSave() }]),
+  answersAgain: () => {
+    status.progress({ phase: 'ready', message: t.status.ready });
+    status.notice(t.status.answersAgain);
+  },
+});
+
 const autosave = new Autosave({
   saveChanges,
-  saveFull: () => save('auto', t.saveNames.autosave),
-  // a guest that missed its last heartbeat (a fork bomb, a full memory) is not saved over the good save
-  hasChanges: async () => !!guest && !paused && missedPolls === 0 && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
+  // a guest that is not answering (a fork bomb, a shutdown) is not saved over the good save
+  saveFull: () => (watchdog.healthy ? save('auto', t.saveNames.autosave) : Promise.resolve(null)),
+  hasChanges: async () => !!guest && !paused && watchdog.healthy && ((await guest.api.hasChanges()) || (await clusterView.hasChanges())),
   // busy: the guest's load over the last minute is above one runnable process
   isBusy: async () => {
     const r = await guest?.api.exec('cat /proc/loadavg', 20_000, false);
@@ -175,9 +189,7 @@ async function boot(options: BootOptions = {}): Promise<void> {
     document.body.dataset.ready = 'true';
     startServiceWorker();
     for (const b of machineButtons) b.disabled = false;
-    missedPolls = 0;
-    const memorySize = info.machine.memorySize;
-    memoryTimer = setInterval(() => void poll(memorySize), 5000);
+    watchdog.start();
     if (isSeparateMachine) status.notice(t.status.separateMachine);
     else autosave.start();
   } catch (error) {
@@ -281,6 +293,11 @@ function saveChanges(): Promise<ChangesAnswer> {
 
 /** Saves the machine as it is now: what changed when there is a save to extend, else whole; false when it could not. */
 async function saveNow(): Promise<boolean> {
+  // a machine that is not answering is not saved over the good save
+  if (guest && !paused && !watchdog.healthy) {
+    status.notice(t.status.notSaved(t.status.notAnswering), true);
+    return false;
+  }
   const saved = await saveChanges().catch(() => 'full' as const);
   return saved === 'saved' || saved === 'compact' || (await save('auto', t.saveNames.autosave)) !== null;
 }
@@ -299,7 +316,7 @@ function restart(options: BootOptions): void {
 }
 
 function stop(): void {
-  clearInterval(memoryTimer);
+  watchdog.stop();
   clusterView.stop();
   labPanel.machineStopped();
   autosave.stop();
@@ -312,23 +329,40 @@ function stop(): void {
   inputs = savedInputs = 0;
 }
 
-/** Guest memory for the status bar; also the heartbeat that notices a guest gone silent. */
-async function poll(total: number): Promise<void> {
-  if (paused || !guest) return;
-  const r = await guest.api.exec("awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo", 20_000, false).catch(() => null);
-  if (r?.exitCode === 0) {
-    missedPolls = 0;
-    status.memoryUse(Number(r.stdout), total);
-  } else if (++missedPolls >= 3) {
-    clearInterval(memoryTimer);
-    status.error(t.status.stoppedAnswering, [{ label: t.status.restart, run: () => void startup() }]);
+/**
+ * After the watchdog's verdict: the machine's last save taken before it stopped answering
+ * (SUSPECT_MS before its last answer: a save of its last seconds may hold what stopped it),
+ * restored. The saves of changes taken since are dropped; an autosave that is itself one of
+ * those last seconds is kept under another name, and a fresh machine starts.
+ */
+async function restartFromGoodSave(): Promise<void> {
+  const since = Date.now() - (performance.now() - watchdog.lastAnswerAt) - SUSPECT_MS;
+  const separate = separateSave;
+  stop();
+  clearTerminals();
+  let snapshotId: string | undefined;
+  try {
+    const saved = separate ? await store.get(separate) : (await store.list()).find((s) => s.kind === 'auto');
+    if (saved && saved.kind === 'auto') {
+      const kept = await store.dropDeltasSince(saved.id, since);
+      if (kept) snapshotId = kept.id;
+      else await store.rename(saved.id, t.saveNames.notAnswering);
+    } else if (saved && Date.parse(saved.createdAt) < since) snapshotId = saved.id;
+  } catch (error) {
+    status.notice(t.status.listError(errorText(error, t)), true);
   }
+  paused = false;
+  pauseButton.textContent = t.header.pause;
+  await boot({ snapshotId });
 }
 
 async function setPaused(on: boolean): Promise<void> {
   if (!guest || paused === on) return;
   paused = on;
+  // a paused guest does not answer: no heartbeat meanwhile
+  if (paused) watchdog.stop();
   await (paused ? guest.api.pause() : guest.api.resume());
+  if (!paused) watchdog.start();
   pauseButton.textContent = paused ? t.header.resume : t.header.pause;
   status.progress({ phase: paused ? 'paused' : 'ready', message: paused ? t.status.paused : t.status.ready });
 }

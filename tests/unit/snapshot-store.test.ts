@@ -136,6 +136,36 @@ describe('saves as deltas', () => {
     expect((await store.list()).map((s) => s.id)).toEqual([record.id]);
   });
 
+  it('go back to the last state saved before a time: later deltas and their pieces go, the session is that state\'s', async () => {
+    const db = freshDb();
+    const store = storeOn(db);
+    const record = await store.save({ ...draft('autosave'), kind: 'auto' }, s0);
+    const [d1, d2] = chain();
+    await store.appendDelta(record.id, d1, session(1));
+    await new Promise((r) => setTimeout(r, 5));
+    const cut = Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+    const latest = await store.appendDelta(record.id, d2, session(2));
+    const back = await store.dropDeltasSince(record.id, cut);
+    expect(back?.deltas).toHaveLength(1);
+    expect(back?.storedSize).toBe(latest.storedSize - latest.deltas![1].pieces.reduce((n, p) => n + p.size, 0));
+    const loaded = await store.load(record.id);
+    expect(loaded.state).toEqual(s1);
+    expect(loaded.record.session.nextChannel).toBe(8);
+    expect(await get(['delta', record.id, 1, 0], db)).toBeUndefined();
+    // a delta appended after the rollback takes the freed place
+    await store.appendDelta(record.id, d2, session(3));
+    expect((await store.load(record.id)).state).toEqual(s2);
+    // back to the full state: its session as it was saved
+    const none = await store.dropDeltasSince(record.id, Date.parse(record.createdAt) + 1);
+    expect(none?.deltas).toBeUndefined();
+    expect((await store.load(record.id)).state).toEqual(s0);
+    expect((await store.get(record.id))?.session.nextChannel).toBe(7);
+    // nothing older than the full state: it stays
+    expect(await store.dropDeltasSince(record.id, 0)).toBeNull();
+    expect((await store.load(record.id)).state).toEqual(s0);
+  });
+
   it('leave the machine restoring to its previous state when a delta cannot be written', async () => {
     const db = freshDb();
     const record = await storeOn(db).save(draft('machine'), s0);
