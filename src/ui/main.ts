@@ -21,7 +21,7 @@ import { SnapshotsPanel } from './snapshots-panel';
 import { StatusBar } from './status-bar';
 import { Terminals } from './terminals';
 import { ClusterView } from './cluster-view';
-import { SUSPECT_MS, Watchdog } from './watchdog';
+import { MEMORY_IN_USE, SUSPECT_MS, Watchdog } from './watchdog';
 
 const status = new StatusBar(document.querySelector('#status')!);
 const help = new HelpOverlay(document.body);
@@ -99,8 +99,6 @@ document.querySelector<HTMLButtonElement>('#lab-button')!.onclick = () => {
 void showLabFromAddress(labPanel, labAuthor);
 window.addEventListener('hashchange', () => void showLabFromAddress(labPanel, labAuthor));
 
-/** The guest's memory in use (bytes), for the status bar: the watchdog's heartbeat. */
-const MEMORY_IN_USE = "awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo";
 const watchdog = new Watchdog({
   beat: async (timeoutMs) => {
     const r = await guest?.api.exec(MEMORY_IN_USE, timeoutMs, false);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CHECK_MS, HEARTBEAT_MS, SILENCE_MS, Watchdog } from '../../src/ui/watchdog';
+import { CHECK_MS, FOLLOW_UP_MS, HEARTBEAT_MS, SILENCE_MS, SLOW_MS, Watchdog } from '../../src/ui/watchdog';
 
 /** A guest whose heartbeats answer (after `delayMs`), fail at once, or never answer. */
 function guest() {
@@ -87,6 +87,25 @@ describe('the watchdog', () => {
     expect(dog.alarmed).toBe(false);
     expect(dog.healthy).toBe(true);
     expect(dog.lastAnswerAt).toBeGreaterThan(answeredBefore);
+    dog.stop();
+  });
+
+  it('follows a slow answer with a heartbeat soon after, so a guest going down is found sooner', async () => {
+    const g = guest();
+    const dog = new Watchdog(g.host, () => Date.now());
+    dog.start();
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS - 10);
+    // the heartbeat sent at 5 s answers after 2.5 s, then the guest goes silent (a fork bomb)
+    g.delayMs = 2_500;
+    await vi.advanceTimersByTimeAsync(10);
+    g.delayMs = 50;
+    await vi.advanceTimersByTimeAsync(2_500);
+    const lastAnswer = Date.now();
+    g.mode = 'silent';
+    await vi.advanceTimersByTimeAsync(FOLLOW_UP_MS + SILENCE_MS + CHECK_MS);
+    expect(dog.alarmed).toBe(true);
+    expect(Number(g.events.find((e) => e.startsWith('stopped'))?.split(' ')[2]) - lastAnswer).toBeLessThanOrEqual(FOLLOW_UP_MS + SILENCE_MS + CHECK_MS);
+    expect(SLOW_MS).toBeLessThan(2_500);
     dog.stop();
   });
 
