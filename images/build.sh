@@ -117,8 +117,8 @@ module_order "$here/initramfs.modules" | while read -r m; do
 done >"$work/initramfs/modules/order"
 (cd "$work/initramfs" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible) | zstd -q -19 >"$dist/initrd.img"
 
-stage "guest agent and the wrappers of Docker's runtime and shim (static i386)"
-for prog in labbox-agent labbox-crun labbox-shim; do
+stage "guest agent, the wrappers of Docker's runtime and shim, the pods' pause (static i386)"
+for prog in labbox-agent labbox-crun labbox-shim labbox-pause; do
   gcc -m32 -static -Os -s -Wall -Wextra -Werror -o "$work/$prog" "$here/agent/$prog.c"
 done
 
@@ -227,6 +227,9 @@ chunk_disk "$work/extras.img" "$dist/extras" extras
 
 stage "snapshot boot: cold boot to docker-ready, save the state"
 boot snapshot
+
+stage "kubernetes boot: the snapshot restored, Kubernetes started to a Ready node, saved as the machine kubernetes"
+boot kubernetes
 
 
 mkdir -p "$cache"

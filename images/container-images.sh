@@ -5,11 +5,15 @@
 #   busybox              - static busybox and its applet links
 #   debian:$suite-slim   - an i386 minbase of the guest's suite, docs and locales left out
 #   nginx                - built in the guest FROM debian:$suite-slim with a layer holding nginx
+#   labbox/pause:3.2     - the first process of every Kubernetes pod (images/agent/labbox-pause.c)
+# busybox and nginx are also tagged with their Debian version's major.minor (busybox:1.37,
+# nginx:1.26): Kubernetes pulls a `latest` image again at every start, a version tag only when
+# it is missing, and the guest has no registry that holds them.
 set -euo pipefail
 work=$1 suite=$2 mirror=$3
 here=$(cd "$(dirname "$0")" && pwd)
 ci=$work/container-images
-rm -rf "$ci" && mkdir -p "$ci/busybox/bin" "$ci/busybox/etc" "$ci/busybox/tmp" "$ci/busybox/root" "$ci/nginx"
+rm -rf "$ci" && mkdir -p "$ci/busybox/bin" "$ci/busybox/etc" "$ci/busybox/tmp" "$ci/busybox/root" "$ci/nginx" "$ci/pause"
 
 # busybox: the guest's own static busybox, with a link per applet
 cp -p "$work/rootfs/bin/busybox" "$ci/busybox/bin/busybox" # -p: its time too, so the disk keeps one copy
@@ -46,6 +50,10 @@ ln -sf /dev/stdout "$ci/layer/var/log/nginx/access.log"
 ln -sf /dev/stderr "$ci/layer/var/log/nginx/error.log"
 tar --numeric-owner -C "$ci/layer" -cf "$ci/nginx/nginx-layer.tar" .
 sed "s/@SUITE@/$suite/g" "$here/guest/provision/nginx.Dockerfile" >"$ci/nginx/Dockerfile"
-sed "s/@SUITE@/$suite/g" "$here/guest/provision/provision.sh" >"$ci/provision.sh"
-tar -C "$ci" -cf "$work/provision.tar" provision.sh busybox.tar debian-slim.tar nginx
+cp "$work/labbox-pause" "$ci/pause/pause"
+# a package's version "1:1.37.0-6" gives the tag "1.37"
+tag_of() { dpkg-query --admindir "$1/var/lib/dpkg" -W -f '${Version}' "$2" | sed -E 's/^[0-9]+://; s/^([0-9]+\.[0-9]+).*/\1/'; }
+sed -e "s/@SUITE@/$suite/g" -e "s/@BUSYBOX_TAG@/$(tag_of "$work/rootfs" busybox-static)/g" -e "s/@NGINX_TAG@/$(tag_of "$ci/web" nginx)/g" \
+  "$here/guest/provision/provision.sh" >"$ci/provision.sh"
+tar -C "$ci" -cf "$work/provision.tar" provision.sh busybox.tar debian-slim.tar nginx pause
 ls -la "$ci"/*.tar "$ci/nginx"

@@ -23,6 +23,8 @@ export interface StartOptions {
   imageUrl: string;
   /** restore this saved machine (IndexedDB) instead of the image's pristine snapshot */
   snapshotId?: string;
+  /** without snapshotId: which of the image's machines to start (GuestManifest.machines); the default one when absent */
+  machine?: string;
   /** where the page's snapshot reader streams the cached snapshot (workers/cached-snapshot.ts) */
   cachedState?: MessagePort;
   /** the page's language: progress and errors are said in it (default English) */

@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { V86 } from 'v86';
 import type { AgentClient, ExecResult } from '../src/vm/agent';
 import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
-import { type DiskDescription, type GuestManifest } from '../src/vm/manifest';
+import { forMachine, type DiskDescription, type GuestManifest } from '../src/vm/manifest';
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
 import { movePagesToEnd } from '../src/vm/snapshot-layout';
@@ -25,6 +25,7 @@ import { builtInManifest, fetchManifest } from './guest-manifest';
 import { ArrivingState } from '../src/vm/arriving-state';
 import { attachNic } from '../src/cluster/nic';
 import { watchAgentRestart } from './agent-restart';
+import { takeState } from './take-state';
 import { errorText, stringsFor, type Strings } from '../src/i18n';
 import type { ChangesSaved, EmulatorContract, FullSaveNeeded, GuestInfo, Progress, SaveRequest, StartMarks, StartOptions } from './emulator-contract';
 
@@ -97,7 +98,7 @@ export class EmulatorApi implements EmulatorContract {
     const served = fetchManifest(base, words);
     const notServed = served.then(() => new Promise<never>(() => {}));
     notServed.catch(() => {}); // raced below
-    const manifest = builtInManifest(base) ?? (await served);
+    const manifest = forMachine(builtInManifest(base) ?? (await served), options.machine);
     mark('manifest');
     const resolve = (p: string) => new URL(p, base).href;
     const machine: MachineIdentity = { imageVersion: manifest.imageVersion, v86Version: manifest.v86.version, memorySize: manifest.v86.memorySize };
@@ -323,7 +324,7 @@ export class EmulatorApi implements EmulatorContract {
     // taken when no disk read is in flight (see DiskWatch)
     await this.disk?.idle(30_000);
     // its memory pages at its end, as in the image's snapshot: a reload copies them once (restore-memory.ts)
-    const state = movePagesToEnd(new Uint8Array(await emulator.save_state()));
+    const state = movePagesToEnd(await takeState(emulator));
     try {
       const session = { ...request.session, nextChannel: agent.nextChannelId };
       const { name, kind, checkpoint } = request;
@@ -357,7 +358,7 @@ export class EmulatorApi implements EmulatorContract {
     try {
       await this.disk?.idle(30_000);
       const taken = performance.now();
-      const state = movePagesToEnd(new Uint8Array(await emulator.save_state()));
+      const state = movePagesToEnd(await takeState(emulator));
       const stateMs = performance.now() - taken;
       const { delta, index, changedPages } = makeDelta(before, state);
       const record = await this.store.appendDelta(chain.id, delta, { ...session, nextChannel: agent.nextChannelId });

@@ -23,19 +23,20 @@ const usage = `usage: npm run vm -- exec '<command>' [--timeout SECONDS] [--cold
 
 const labsDir = path.resolve(import.meta.dirname, '../../public/labs');
 
-/** How many machines a built-in lab starts (its `nodes:`, else one); a clear error for an unknown name. */
-async function labNodes(name: string): Promise<number> {
+/** How many machines a built-in lab starts (its `nodes:`, else one) and from which of the image's machines; a clear error for an unknown name. */
+async function labMachines(name: string): Promise<{ nodes: number; machine?: string }> {
   const catalogue = JSON.parse(readFileSync(path.join(labsDir, 'index.json'), 'utf8')) as CatalogueEntry[];
   if (!catalogue.some((entry) => entry.id === name)) {
     throw new Error(`there is no built-in lab "${name}"; the labs are: ${catalogue.map((entry) => entry.id).join(', ')}`);
   }
   const lab = await loadLab(pathToFileURL(path.join(labsDir, builtInLabPath(name, 'en'))).href, async (url) => readFileSync(new URL(url), 'utf8'));
-  return lab.nodes ?? 1;
+  return { nodes: lab.nodes ?? 1, machine: lab.machine };
 }
 
 /** The machine the command runs on, and how to stop everything that was started. */
 async function startMachines(options: NodeVmOptions, lab?: string, node = 'node1'): Promise<{ vm: NodeVM; stop: () => Promise<void> }> {
-  const nodes = lab ? await labNodes(lab) : 1;
+  const { nodes, machine } = lab ? await labMachines(lab) : { nodes: 1 };
+  options = { ...options, machine };
   if (nodes > 1) {
     const cluster = await NodeCluster.start(nodes, options);
     try {

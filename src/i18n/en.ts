@@ -66,6 +66,7 @@ export const en = {
     labProgressNotRestored: (reason: string) => `Lab progress not restored: ${reason}`,
     separateMachine: 'A separate machine: it is not saved by itself. Save keeps it in "Saved" under its own name.',
     resumeToSave: 'Resume the machine to save it.',
+    notSavedNotReplaced: 'The running machine could not be saved, so it keeps running: nothing is lost. Try again in a moment.',
     savingCheckpoint: (name: string) => `Saving a checkpoint: ${name}…`,
     savingMachine: 'Saving the machine…',
     checkpointSaved: (name: string) => `Checkpoint saved: ${name}`,
@@ -305,6 +306,11 @@ export const en = {
     noQr: 'The record file is saved, but its QR code could not be drawn',
     clusterNeeded: (n: number) => `This lab uses ${n} machines on one network: node1 is the one running now.`,
     startCluster: (n: number) => `Start the ${n} nodes`,
+    machineNeeded: (machine: string) =>
+      machine === 'kubernetes'
+        ? 'This lab runs on the Kubernetes machine: the same Linux machine with a one-node Kubernetes cluster already started on it (its control plane, kubelet and kube-proxy). The machine running now is saved first and stays in "Saved".'
+        : `This lab runs on the machine "${machine}". The machine running now is saved first and stays in "Saved".`,
+    startMachine: (machine: string) => (machine === 'kubernetes' ? 'Open the Kubernetes machine' : `Open the machine "${machine}"`),
     caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
     rewind: '↺ Start this step again',
     inspect: (view: string) => `🔍 See it in the inspector (${view})`,
@@ -385,6 +391,7 @@ grep -q hello /root/hello.txt
     inspectView: (views: string) => `an \`inspect\` block names a view: ${views}`,
     noSteps: 'a lab needs at least one step (a "## " heading)',
     nodes: (value: string) => `"nodes" is the number of machines a cluster lab needs: 2, 3 or 4 (not "${value}")`,
+    machine: (value: string) => `"machine" names one of the image's machines, in a-z, 0-9 and "-" (not "${value}")`,
     unknownStep: (what: 'check' | 'solution', step: string) => `the ${what} file names a step "${step}" that the lab does not have`,
     twoSections: (step: string) => `the checks file has two sections for the step "${step}"`,
     quizLine: 'a quiz line starts with "?" (question), "- [x]" / "- [ ]" (choices) or "=" (explanation)',

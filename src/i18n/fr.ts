@@ -57,6 +57,7 @@ export const fr: Strings = {
     labProgressNotRestored: (reason: string) => `Progression des labs non restaurée : ${reason}`,
     separateMachine: "Une machine à part : elle ne s'enregistre pas d'elle-même. « Enregistrer » la garde dans « Enregistrées » sous son propre nom.",
     resumeToSave: "Reprenez la machine pour l'enregistrer.",
+    notSavedNotReplaced: "La machine actuelle n'a pas pu être enregistrée : elle continue donc de tourner, rien n'est perdu. Réessayez dans un instant.",
     savingCheckpoint: (name: string) => `Enregistrement d'un point de reprise : ${name}…`,
     savingMachine: 'Enregistrement de la machine…',
     checkpointSaved: (name: string) => `Point de reprise enregistré : ${name}`,
@@ -289,6 +290,11 @@ export const fr: Strings = {
     noQr: "Le fichier de l'attestation est enregistré, mais son QR code n'a pas pu être dessiné",
     clusterNeeded: (n: number) => `Ce lab utilise ${n} machines sur un même réseau : node1 est celle qui tourne déjà.`,
     startCluster: (n: number) => `Démarrer les ${n} nœuds`,
+    machineNeeded: (machine: string) =>
+      machine === 'kubernetes'
+        ? 'Ce lab se fait sur la machine Kubernetes : la même machine Linux, avec un cluster Kubernetes d’un nœud déjà démarré (son plan de contrôle, kubelet et kube-proxy). La machine actuelle est d’abord enregistrée et reste dans « Enregistrées ».'
+        : `Ce lab se fait sur la machine « ${machine} ». La machine actuelle est d’abord enregistrée et reste dans « Enregistrées ».`,
+    startMachine: (machine: string) => (machine === 'kubernetes' ? 'Ouvrir la machine Kubernetes' : `Ouvrir la machine « ${machine} »`),
     caveat: "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
     rewind: '↺ Reprendre cette étape au début',
     inspect: (view: string) => `🔍 Le voir dans l'inspecteur (${view})`,
@@ -369,6 +375,7 @@ grep -q bonjour /root/bonjour.txt
     inspectView: (views: string) => `un bloc \`inspect\` nomme une vue : ${views}`,
     noSteps: "un lab a besoin d'au moins une étape (un titre « ## »)",
     nodes: (value: string) => `« nodes » est le nombre de machines dont un lab de cluster a besoin : 2, 3 ou 4 (pas « ${value} »)`,
+    machine: (value: string) => `« machine » nomme l’une des machines de l’image, en a-z, 0-9 et « - » (pas « ${value} »)`,
     unknownStep: (what: 'check' | 'solution', step: string) =>
       `le fichier ${what === 'check' ? 'de vérifications' : 'de solutions'} nomme une étape « ${step} » que le lab n'a pas`,
     twoSections: (step: string) => `le fichier de vérifications a deux sections pour l'étape « ${step} »`,

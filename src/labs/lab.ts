@@ -11,6 +11,8 @@
  *   image: trixie                optional: the guest image (its Debian suite) the lab was
  *                                written for; another one gets a warning, not a refusal
  *   nodes: 2                     optional: a cluster lab's machines (2-4) on one network
+ *   machine: kubernetes          optional: the image's machine the lab starts from (its own
+ *                                snapshot, GuestManifest.machines), e.g. Kubernetes running
  *   ---
  *   Introduction…
  *   ## A step {#step-id}         each `##` heading is a step; its id ties it to the shared
@@ -69,6 +71,8 @@ export interface Lab {
   image?: string;
   /** machines on one network the lab needs (2 to 4), when more than one */
   nodes?: number;
+  /** the image's machine the lab starts from (GuestManifest.machines), when not the default one */
+  machine?: string;
   intro: string;
   steps: LabStep[];
   /** shared script files, relative to the lab's URL */
@@ -105,6 +109,7 @@ export function parseLab(text: string): Lab {
     minutes: front.values.time ? Number.parseInt(front.values.time, 10) || undefined : undefined,
     image: front.values.image || undefined,
     nodes: front.values.nodes ? clusterSize(front.values.nodes, front.lineOf.nodes) : undefined,
+    machine: front.values.machine ? machineName(front.values.machine, front.lineOf.machine) : undefined,
     intro: '',
     steps: [],
     checksFile: front.values.checks,
@@ -165,6 +170,11 @@ function setCheck(step: LabStep, script: string, node?: string): void {
 
 function addSolution(step: LabStep, script: string, node = 'node1'): void {
   (step.solution ??= []).push({ node, script: script.trim() });
+}
+
+function machineName(value: string, line?: number): string {
+  if (!/^[a-z0-9-]+$/.test(value)) throw new LabFormatError(['machine', value], line);
+  return value;
 }
 
 function clusterSize(value: string, line?: number): number {

@@ -2,8 +2,9 @@
  * "Make available offline": every file of this build's guest image into the Cache Storage
  * cache the service worker serves them from. The list and sizes come from the build
  * (guest/<version>/files.json), so the trainee sees the total before anything is fetched.
- * The extras disk (etcd, for the etcd lab only) is offered on its own: most trainees never
- * read it, and the machine alone stays within what a classroom can download.
+ * The extras disk (etcd's and Kubernetes' programs) and the machines started from their own
+ * snapshots (the Kubernetes lab's) are offered on their own: most trainees never read them,
+ * and the default machine alone stays within what a classroom can download.
  */
 import { guestCacheName } from './guest-cache';
 import { t } from '../i18n/page';
@@ -24,9 +25,10 @@ export class OfflineUnavailableError extends Error {
   override name = 'OfflineUnavailableError';
 }
 
-/** Which files a plan covers: the machine (everything but the extras disk), or that disk. */
+/** Which files a plan covers: the default machine, or the extras (disk and machines/). */
 export type OfflinePart = 'machine' | 'extras';
-const isExtra = (file: GuestFile) => file.path.startsWith('extras/');
+/** the extras disk and the machines of the labs that need it (machines/, GuestManifest.machines) */
+const isExtra = (file: GuestFile) => file.path.startsWith('extras/') || file.path.startsWith('machines/');
 
 const PARALLEL = 4;
 

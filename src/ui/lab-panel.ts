@@ -20,11 +20,22 @@ export interface LabHost {
   type(text: string, node?: string): void;
   /** starts a cluster of `nodes` machines for a cluster lab (none in the authoring preview) */
   startCluster?(nodes: number): void;
+  /** saves the running machine and starts the image's machine `machine` in its place (none in the authoring preview) */
+  startMachine?(machine: string): Promise<void>;
   /** says something went wrong outside the lab's own text (progress not stored, say) */
   warn(message: string): void;
   /** opens the inspector on a view */
   inspect?(view: string): void;
 }
+
+/**
+ * How the page tells that the running machine already is the one a lab starts from (`machine:`):
+ * a command that exits 0 there. A machine without one is taken as never being it.
+ */
+const MACHINE_PROBES: Record<string, string> = {
+  // every program of its one-node cluster running
+  kubernetes: 'labbox-kubernetes status >/dev/null 2>&1',
+};
 
 /** A check that runs longer is stopped; the machine itself keeps working. */
 export const CHECK_TIMEOUT_MS = 60_000;
@@ -53,6 +64,7 @@ export class LabPanel {
     this.machineRunning = true;
     this.suite = suite;
     this.showImageWarning();
+    void this.showMachineControls();
     const step = this.currentStep();
     if (step) void this.checkpointFor(step, false);
   }
@@ -113,6 +125,31 @@ export class LabPanel {
     note.setAttribute('role', 'note');
     note.textContent = wordsOf(lab.lang).otherImage(lab.image, this.suite);
     this.root.querySelector('h2')?.after(note);
+  }
+
+  /**
+   * A lab that starts from another of the image's machines offers to open it, unless the
+   * running machine already is that one (its probe says so).
+   */
+  private async showMachineControls(): Promise<void> {
+    const lab = this.lab;
+    this.root.querySelector('.machine-start')?.remove();
+    if (!lab?.machine || !this.host.startMachine || !this.machineRunning) return;
+    const probe = MACHINE_PROBES[lab.machine];
+    const r = probe ? await this.host.exec(probe, 30_000).catch(() => null) : null;
+    if (r?.exitCode === 0 || this.lab !== lab || this.root.querySelector('.machine-start')) return;
+    const w = wordsOf(lab.lang);
+    const box = document.createElement('p');
+    box.className = 'machine-start';
+    const button = document.createElement('button');
+    button.textContent = w.startMachine(lab.machine);
+    button.onclick = async () => {
+      button.disabled = true;
+      await this.host.startMachine!(lab.machine!);
+      button.disabled = false;
+    };
+    box.append(w.machineNeeded(lab.machine), ' ', button);
+    this.root.querySelector('.intro')!.after(box);
   }
 
   /** The first step with a check not passed yet: the one the trainee is doing. */

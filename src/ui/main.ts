@@ -65,6 +65,7 @@ const labHost: LabHost = {
     void clusterView.type(text, node);
   },
   startCluster: (nodes) => void clusterView.start(nodes),
+  startMachine: (machine) => openMachine(machine),
   warn: (message) => status.notice(message, true),
   inspect: (view) => {
     if (INSPECTOR_VIEWS.includes(view as InspectorView)) inspector.show(view as InspectorView);
@@ -150,6 +151,8 @@ function clearTerminals(): void {
 interface BootOptions {
   /** a saved machine to restore instead of the image's fresh one */
   snapshotId?: string;
+  /** which of the image's machines starts fresh (GuestManifest.machines): a lab's `machine:` */
+  machine?: string;
 }
 
 async function boot(options: BootOptions = {}): Promise<void> {
@@ -304,6 +307,16 @@ async function saveNow(): Promise<boolean> {
 function clockTime(d: Date, seconds = false): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ''}`;
+}
+
+/**
+ * A lab's machine (`machine:`) in place of the running one, which is saved first (when the
+ * trainee did anything in it since its last save) and stays in "Saved".
+ */
+async function openMachine(machine: string): Promise<void> {
+  if (unsaved() && paused) return status.notice(t.status.resumeToSave, true);
+  if (unsaved() && !(await saveNow())) return status.notice(t.status.notSavedNotReplaced, true);
+  restart({ machine });
 }
 
 function restart(options: BootOptions): void {

@@ -61,6 +61,11 @@ export interface GuestManifest {
    * (about a second in the emulator). When absent, the first terminal starts a shell.
    */
   firstShell?: FirstShell;
+  /**
+   * Machines other than the default one, each restored from its own snapshot of the same
+   * disks (a lab names one with `machine:`): `kubernetes`, a one-node cluster already running.
+   */
+  machines?: Record<string, MachineSnapshot>;
   /** Exact versions of the guest's Debian packages (`name=version`). */
   packages: string[];
   build: {
@@ -68,6 +73,26 @@ export interface GuestManifest {
     /** the whole image build, cold cache (0 when unknown) */
     buildSeconds: number;
   };
+}
+
+/** A machine's own snapshot, taken from the default one with more started in it. */
+export interface MachineSnapshot {
+  state: GuestManifest['files']['state'];
+  firstShell?: FirstShell;
+}
+
+/**
+ * The manifest as the given machine sees it: its snapshot and first shell in place of the
+ * default ones, everything else shared. No name, or `default`: the manifest itself.
+ */
+export function forMachine(manifest: GuestManifest, machine?: string): GuestManifest {
+  if (!machine || machine === 'default') return manifest;
+  const m = manifest.machines?.[machine];
+  if (!m) {
+    const known = Object.keys(manifest.machines ?? {});
+    throw new ManifestError(`this guest image has no machine "${machine}"${known.length ? ` (it has: default, ${known.join(', ')})` : ''}`);
+  }
+  return { ...manifest, files: { ...manifest.files, state: m.state }, firstShell: m.firstShell };
 }
 
 /**
@@ -113,6 +138,12 @@ export function parseManifest(json: unknown): GuestManifest {
   }
   if (m.firstShell !== undefined && !(Number.isInteger(m.firstShell.channel) && m.firstShell.channel > 0 && typeof m.firstShell.screen === 'string')) {
     throw new ManifestError('the guest manifest has a malformed first shell');
+  }
+  for (const [name, machine] of Object.entries(m.machines ?? {})) {
+    const f = machine?.state;
+    if (!/^[a-z0-9-]+$/.test(name) || !f || typeof f.path !== 'string' || typeof f.size !== 'number') {
+      throw new ManifestError(`the guest manifest has a malformed machine "${name}"`);
+    }
   }
   if (!m.v86 || !(m.v86.memorySize > 0) || typeof m.v86.cmdline !== 'string') {
     throw new ManifestError('the guest manifest lacks the v86 options');

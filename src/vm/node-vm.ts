@@ -10,7 +10,7 @@ import path from 'node:path';
 import { V86 } from 'v86';
 import { AgentError, type AgentClient } from './agent';
 import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
-import { parseManifest, type FirstShell, type GuestManifest } from './manifest';
+import { forMachine, parseManifest, type FirstShell, type GuestManifest } from './manifest';
 import { LazyDisk, type DiskActivity, type PartIO } from './lazy-disk';
 import { withJitThreshold } from './jit-threshold';
 import { restoreIntoFreshMemory } from './restore-memory';
@@ -21,6 +21,8 @@ export interface NodeVmOptions extends BootMode {
   imageDir?: string;
   /** the manifest to use, when booting an image whose manifest is not written yet */
   manifest?: GuestManifest;
+  /** which of the image's machines to restore (GuestManifest.machines); the default one when absent */
+  machine?: string;
   /** replace or add v86 options (the image build attaches its own disks) */
   override?: Record<string, unknown>;
   /** serial console output (kernel messages, the console shell) */
@@ -119,7 +121,7 @@ export class NodeVM {
   /** Starts the guest (restores its snapshot unless `cold`) and waits until its agent answers. */
   static async start(options: NodeVmOptions = {}): Promise<NodeVM> {
     const imageDir = path.resolve(options.imageDir ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
-    const manifest = options.manifest ?? (await loadManifest(imageDir));
+    const manifest = forMachine(options.manifest ?? (await loadManifest(imageDir)), options.machine);
     const state = options.cold || options.state ? options.state : { buffer: await readSnapshot(imageDir, manifest) };
     let emulator: V86 | undefined;
     const disks = nodeDisks(imageDir, () => emulator as unknown as V86Zstd);

@@ -26,6 +26,7 @@ import { NodeCluster } from '../../src/cluster/node-cluster';
 import { measurePage } from './page';
 import { QemuGuest } from './qemu';
 import { SWARM_CYCLES, measureSwarm, swarmRows } from './swarm';
+import { kubernetesRows, measureKubernetesMachine } from './kubernetes-machine';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, image: { type: 'string' }, compare: { type: 'string' }, jit: { type: 'string' } } });
 const imageDir = path.resolve(values.image ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
@@ -341,6 +342,9 @@ for (const init of [true, false]) {
   }
 }
 
+// --- the kubernetes machine (tests/bench/kubernetes-machine.ts) ---
+if (manifest.machines?.kubernetes) rows.push(...kubernetesRows(await measureKubernetesMachine(imageDir, log)));
+
 if (!values.quick) {
   // --- v86: cold boot ---
   log('cold boot in v86');
@@ -400,13 +404,14 @@ rows.push({ what: 'page: full save after a small lab (nginx running, files writt
 rows.push({ what: 'page: saved machine stored size (gzip) / raw state', value: `${mib(pageFigures.savedBytes)} / ${mib(pageFigures.savedRawBytes)}`, goal: '≤ 30 MB stored' });
 rows.push({ what: 'page: longest main-thread task during the save', value: `${Math.round(pageFigures.longestTaskDuringSaveMs)} ms`, goal: '≤ 100 ms' });
 rows.push({ what: 'page: reload to the saved machine ready (IndexedDB restore)', value: s(pageFigures.resumeMs) });
-// the extras disk (etcd) is offered apart by the Offline button, so it is counted apart
-const extrasDir = path.join(root, 'dist/guest', manifest.imageVersion, 'extras');
-const extras = existsSync(extrasDir) ? folderBytes(extrasDir) : 0;
+// the extras disk (etcd, Kubernetes) and the machines of their labs are offered apart by the
+// Offline button, so they are counted apart
+const builtGuest = path.join(root, 'dist/guest', manifest.imageVersion);
+const extras = ['extras', 'machines'].map((d) => path.join(builtGuest, d)).reduce((n, d) => n + (existsSync(d) ? folderBytes(d) : 0), 0);
 const offlineSet = folderBytes(path.join(root, 'dist')) - extras;
 const megabytesOf = (bytes: number) => `${mib(bytes)} = ${(bytes / 1e6).toFixed(1)} MB`;
 rows.push({ what: 'offline: the whole offline set (built site: app, emulator, labs, guest image)', value: megabytesOf(offlineSet), goal: '≤ 150 MB' });
-rows.push({ what: "offline: the etcd lab's extras disk, offered apart", value: megabytesOf(extras) });
+rows.push({ what: 'offline: the extras disk (etcd, Kubernetes) and the Kubernetes machine, offered apart', value: megabytesOf(extras), goal: '' });
 rows.push({ what: 'offline: "Offline" button, click to all cached (loopback server)', value: s(pageFigures.offlineDownloadMs) });
 rows.push({ what: 'offline: reload with the server stopped to the saved machine ready', value: s(pageFigures.offlineReloadMs) });
 

@@ -26,7 +26,7 @@ const labs = await Promise.all(
 
 describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_, { fr, en }) => {
   it('has the same steps, checks and solution in French and English', () => {
-    const shape = (lab: Lab) => [lab.nodes, lab.steps.map((s) => [s.id, !!s.check, s.checkNode, s.solution?.map((p) => p.node), s.quiz?.choices.map((c) => c.correct)])];
+    const shape = (lab: Lab) => [lab.nodes, lab.machine, lab.steps.map((s) => [s.id, !!s.check, s.checkNode, s.solution?.map((p) => p.node), s.quiz?.choices.map((c) => c.correct)])];
     expect(shape(fr)).toEqual(shape(en));
     for (const step of en.steps) expect(!!step.check || !!step.quiz, `step ${step.id} has a check or a quiz`).toBe(true);
   });
@@ -37,7 +37,7 @@ describe.each(labs.filter((lab) => lab.en.steps.some((s) => s.check)).map((lab) 
   it('fails every check on a fresh machine, then passes each after its solution', async () => {
     // a cluster lab gets its nodes on one switch; any other lab one machine, as "node1"
     const cluster = lab.nodes ? await NodeCluster.start(lab.nodes) : null;
-    const single = cluster ? null : await NodeVM.start();
+    const single = cluster ? null : await NodeVM.start({ machine: lab.machine });
     const on = (node = 'node1') => (cluster ? cluster.node(node) : node === 'node1' ? single! : assert.fail(`a one-machine lab runs a script on ${node}`));
     try {
       const checked = lab.steps.filter((s) => s.check);

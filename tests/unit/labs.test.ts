@@ -78,6 +78,12 @@ describe('lab format', () => {
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\nnodes: 9\n---\n## s\n')).toThrow(/line 5: "nodes" is .* 2, 3 or 4/);
   });
 
+  it("reads the image's machine a lab starts from, and refuses a name that cannot be one", () => {
+    expect(parseLab('---\nid: x\ntitle: t\nlang: en\nmachine: kubernetes\n---\n## s\n').machine).toBe('kubernetes');
+    expect(parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n').machine).toBeUndefined();
+    expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\nmachine: Kube Netes\n---\n## s\n')).toThrow(/line 5: "machine" names one of the image's machines/);
+  });
+
   it('reads the inspector view a step opens', () => {
     expect(parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```inspect\ncgroups\n```\n').steps[0]).toMatchObject({ inspect: 'cgroups', body: '' });
   });

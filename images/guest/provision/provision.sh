@@ -7,6 +7,9 @@ docker import --change 'CMD ["sh"]' busybox.tar busybox:latest
 docker import --change 'CMD ["bash"]' debian-slim.tar debian:@SUITE@-slim
 docker tag debian:@SUITE@-slim debian:@SUITE@
 DOCKER_BUILDKIT=0 docker build -q -t nginx:latest nginx
+docker tag busybox:latest busybox:@BUSYBOX_TAG@
+docker tag nginx:latest nginx:@NGINX_TAG@
+tar -C pause -c pause | docker import --change 'ENTRYPOINT ["/pause"]' - labbox/pause:3.2
 # the registry starts with busybox only (what the labs pull): the others' compressed layers
 # would add 35 MB to the offline set; a trainee pushes them in seconds when wanted
 docker tag busybox:latest localhost:5000/busybox:latest
