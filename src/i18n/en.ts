@@ -361,6 +361,8 @@ grep -q hello /root/hello.txt
     pieceDamaged: (name: string, n: number, of: number, missing: boolean) =>
       `Snapshot "${name}" is damaged (part ${n} of ${of} ${missing ? 'is missing' : 'does not match its checksum'}) and cannot be restored. Your other snapshots are unaffected.`,
     snapshotChanged: 'That snapshot changed or was deleted while it was being saved.',
+    tooMuchWritten:
+      'This machine wrote more to its disk than a save can hold (files deleted since still count), so it cannot be saved. Your previous saves are unchanged: restore one, or start a fresh machine.',
     otherImage: (name: string, theirs: string, ours: string) =>
       `Snapshot "${name}" was made with another version of the machine image (${theirs}, this site has ${ours}). It is kept: export it, or start a fresh machine.`,
     otherEmulator: (name: string) => `Snapshot "${name}" was made by another emulator build or memory size and cannot be restored here. It is kept: export it, or start a fresh machine.`,

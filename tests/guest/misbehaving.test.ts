@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NodeVM } from '../../src/vm/node-vm';
 import { MEMORY_IN_USE, SUSPECT_MS, Watchdog } from '../../src/ui/watchdog';
 import { watchAgentRestart } from '../../workers/agent-restart';
+import { takeState } from '../../workers/take-state';
 import { ok } from './guest';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -191,6 +192,9 @@ describe('a guest that misbehaves', () => {
     // before the dd stays the machine's last, and restores with the work.
     const saved = await s.vm.saveState().then(() => null, (error: Error) => error);
     expect(saved).toBeInstanceOf(RangeError);
+    // the worker's save says so in words the trainee can act on
+    const said = await takeState(s.vm.emulator).then(() => null, (error: Error) => error);
+    expect(said && 'said' in said && said.said).toEqual(['tooMuchWritten']);
     figure(`full disk: after rm, v86's save fails (${saved?.message}); the save from before (${(before.byteLength / 2 ** 20).toFixed(0)} MiB raw) restores`);
     const back = await NodeVM.start({ state: { buffer: before } });
     try {
