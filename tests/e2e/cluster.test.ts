@@ -94,9 +94,10 @@ describe('a cluster in the page', () => {
   });
 
   // Two emulators and the browser share this machine's two cores: the lab gives Swarm a 20-s
-  // heartbeat; its solution waits for the service's tasks (spreading them again when a node lost
-  // its task) and for node2 to be back, polling every 5 s; a check that says "not done yet" is
-  // clicked again a minute later. A failure prints both daemons' logs, or a busy node's screen.
+  // heartbeat; its solution waits while node2's join is pending, for the service's tasks and
+  // for node2 to be back, polling every 5 s, and runs no command twice; a check that says "not
+  // done yet" is clicked again a minute later. A failure prints both daemons' logs, or a busy
+  // node's screen.
   it("passes the Swarm cluster lab's checks after its solution, typed on each node", async () => {
     const lab = await loadLab(pathToFileURL(labFile).href, async (url) => readFileSync(new URL(url), 'utf8'));
     for (const step of lab.steps.filter((s) => s.check)) {
