@@ -32,6 +32,8 @@ let guest: Guest | null = null;
 let info: GuestInfo | null = null;
 let terminals: Terminals | null = null;
 let paused = false;
+/** when the running machine was ready (epoch ms) */
+let startedAt = 0;
 /** saves run one after another: a checkpoint asked for during an autosave waits for it */
 let saveQueue: Promise<unknown> = Promise.resolve();
 let pendingAutosave: Promise<SnapshotRecord | null> | null = null;
@@ -190,6 +192,7 @@ async function boot(options: BootOptions = {}): Promise<void> {
     document.body.dataset.ready = 'true';
     startServiceWorker();
     for (const b of machineButtons) b.disabled = false;
+    startedAt = Date.now();
     watchdog.start();
     if (isSeparateMachine) status.notice(t.status.separateMachine);
     else autosave.start();
@@ -344,16 +347,23 @@ function stop(): void {
  * After the watchdog's verdict: the machine's last save taken before it stopped answering
  * (SUSPECT_MS before its last answer: a save of its last seconds may hold what stopped it),
  * restored. The saves of changes taken since are dropped; an autosave that is itself one of
- * those last seconds is kept under another name, and a fresh machine starts.
+ * those last seconds is kept under another name, and a fresh machine starts. A machine
+ * restored from a save and not saved since came back with what stopped it: the restart goes
+ * back from that save's own time, so that restarting again never brings the same state back.
  */
 async function restartFromGoodSave(): Promise<void> {
-  const since = Date.now() - (performance.now() - watchdog.lastAnswerAt) - SUSPECT_MS;
+  const answeredAt = Date.now() - (performance.now() - watchdog.lastAnswerAt);
   const separate = separateSave;
+  const restoredId = info?.restored?.id;
+  const started = startedAt;
   stop();
   clearTerminals();
   let snapshotId: string | undefined;
   try {
     const saved = separate ? await store.get(separate) : (await store.list()).find((s) => s.kind === 'auto');
+    const savedAt = saved ? Date.parse(saved.createdAt) : Infinity;
+    const unsavedSinceRestore = saved !== undefined && saved.id === restoredId && savedAt < started;
+    const since = (unsavedSinceRestore ? Math.min(answeredAt, savedAt) : answeredAt) - SUSPECT_MS;
     if (saved && saved.kind === 'auto') {
       const kept = await store.dropDeltasSince(saved.id, since);
       if (kept) snapshotId = kept.id;

@@ -6,9 +6,9 @@
  */
 
 /** a heartbeat every this many ms (one at a time) */
-export const HEARTBEAT_MS = 5_000;
+export const HEARTBEAT_MS = 3_000;
 /** a heartbeat unanswered (or failed) this long: the machine stopped answering */
-export const SILENCE_MS = 8_000;
+export const SILENCE_MS = 6_000;
 /** how often the age of an unanswered heartbeat is looked at */
 export const CHECK_MS = 1_000;
 /** a heartbeat in flight this long makes the guest "late": no save is taken meanwhile */
@@ -24,10 +24,10 @@ export const FOLLOW_UP_MS = 1_000;
 export const MEMORY_IN_USE = "awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print (t-a)*1024}' /proc/meminfo";
 /**
  * Saves taken after the guest's last answer, or this long before it, may hold what stopped it
- * (a fork bomb's first seconds, a command shutting the guest down): the restart after a verdict
- * goes back to the last save taken before.
+ * (a fork bomb's heartbeats answer up to about 4.5 s after its Enter; a shutdown's about 5 s):
+ * the restart after a verdict goes back to the last save taken before.
  */
-export const SUSPECT_MS = 15_000;
+export const SUSPECT_MS = 10_000;
 
 export interface WatchdogHost {
   /** One heartbeat: the guest's answer (its memory in use, bytes), null or a rejection when there is none within `timeoutMs`. */

@@ -74,6 +74,43 @@ describe('a guest that misbehaves', () => {
     }
   });
 
+  it('a tab closed in a fork bomb\'s first seconds: the machine restored from its save does not answer either, and the restart goes back to the save before the bomb', async () => {
+    const context = await browser().newContext();
+    try {
+      const page = await openReady(context, baseUrl);
+      await typeLine(page, 'echo good > /root/good.txt');
+      await expect.poll(() => status(page), { timeout: 300_000, interval: 250 }).toMatch(/Saved at/);
+      await typeLine(page, 'echo delta > /root/delta.txt');
+      await expect.poll(() => lastChangesSave(page), { timeout: 30_000, interval: 250 }).not.toBeNull();
+      await page.waitForTimeout(16_000);
+      const enter = Date.now();
+      await typeLine(page, ':(){ :|:& };:');
+      // the bomb's first second saved (Save at once: the guest still answers its heartbeats; the
+      // autosave takes such a save too when its tick comes before a heartbeat is late)
+      await page.click('#save-button');
+      await expect.poll(async () => ((await lastChangesSave(page))?.at ?? 0) > enter, { timeout: 10_000, interval: 100 }).toBe(true);
+      await page.close({ runBeforeUnload: false });
+      // the trainee comes back later: the bomb's save is older than the restart's 15-s margin
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+
+      const again = await context.newPage();
+      await again.goto(baseUrl);
+      await waitReady(again, 180_000);
+      const ready = Date.now();
+      await expect.poll(() => status(again), { timeout: 30_000, interval: 250 }).toMatch(/stopped answering/);
+      console.log(`figure: the bomb's save restored in the page: verdict ${((Date.now() - ready) / 1000).toFixed(1)} s after the machine was ready`);
+      await again.locator('footer .actions button', { hasText: 'Restart from the last save' }).click();
+      await waitReady(again, 180_000);
+      await waitForText(again, PROMPT);
+      await typeLine(again, 'clear; cat /root/good.txt /root/delta.txt; echo procs=$(ps -e --no-headers | wc -l)');
+      const shown = await waitForText(again, /^procs=\d+/m, 60_000);
+      expect(shown).toMatch(/^good\s*\ndelta\s*$/m);
+      expect(Number(shown.match(/^procs=(\d+)/m)![1])).toBeLessThan(200);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the guest agent killed: the terminal says its shell ended, a new tab gets a prompt, the status bar says nothing is wrong', async () => {
     const context = await browser().newContext();
     try {
