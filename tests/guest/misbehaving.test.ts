@@ -154,7 +154,7 @@ describe('a guest that misbehaves', () => {
     }
   });
 
-  it('tail /dev/zero: the kernel kills it and the machine recovers by itself, no verdict', async () => {
+  it('tail /dev/zero: the kernel kills it and the machine recovers by itself; a verdict while memory runs out is taken back', async () => {
     const s = await session();
     const mark = s.output().length;
     const enter = s.type('tail /dev/zero');
@@ -162,8 +162,9 @@ describe('a guest that misbehaves', () => {
     expect(back, 'the shell says Killed and prompts again').not.toBeNull();
     await sleep(6000);
     const gaps = s.answers.filter((at) => at >= enter).map((at, i, all) => at - (i ? all[i - 1] : enter));
-    figure(`tail /dev/zero: killed by the OOM killer ${seconds(back! - enter)} after the Enter; longest gap between heartbeat answers ${seconds(Math.max(...gaps))}; verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`);
+    figure(`tail /dev/zero: killed by the OOM killer ${seconds(back! - enter)} after the Enter; longest gap between heartbeat answers ${seconds(Math.max(...gaps))}; verdict: ${s.verdictAt === null ? 'none' : `${seconds(s.verdictAt - enter)}, taken back ${seconds(s.answeredAgainAt! - enter)} after the Enter`}`);
     expect(await ok(s.vm, 'dmesg | grep -c "Out of memory" || true')).not.toMatch(/^0/);
+    if (s.verdictAt !== null) expect(s.answeredAgainAt).toBeGreaterThan(s.verdictAt);
     expect(s.dog.alarmed).toBe(false);
     expect(s.dog.healthy).toBe(true);
     expect((await ok(s.vm, 'docker ps -q | wc -l')).trim()).toMatch(/^\d+$/);
@@ -214,7 +215,7 @@ describe('a guest that misbehaves', () => {
     await s.vm.waitFor('docker ps', 120_000);
     const dockerBack = Date.now();
     const next = await session(s.vm);
-    figure(`kill -9 -1: the shell's end noticed ${seconds(ended! - enter)} after the Enter; docker ps answers again ${seconds(dockerBack - enter)} after it (waited ${seconds(dockerBack - docker)}); verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`);
+    figure(`kill -9 -1: the shell's end noticed ${seconds(ended! - enter)} after the Enter; docker ps answers again ${seconds(dockerBack - enter)} after the Enter (waited ${seconds(dockerBack - docker)}); verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`);
     expect(s.verdictAt).toBeNull();
     expect(next.output()).toMatch(/# $/);
   });
