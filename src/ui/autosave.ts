@@ -62,6 +62,8 @@ export class Autosave {
   }
 
   stop(): void {
+    // a save still waiting on a machine that stopped (its worker gone) must not hold the next one's
+    this.saving = false;
     clearInterval(this.timer);
     clearTimeout(this.fullSave);
     this.fullSave = undefined;

@@ -331,6 +331,9 @@ function restart(options: BootOptions): void {
 
 function stop(): void {
   watchdog.stop();
+  // a save under way on this machine never ends once its worker is gone: the next machine's saves do not wait for it
+  saveQueue = Promise.resolve();
+  pendingAutosave = null;
   clusterView.stop();
   labPanel.machineStopped();
   autosave.stop();

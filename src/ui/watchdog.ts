@@ -63,6 +63,9 @@ export class Watchdog {
     this.stop();
     this.running = true;
     this.lastAnswerAt = this.now();
+    this.alarmed = false;
+    this.missingSince = null;
+    this.sentAt = null;
     this.timers = [setInterval(() => void this.beat(), HEARTBEAT_MS), setInterval(() => this.check(), CHECK_MS)];
     void this.beat();
   }

@@ -116,6 +116,35 @@ describe('a guest that misbehaves', () => {
     }
   });
 
+  it('a fork bomb as a fresh machine\'s first command, saved at once: the restart starts a fresh machine and keeps that save apart, under a name that says what it is', async () => {
+    const context = await browser().newContext();
+    try {
+      const page = await openReady(context, baseUrl);
+      await typeLine(page, ':(){ :|:& };:');
+      // a fresh machine's first save is a full one: the bomb's first second, as the autosave's first tick can take it
+      await page.click('#save-button');
+      await expect.poll(() => page.locator('footer .note').innerText(), { timeout: 120_000, interval: 250 }).toMatch(/Saved at/);
+      await expect.poll(() => status(page), { timeout: 60_000, interval: 250 }).toMatch(/stopped answering/);
+      await page.locator('footer .actions button', { hasText: 'Restart from the last save' }).click();
+      await waitReady(page, 180_000);
+      await waitForText(page, PROMPT);
+      await typeLine(page, 'clear; echo procs=$(ps -e --no-headers | wc -l)');
+      const shown = await waitForText(page, /^procs=\d+/m, 60_000);
+      expect(Number(shown.match(/^procs=(\d+)/m)![1])).toBeLessThan(200);
+      expect(await status(page)).not.toMatch(/answers again/);
+      await page.click('#snapshots-button');
+      await expect.poll(() => page.locator('dialog.snapshots').innerText(), { timeout: 30_000 }).toMatch(/Autosave taken while the machine stopped answering/);
+      await page.click('dialog.snapshots form button');
+      // the fresh machine's own first save does not replace it
+      await typeLine(page, 'echo fresh > /root/fresh.txt');
+      await expect.poll(() => status(page), { timeout: 300_000, interval: 250 }).toMatch(/Saved at/);
+      await page.click('#snapshots-button');
+      await expect.poll(() => page.locator('dialog.snapshots').innerText(), { timeout: 30_000 }).toMatch(/Autosave taken while the machine stopped answering/);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the guest agent killed: the terminal says its shell ended, a new tab gets a prompt, the status bar says nothing is wrong', async () => {
     const context = await browser().newContext();
     try {
