@@ -40,6 +40,24 @@ describe('Autosave', () => {
     expect(calls).toEqual(['changes']);
   });
 
+  it('a tick still waiting on a machine that stopped (its worker gone) does not hold the next machine\'s saves', async () => {
+    vi.stubGlobal('document', { addEventListener() {}, removeEventListener() {} });
+    vi.stubGlobal('window', { addEventListener() {}, removeEventListener() {} });
+    try {
+      let asked = 0;
+      const { fake, calls } = host('saved', { hasChanges: () => (++asked === 1 ? new Promise<boolean>(() => {}) : Promise.resolve(true)) });
+      const autosave = new Autosave(fake, () => now);
+      void autosave.tick(true);
+      await vi.advanceTimersByTimeAsync(0);
+      autosave.stop();
+      await autosave.tick(true);
+      expect(asked).toBe(2);
+      expect(calls).toEqual(['changes']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('saves nothing when nothing changed', async () => {
     const { fake, calls } = host('saved', { hasChanges: async () => false });
     await new Autosave(fake, () => now).tick(true);

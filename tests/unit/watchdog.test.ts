@@ -110,6 +110,23 @@ describe('the watchdog', () => {
     dog.stop();
   });
 
+  it('starts over on the next machine: no verdict carried over, no "answers again" for it', async () => {
+    const g = guest();
+    const dog = new Watchdog(g.host, () => Date.now());
+    dog.start();
+    g.mode = 'silent';
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS + SILENCE_MS + CHECK_MS);
+    expect(dog.alarmed).toBe(true);
+    dog.stop();
+    g.mode = 'answer';
+    dog.start();
+    expect(dog.alarmed).toBe(false);
+    expect(dog.healthy).toBe(true);
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS * 2);
+    expect(g.events).not.toContain('answers again');
+    dog.stop();
+  });
+
   it('sends one heartbeat at a time', async () => {
     const g = guest();
     g.mode = 'silent';
