@@ -152,7 +152,7 @@ install -m 755 "$work/labbox-shim" "$rfs/usr/bin/containerd-shim-runc-v2"
 # the docker CLI, a PIE, relocated once here rather than by ld.so at every command (images/prelink.ts)
 "$root/node_modules/.bin/tsx" "$here/prelink.ts" "$rfs/usr/bin/docker"
 # etcd (the etcd lab) and Kubernetes (images/kubernetes: kube-all, the five server programs
-# and kubectl in one binary, with a link named after each) go on the extras disk, outside the
+# in one binary with a link named after each, and kubectl on its own) go on the extras disk, outside the
 # default offline set: etcd's 58 MB and kube-all's 133 MB of Go programs would take the set
 # past 150 MB. Wrappers in /usr/local/bin say so when that disk is not attached (rc.sysinit
 # mounts it on /opt/extras).
@@ -160,9 +160,9 @@ rm -rf "$work/extras" && mkdir -p "$work/extras/bin" "$work/extras/kubernetes/bi
 mv "$rfs"/usr/bin/{etcd,etcdctl,etcdutl} "$work/extras/bin/"
 LABBOX_CACHE=$cache "$here/kubernetes/build.sh" # a cache hit (images/setup.sh built it) takes well under a second
 k8s=$(LABBOX_CACHE=$cache "$here/kubernetes/build.sh" --path)
-cp "$k8s/kube-all" "$work/extras/kubernetes/bin/kube-all"
+cp "$k8s/kube-all" "$k8s/kubectl" "$work/extras/kubernetes/bin/"
 cp "$k8s/versions.json" "$work/extras/kubernetes/versions.json"
-for prog in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
+for prog in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
   ln -s kube-all "$work/extras/kubernetes/bin/$prog"
 done
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Kubernetes 1.20.2's server programs and kubectl for linux/386 from Debian bookworm's
-# own source package, with bookworm's Go 1.19, as one busybox-style binary, kube-all
-# (README.md beside this script says how and why).
-# Output: $K8S_CACHE/<key>/kube-all and versions.json, keyed by a hash of this folder.
+# own source package, with bookworm's Go 1.19: the server programs as one busybox-style
+# binary, kube-all, and kubectl on its own (README.md beside this script says how and why).
+# Output: $K8S_CACHE/<key>/kube-all, kubectl and versions.json, keyed by a hash of this folder.
 #   build.sh          build, or reuse the cached build (seconds); prints the output folder last
 #   build.sh --key    print the key only       build.sh --path   print the output folder only
 # Environment: K8S_CACHE (default: kubernetes/ beside $LABBOX_CACHE, /var/cache/labbox/kubernetes),
@@ -52,7 +52,7 @@ case "$cache/" in
 esac
 
 cache_hit() {
-  [ -x "$out/kube-all" ] && [ -f "$out/versions.json" ] && [ -z "${LABBOX_REBUILD:-}" ] || return 1
+  [ -x "$out/kube-all" ] && [ -x "$out/kubectl" ] && [ -f "$out/versions.json" ] && [ -z "${LABBOX_REBUILD:-}" ] || return 1
   touch "$out" 2>/dev/null || true # most recently used: the pruning after a build keeps it
   stage "cache hit: $out ($(du -h "$out/kube-all" | cut -f1) kube-all) in $(($(date +%s) - t_start)) s"
   echo "$out"
@@ -175,12 +175,18 @@ t_go=$(date +%s)
 (cd "$GOPATH/src/k8s.io/kubernetes" &&
   GOOS=linux GOARCH=386 GO386=sse2 nice -n 10 "${timer[@]}" go build -p "$(nproc)" -trimpath -ldflags "$ldflags" -o "$bin/kube-all" ./cmd/kube-all) \
   >"$work/go-build.log" 2>&1 || { tail -40 "$work/go-build.log"; die "go build failed (log: $work/go-build.log)"; }
+# kubectl also on its own: a Go program runs the init functions of every package it links
+# before main, and kube-all's (all six programs') cost each `kubectl` call about a second
+# in the emulator (docs/kubernetes.md)
+(cd "$GOPATH/src/k8s.io/kubernetes" &&
+  GOOS=linux GOARCH=386 GO386=sse2 nice -n 10 go build -p "$(nproc)" -trimpath -ldflags "$ldflags" -o "$bin/kubectl" ./cmd/kubectl) \
+  >>"$work/go-build.log" 2>&1 || { tail -40 "$work/go-build.log"; die "go build of kubectl failed (log: $work/go-build.log)"; }
 go_seconds=$(($(date +%s) - t_go))
 peak_rss_kb=$(sed -n 's/^peak_rss_kb=//p' "$work/build.time" 2>/dev/null || true)
 file -b "$bin/kube-all" 2>/dev/null | grep -q 'Intel 80386' || die "$bin/kube-all is not an i386 program: $(file -b "$bin/kube-all")"
 
 stage "smoke test: each program prints $git_version"
-for name in "${programs[@]}"; do ln -s kube-all "$bin/$name"; done
+for name in "${programs[@]}"; do [ "$name" = kubectl ] || ln -s kube-all "$bin/$name"; done
 run386() {
   local rc=0 out
   out=$("$@" 2>&1) || rc=$?
@@ -206,6 +212,9 @@ raw_bytes=$(stat -c %s "$bin/kube-all")
 zstd_bytes=$(nice -n 10 zstd -q -19 -T0 -c "$bin/kube-all" | wc -c)
 sha=$(sha256sum "$bin/kube-all" | cut -d' ' -f1)
 echo "kube-all: $raw_bytes bytes, $zstd_bytes at zstd -19"
+kubectl_bytes=$(stat -c %s "$bin/kubectl")
+kubectl_zstd_bytes=$(nice -n 10 zstd -q -19 -T0 -c "$bin/kubectl" | wc -c)
+echo "kubectl: $kubectl_bytes bytes, $kubectl_zstd_bytes at zstd -19"
 
 json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 {
@@ -225,13 +234,14 @@ json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')";
   done
   printf '],\n  "programs": [%s],\n' "$(for n in "${programs[@]}"; do json_str "$n"; echo; done | paste -sd, | sed 's/,/, /g')"
   printf '  "kube_all": {"bytes": %s, "zstd19_bytes": %s, "sha256": "%s"},\n' "$raw_bytes" "$zstd_bytes" "$sha"
+  printf '  "kubectl": {"bytes": %s, "zstd19_bytes": %s, "sha256": "%s"},\n' "$kubectl_bytes" "$kubectl_zstd_bytes" "$(sha256sum "$bin/kubectl" | cut -d' ' -f1)"
   printf '  "build": {"seconds": %s, "go_build_seconds": %s, "peak_rss_kb": %s, "cores": %s, "build_date": "%s"}\n}\n' \
     "$(($(date +%s) - t_start))" "$go_seconds" "${peak_rss_kb:-null}" "$(nproc)" "$build_date"
 } >"$bin/versions.json"
 
 mkdir -p "$cache"
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-cp "$bin/kube-all" "$bin/versions.json" "$out.tmp/"
+cp "$bin/kube-all" "$bin/kubectl" "$bin/versions.json" "$out.tmp/"
 rm -rf "$out" && mv "$out.tmp" "$out"
 # keep only the newest two builds
 ls -1dt "$cache"/*/ 2>/dev/null | tail -n +3 | xargs -r rm -rf

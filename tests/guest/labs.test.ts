@@ -18,7 +18,9 @@ const readText = async (url: string) => readFileSync(new URL(url), 'utf8');
 const labUrl = (id: string, lang: 'fr' | 'en') => pathToFileURL(path.join(labsDir, builtInLabPath(id, lang))).href;
 const CHECK_TIMEOUT_MS = 120_000;
 /** a whole lab, solution included: Swarm's rolling update and rollback take minutes in v86 */
-const LAB_TIMEOUT_MS = 1_200_000;
+const LAB_TIMEOUT_MS = 1_800_000;
+/** one step's solution: the Kubernetes lab's rollouts take minutes on a loaded host */
+const SOLUTION_TIMEOUT_MS = 600_000;
 
 const labs = await Promise.all(
   catalogue.map(async ({ id }) => ({ id, fr: await loadLab(labUrl(id, 'fr'), readText), en: await loadLab(labUrl(id, 'en'), readText) })),
@@ -47,7 +49,7 @@ describe.each(labs.filter((lab) => lab.en.steps.some((s) => s.check)).map((lab) 
       }
       for (const step of checked) {
         expect(step.solution, `step "${step.id}" has a solution`).toBeTruthy();
-        for (const part of step.solution!) await on(part.node).exec(part.script, { timeoutMs: 300_000 });
+        for (const part of step.solution!) await on(part.node).exec(part.script, { timeoutMs: SOLUTION_TIMEOUT_MS });
         const r = await on(step.checkNode).exec(step.check!, { timeoutMs: CHECK_TIMEOUT_MS });
         expect(r.exitCode, `check of step "${step.id}" after its solution: ${r.stdout}${r.stderr}`).toBe(0);
       }

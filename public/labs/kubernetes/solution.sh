@@ -33,9 +33,12 @@ kubectl wait --for=condition=Ready pod -l app=front --timeout=180s
 kubectl delete "$(kubectl get pods -l app=front -o name | head -1)"
 sleep 5
 kubectl wait --for=condition=Ready pod -l app=front --timeout=180s
+kubectl delete rs front
 #@ deployment
 kubectl create deployment web --image=nginx:1.26 --replicas=2
 kubectl scale deployment web --replicas=3
+kubectl rollout status deployment/web --timeout=300s
+#@ rollout
 printf 'FROM nginx:1.26\nRUN echo "web v2" > /var/www/html/index.html\n' | docker build -t web:2 -
 kubectl set image deployment/web nginx=web:2
 kubectl rollout status deployment/web --timeout=300s
