@@ -6,7 +6,7 @@
  */
 import { sha256Hex } from '../storage/digest';
 import type { Lab } from './lab';
-import type { LabProgress } from './progress';
+import type { LabProgress } from './lab-progress';
 
 export interface CompletionRecord {
   format: 1;

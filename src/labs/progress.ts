@@ -1,18 +1,8 @@
 /** A trainee's progress in a lab (which steps passed, quiz answers), kept in IndexedDB. */
 import { clear, createStore, get, set, setMany, values, type UseStore } from 'idb-keyval';
+import type { LabProgress, StepResult } from './lab-progress';
 
-export interface StepResult {
-  passed: boolean;
-  /** ISO time of the last check or answer */
-  at: string;
-  /** for a quiz: whether the answer was right */
-  correct?: boolean;
-}
-
-export interface LabProgress {
-  labId: string;
-  steps: Record<string, StepResult>;
-}
+export type { LabProgress, StepResult };
 
 export class ProgressStore {
   constructor(private readonly db: UseStore = createStore('labbox-progress', 'labs')) {}
