@@ -152,7 +152,7 @@ export const en = {
     downloading: 'Downloading for offline use',
     done: (bytes: number) => `LabBox is available offline in this browser (${mb(bytes)}). Your machine and labs work with the network cut.`,
     failed: (reason: string) => `Not available offline: ${reason}`,
-    extrasQuestion: (missing: number) => `Also keep the programs of the etcd lab and of Kubernetes for offline use (${mb(missing)} more)? Only those labs need them.`,
+    extrasQuestion: (missing: number) => `Also keep the programs of the etcd lab and of Kubernetes, and the Kubernetes machine, for offline use (${mb(missing)} more)? Only those labs need them.`,
     extrasDownloading: 'Downloading the programs of the etcd lab and of Kubernetes',
     extrasDone: (bytes: number) => `LabBox is available offline in this browser, etcd and Kubernetes included (${mb(bytes)} for them).`,
     unavailableHere: 'This browser cannot keep LabBox for offline use at this address: offline use needs https, or the site opened as localhost.',

@@ -140,7 +140,7 @@ export const fr: Strings = {
     done: (bytes: number) => `LabBox est disponible hors ligne dans ce navigateur (${mo(bytes)}). Votre machine et les labs fonctionnent sans réseau.`,
     failed: (reason: string) => `Pas disponible hors ligne : ${reason}`,
     extrasQuestion: (missing: number) =>
-      `Garder aussi les programmes du lab etcd et de Kubernetes pour l'usage hors ligne (${mo(missing)} de plus) ? Seuls ces labs en ont besoin.`,
+      `Garder aussi les programmes du lab etcd et de Kubernetes, et la machine Kubernetes, pour l'usage hors ligne (${mo(missing)} de plus) ? Seuls ces labs en ont besoin.`,
     extrasDownloading: 'Téléchargement des programmes du lab etcd et de Kubernetes',
     extrasDone: (bytes: number) => `LabBox est disponible hors ligne dans ce navigateur, etcd et Kubernetes compris (${mo(bytes)} pour eux).`,
     unavailableHere:
