@@ -102,7 +102,7 @@ describe('offline', () => {
     try {
       const page = await openReady(context, `${url}?lab=namespaces&lang=en`);
       await serviceWorkerActive(page);
-      // the machine first; then the programs of the etcd lab and of Kubernetes, offered apart (declined here)
+      // the machine first; then the programs of the etcd lab and of Kubernetes and the Kubernetes machine, offered apart (declined here)
       const questions: string[] = [];
       page.on('dialog', (dialog) => {
         questions.push(dialog.message());
@@ -112,7 +112,7 @@ describe('offline', () => {
       await expect.poll(() => page.locator('#status .note').innerText(), { timeout: 600_000, interval: 1000 }).toMatch(/available offline in this browser/);
       await expect.poll(() => questions.length, { timeout: 30_000 }).toBe(2);
       expect(questions[0]).toMatch(/This downloads \d+ MB \(the whole machine is \d+ MB\)/);
-      expect(questions[1]).toMatch(/programs of the etcd lab and of Kubernetes for offline use \(\d+ MB more\)/);
+      expect(questions[1]).toMatch(/programs of the etcd lab and of Kubernetes, and the Kubernetes machine, for offline use \(\d+ MB more\)/);
 
       await cutNetwork(context, stop);
       await page.reload();
