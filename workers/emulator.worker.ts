@@ -9,6 +9,7 @@ import type { AgentClient, ExecResult } from '../src/vm/agent';
 import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
 import { forMachine, type DiskDescription, type GuestManifest } from '../src/vm/manifest';
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
+import { trimDisks } from '../src/vm/ide-trim';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
 import { movePagesToEnd } from '../src/vm/snapshot-layout';
 import { indexState, makeDelta, type StateIndex } from '../src/storage/state-delta';
@@ -265,6 +266,7 @@ export class EmulatorApi implements EmulatorContract {
       autostart: !arriving,
     } as never);
     tuneJit(emulator);
+    trimDisks(emulator);
     const memory = restoreIntoFreshMemory(emulator, state, arriving);
     useFastYield(emulator);
     const loaded = new Promise<void>((done) => emulator.add_listener('emulator-loaded', () => done()));

@@ -12,14 +12,15 @@
  * - a part that cannot be downloaded is retried until it comes, and the page is told meanwhile;
  * - parts stored through the x86 call filter (src/vm/call-filter.ts) are decoded, which v86's
  *   own loader could not do.
- * Its state is v86's: the 256-byte blocks the guest wrote, so a snapshot saved with v86's own
- * buffer restores here and the other way round.
+ * - what the guest writes is kept by WrittenBlocks (src/vm/written-blocks.ts): zero pages hold no
+ *   bytes, and blocks the guest discards (src/vm/ide-trim.ts) are given back.
+ * Its state is v86's layout of the 256-byte blocks the guest wrote, with runs of blocks in one
+ * entry: a snapshot saved with v86's own buffer restores here.
  */
 
 import type { DiskDescription } from './manifest';
 import { decodeCalls } from './call-filter';
-
-const BLOCK = 256;
+import { WrittenBlocks, type WrittenEntry } from './written-blocks';
 
 export interface PartIO {
   /** the part's bytes as stored (zstd) */
@@ -48,13 +49,11 @@ export interface LazyDiskOptions {
   callFilter?: boolean;
 }
 
-type Block = Uint8Array;
-
 export class LazyDisk {
   readonly byteLength: number;
   onload: ((event: object) => void) | undefined;
   onprogress: unknown;
-  private readonly written = new Map<number, Block>();
+  private readonly written = new WrittenBlocks();
   /** decompressed parts, least recently used first */
   private readonly parts = new Map<number, Uint8Array>();
   private readonly pending = new Map<number, Promise<Uint8Array>>();
@@ -135,22 +134,26 @@ export class LazyDisk {
   }
 
   set(start: number, data: Uint8Array, fn: () => void): void {
-    for (let at = 0; at < data.length; at += BLOCK) {
-      const index = (start + at) / BLOCK;
-      const block = this.written.get(index);
-      if (block) block.set(data.subarray(at, at + BLOCK));
-      else this.written.set(index, data.slice(at, at + BLOCK));
-    }
+    this.written.write(start, data);
     fn();
   }
 
-  get_state(): [[number, Block][]] {
-    return [[...this.written]];
+  /** The guest no longer needs [offset, offset+len) (ATA TRIM): its written blocks are given back. */
+  discard(offset: number, len: number): void {
+    this.written.discard(offset, len);
   }
 
-  set_state(state: [[number, Block][]]): void {
-    this.written.clear();
-    for (const [index, block] of state[0]) this.written.set(index, block);
+  /** What the guest's writes hold: pages with written blocks, and the bytes kept for them. */
+  writtenSize(): { pages: number; bytes: number } {
+    return { pages: this.written.pageCount, bytes: this.written.heldBytes };
+  }
+
+  get_state(): [WrittenEntry[]] {
+    return [this.written.entries()];
+  }
+
+  set_state(state: [WrittenEntry[]]): void {
+    this.written.restore(state[0]);
   }
 
   private partIndexes(offset: number, len: number): number[] {
@@ -165,8 +168,7 @@ export class LazyDisk {
   }
 
   private allWritten(offset: number, len: number): boolean {
-    for (let b = offset / BLOCK; b < (offset + len) / BLOCK; b++) if (!this.written.has(b)) return false;
-    return true;
+    return this.written.hasAll(offset, len);
   }
 
   /** The parts of `indexes` in memory, marked most recently used. */
@@ -190,10 +192,7 @@ export class LazyDisk {
       const to = Math.min(offset + len, (i + 1) * this.chunk);
       out.set(part.subarray(from - i * this.chunk, to - i * this.chunk), from - offset);
     }
-    for (let b = offset / BLOCK; b < (offset + len) / BLOCK; b++) {
-      const block = this.written.get(b);
-      if (block) out.set(block, b * BLOCK - offset);
-    }
+    this.written.overlay(offset, out);
     return out;
   }
 

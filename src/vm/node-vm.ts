@@ -13,6 +13,7 @@ import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
 import { forMachine, parseManifest, type FirstShell, type GuestManifest } from './manifest';
 import { LazyDisk, type DiskActivity, type PartIO } from './lazy-disk';
 import { withJitThreshold } from './jit-threshold';
+import { trimDisks } from './ide-trim';
 import { restoreIntoFreshMemory } from './restore-memory';
 import { DEFAULT_JIT, tuneJit, v86Options, type BootMode, type DiskFactory, type JitSettings, type V86Zstd } from './options';
 
@@ -132,6 +133,7 @@ export class NodeVM {
     };
     emulator = new V86(config as never);
     tuneJit(emulator, options.jit);
+    trimDisks(emulator);
     restoreIntoFreshMemory(emulator, state && 'buffer' in state ? state.buffer : undefined);
     const vm = new NodeVM(emulator, manifest);
     if (options.onSerial) {

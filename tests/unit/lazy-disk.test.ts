@@ -102,6 +102,21 @@ describe('LazyDisk', () => {
     expect(fetched.map(partName)).toEqual(['disk-1024-2048.img.zst', 'disk-3072-4096.img.zst']);
   });
 
+  it('gives back what the guest discards: the blocks read as the image again, the state no longer holds them', async () => {
+    const { io, fetched, release } = fakeIO();
+    const disk = new LazyDisk(URL, 4 * CHUNK, CHUNK, io, watch(), { readahead: 0 });
+    disk.set(CHUNK, new Uint8Array(CHUNK).fill(9), () => {});
+    expect(disk.get_from_cache(CHUNK, CHUNK)).toEqual(new Uint8Array(CHUNK).fill(9));
+    expect(disk.writtenSize()).toEqual({ pages: 1, bytes: 4096 });
+    disk.discard(CHUNK, CHUNK);
+    expect(disk.writtenSize()).toEqual({ pages: 0, bytes: 0 });
+    expect(disk.get_state()).toEqual([[]]);
+    const r = read(disk, CHUNK, CHUNK);
+    await release();
+    expect(await r).toEqual(expected(CHUNK, CHUNK));
+    expect(fetched.map(partName)).toEqual(['disk-1024-2048.img.zst']);
+  });
+
   it('retries a part that does not come, says so, and says when it arrives', async () => {
     stalls.length = 0;
     const { io, fetched, release } = fakeIO({ failFirst: 2 });

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { WrittenBlocks, type WrittenEntry } from '../../src/vm/written-blocks';
+
+const filled = (len: number, value: number) => new Uint8Array(len).fill(value);
+const read = (blocks: WrittenBlocks, offset: number, len: number, base = 0xee) => {
+  const out = filled(len, base);
+  blocks.overlay(offset, out);
+  return out;
+};
+
+describe('WrittenBlocks', () => {
+  it('overlays the blocks written on the disk bytes given, and leaves the others', () => {
+    const blocks = new WrittenBlocks();
+    blocks.write(512, filled(512, 7));
+    expect(read(blocks, 256, 1024)).toEqual(Uint8Array.from([...filled(256, 0xee), ...filled(512, 7), ...filled(256, 0xee)]));
+    expect(blocks.hasAll(512, 512)).toBe(true);
+    expect(blocks.hasAll(256, 512)).toBe(false);
+    expect(blocks.has(2)).toBe(true);
+    expect(blocks.has(4)).toBe(false);
+    // a read starting mid-block sees its part of the block
+    expect(read(blocks, 600, 100)).toEqual(filled(100, 7));
+  });
+
+  it('holds no bytes for zero pages: a disk filled with zeros costs one small entry per 4 KiB', () => {
+    const blocks = new WrittenBlocks();
+    for (let at = 0; at < 64 * 2 ** 20; at += 2 ** 20) blocks.write(at, new Uint8Array(2 ** 20));
+    expect(blocks.pageCount).toBe(16384);
+    expect(blocks.heldBytes).toBe(0);
+    expect(read(blocks, 4096, 8192)).toEqual(new Uint8Array(8192));
+    // data written into a zero page takes bytes; zeros over it give them back
+    blocks.write(4096, filled(256, 1));
+    expect(blocks.heldBytes).toBe(4096);
+    expect(read(blocks, 4096, 512)).toEqual(Uint8Array.from([...filled(256, 1), ...new Uint8Array(256)]));
+    blocks.write(4096, new Uint8Array(256));
+    expect(blocks.heldBytes).toBe(0);
+  });
+
+  it('forgets discarded blocks, whole pages and parts of them, and a discard of the whole disk walks only what it holds', () => {
+    const blocks = new WrittenBlocks();
+    blocks.write(0, filled(16384, 3));
+    blocks.discard(4096, 4096 + 512);
+    expect(blocks.pageCount).toBe(3);
+    expect(read(blocks, 4096, 4096)).toEqual(filled(4096, 0xee));
+    expect(read(blocks, 8192, 1024)).toEqual(Uint8Array.from([...filled(512, 0xee), ...filled(512, 3)]));
+    // a range not on block boundaries forgets only the blocks wholly inside it
+    blocks.discard(100, 300);
+    expect(read(blocks, 0, 512)).toEqual(filled(512, 3));
+    blocks.discard(0, 2 ** 40);
+    expect(blocks.pageCount).toBe(0);
+    expect(read(blocks, 0, 16384)).toEqual(filled(16384, 0xee));
+  });
+
+  it("saves runs of blocks and of zero pages, and restores them, as well as v86's own layout of one 256-byte block per entry", () => {
+    const blocks = new WrittenBlocks();
+    blocks.write(0, filled(8192, 5));
+    blocks.write(8192 + 1024, filled(512, 6));
+    blocks.write(2 ** 20, new Uint8Array(2 ** 20));
+    const entries = blocks.entries();
+    expect(entries.map(([block, content]) => [block, typeof content === 'number' ? content : content.length])).toEqual([
+      [0, 4096],
+      [16, 4096],
+      [36, 512],
+      [4096, 4096], // 1 MiB of zeros: one entry of 4096 blocks
+    ]);
+    const restored = new WrittenBlocks();
+    restored.restore(entries);
+    expect(restored.entries()).toEqual(entries);
+    // compared as Buffers: toEqual walks 2 MiB byte by byte for seconds
+    expect(Buffer.from(read(restored, 0, 2 * 2 ** 20)).equals(read(blocks, 0, 2 * 2 ** 20))).toBe(true);
+
+    const v86Layout: WrittenEntry[] = [
+      [3, filled(256, 9)],
+      [4, filled(256, 8)],
+    ];
+    const old = new WrittenBlocks();
+    old.restore(v86Layout);
+    expect(read(old, 768, 512)).toEqual(Uint8Array.from([...filled(256, 9), ...filled(256, 8)]));
+    expect(old.entries()).toEqual([[3, Uint8Array.from([...filled(256, 9), ...filled(256, 8)])]]);
+  });
+});
