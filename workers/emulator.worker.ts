@@ -10,6 +10,7 @@ import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GU
 import { forMachine, type DiskDescription, type GuestManifest } from '../src/vm/manifest';
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { trimDisks } from '../src/vm/ide-trim';
+import { openOpfsPageStore, type ClosablePageStore } from './opfs-page-store';
 import { restoreIntoFreshMemory } from '../src/vm/restore-memory';
 import { movePagesToEnd } from '../src/vm/snapshot-layout';
 import { indexState, makeDelta, type StateIndex } from '../src/storage/state-delta';
@@ -29,6 +30,13 @@ import { watchAgentRestart } from './agent-restart';
 import { takeState } from './take-state';
 import { errorText, stringsFor, type Strings } from '../src/i18n';
 import type { ChangesSaved, EmulatorContract, FullSaveNeeded, GuestInfo, Progress, SaveRequest, StartMarks, StartOptions } from './emulator-contract';
+
+/**
+ * Bytes of the pages the guest wrote to its disk that stay in this worker's memory; the others
+ * are in an OPFS file (workers/opfs-page-store.ts), so that filling the disk costs the page no
+ * more than this.
+ */
+const WRITTEN_IN_MEMORY = 64 * 2 ** 20;
 
 /** Past these, a full save starts a new chain (restoring reads the base and every delta). */
 const COMPACT_AFTER_DELTAS = 40;
@@ -79,6 +87,8 @@ export class EmulatorApi implements EmulatorContract {
   private changed = false;
   private readonly store = new SnapshotStore();
   private disk: DiskWatch | undefined;
+  /** where the root disk's written pages go past WRITTEN_IN_MEMORY */
+  private writtenStore: ClosablePageStore | undefined;
   /**
    * the saved machine the next save of changes extends, and the index of its last saved
    * state; null until a full save of the autosave slot (or the restore of one)
@@ -255,10 +265,14 @@ export class EmulatorApi implements EmulatorContract {
       // v86's own zstd, on this thread; parts are read only once it runs
       decompress: (size, data) => new Uint8Array((emulator as unknown as V86Zstd).zstd_decompress(size, data)),
     };
-    const lazyDisk = (d: DiskDescription) => LazyDisk.of(d, resolve, io, watch);
+    const opened = this.closeWrittenStore().then(openOpfsPageStore);
     await wasm.ready.catch((error: unknown) => {
       throw error instanceof WasmDownloadError ? new Error(whyNoEmulator(words, error.status)) : error;
     });
+    const store = (this.writtenStore = await opened);
+    // the guest writes only to its root disk; the extras disk is read-only
+    const lazyDisk = (d: DiskDescription) =>
+      LazyDisk.of(d, resolve, io, watch, d === manifest.disk && store ? { store, keepWrittenBytes: WRITTEN_IN_MEMORY } : {});
     emulator = new V86({
       // the drives are read by this worker (see LazyDisk)
       ...v86Options(manifest, resolve, { state: { buffer: state } }, lazyDisk),
@@ -408,10 +422,17 @@ export class EmulatorApi implements EmulatorContract {
   async destroy(): Promise<void> {
     this.agent?.abortAll('the guest was stopped');
     await this.emulator?.destroy();
+    await this.closeWrittenStore();
     this.emulator = null;
     this.agent = null;
     this.warmedUp = false;
     this.running = new AbortController();
+  }
+
+  private async closeWrittenStore(): Promise<void> {
+    const store = this.writtenStore;
+    this.writtenStore = undefined;
+    await store?.close();
   }
 
   private requireAgent(): AgentClient {

@@ -20,7 +20,7 @@
 
 import type { DiskDescription } from './manifest';
 import { decodeCalls } from './call-filter';
-import { WrittenBlocks, type WrittenEntry } from './written-blocks';
+import { WrittenBlocks, type PageStore, type WrittenEntry } from './written-blocks';
 
 export interface PartIO {
   /** the part's bytes as stored (zstd) */
@@ -47,13 +47,17 @@ export interface LazyDiskOptions {
   retryDelaysMs?: number[];
   /** the parts went through encodeCalls before zstd (DiskDescription.filter) */
   callFilter?: boolean;
+  /** where the guest's written pages go past `keepWrittenBytes` (none: they all stay in memory) */
+  store?: PageStore;
+  /** bytes of written pages kept in memory when there is a store */
+  keepWrittenBytes?: number;
 }
 
 export class LazyDisk {
   readonly byteLength: number;
   onload: ((event: object) => void) | undefined;
   onprogress: unknown;
-  private readonly written = new WrittenBlocks();
+  private readonly written: WrittenBlocks;
   /** decompressed parts, least recently used first */
   private readonly parts = new Map<number, Uint8Array>();
   private readonly pending = new Map<number, Promise<Uint8Array>>();
@@ -64,7 +68,7 @@ export class LazyDisk {
   private readonly aheadQueue: number[] = [];
   private readonly base: string;
   private readonly extension: string;
-  private readonly options: Required<LazyDiskOptions>;
+  private readonly options: Required<Omit<LazyDiskOptions, 'store' | 'keepWrittenBytes'>>;
 
   /**
    * @param url the disk's URL as in the manifest (`…/disk.img.zst`); part i is
@@ -82,7 +86,9 @@ export class LazyDisk {
     const extension = /\.[^./]+(\.zst)?$/.exec(url)?.[0] ?? '';
     this.extension = extension;
     this.base = url.slice(0, url.length - extension.length);
-    this.options = { readahead: 4, maxAhead: 6, keepBytes: 64 * 2 ** 20, retryDelaysMs: [1000, 2000, 4000, 8000, 15_000], callFilter: false, ...options };
+    const { store, keepWrittenBytes, ...rest } = options;
+    this.options = { readahead: 4, maxAhead: 6, keepBytes: 64 * 2 ** 20, retryDelaysMs: [1000, 2000, 4000, 8000, 15_000], callFilter: false, ...rest };
+    this.written = new WrittenBlocks({ store, keepBytes: keepWrittenBytes });
   }
 
   /** The disk a manifest describes; `resolve` maps its URL (relative to the image folder). */
@@ -143,9 +149,9 @@ export class LazyDisk {
     this.written.discard(offset, len);
   }
 
-  /** What the guest's writes hold: pages with written blocks, and the bytes kept for them. */
-  writtenSize(): { pages: number; bytes: number } {
-    return { pages: this.written.pageCount, bytes: this.written.heldBytes };
+  /** What the guest's writes hold: pages with written blocks, the bytes of them in memory and in the store. */
+  writtenSize(): { pages: number; bytes: number; stored: number } {
+    return { pages: this.written.pageCount, bytes: this.written.heldBytes, stored: this.written.storedBytes };
   }
 
   get_state(): [WrittenEntry[]] {

@@ -4,16 +4,18 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { V86 } from 'v86';
 import { AgentError, type AgentClient } from './agent';
 import { connectAgent, reserveFirstShell, waitForAgent } from './guest-agent';
-import { forMachine, parseManifest, type FirstShell, type GuestManifest } from './manifest';
+import { forMachine, parseManifest, type DiskDescription, type FirstShell, type GuestManifest } from './manifest';
 import { LazyDisk, type DiskActivity, type PartIO } from './lazy-disk';
 import { withJitThreshold } from './jit-threshold';
 import { trimDisks } from './ide-trim';
+import type { PageStore } from './written-blocks';
 import { restoreIntoFreshMemory } from './restore-memory';
 import { DEFAULT_JIT, tuneJit, v86Options, type BootMode, type DiskFactory, type JitSettings, type V86Zstd } from './options';
 
@@ -53,10 +55,38 @@ function instantiateV86(threshold: number): (imports: WebAssembly.Imports) => Pr
 }
 
 /**
- * The disks read as the page reads them (LazyDisk), from the image folder's part files, with
- * the zstd of the emulator `zstd()` returns once it exists.
+ * A PageStore in a file of the system's temporary folder, made at the first page written and
+ * deleted at once: its descriptor keeps it until `close`.
  */
-export function nodeDisks(imageDir: string, zstd: () => V86Zstd): DiskFactory {
+export function filePageStore(): PageStore & { close(): void } {
+  let fd: number | undefined;
+  const open = () => {
+    if (fd === undefined) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labbox-disk-'));
+      fd = fs.openSync(path.join(dir, 'written'), 'w+');
+      fs.rmSync(dir, { recursive: true });
+    }
+    return fd;
+  };
+  return {
+    write: (slot, page) => void fs.writeSync(open(), page, 0, page.length, slot * page.length),
+    read: (slot, into) => void fs.readSync(open(), into, 0, into.length, slot * into.length),
+    close() {
+      if (fd !== undefined) fs.closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
+
+/** Bytes of the pages the guest wrote that a disk keeps in memory; the others go to its file. */
+export const KEEP_WRITTEN_BYTES = 64 * 2 ** 20;
+
+/**
+ * The disks read as the page reads them (LazyDisk), from the image folder's part files, with
+ * the zstd of the emulator `zstd()` returns once it exists; what the guest writes past
+ * KEEP_WRITTEN_BYTES goes to a file of each disk's (closed by `close`).
+ */
+export function nodeDisks(imageDir: string, zstd: () => V86Zstd): DiskFactory & { close(): void } {
   const io: PartIO = {
     // fs.promises looked up at each read: the benchmark counts the bytes read through it
     fetch: async (file) => new Uint8Array(await fs.promises.readFile(file)).buffer,
@@ -72,8 +102,14 @@ export function nodeDisks(imageDir: string, zstd: () => V86Zstd): DiskFactory {
     },
     partArrived: (file) => failed.delete(file),
   };
+  const stores: { close(): void }[] = [];
   // local files: nothing to gain from reading ahead, and the benchmark counts only the parts read
-  return (d) => LazyDisk.of(d, (p) => path.join(imageDir, p), io, activity, { readahead: 0, keepBytes: 256 * 2 ** 20 });
+  const disks = (d: DiskDescription) => {
+    const store = filePageStore();
+    stores.push(store);
+    return LazyDisk.of(d, (p) => path.join(imageDir, p), io, activity, { readahead: 0, keepBytes: 256 * 2 ** 20, store, keepWrittenBytes: KEEP_WRITTEN_BYTES });
+  };
+  return Object.assign(disks, { close: () => stores.forEach((store) => store.close()) });
 }
 
 export async function loadManifest(imageDir: string): Promise<GuestManifest> {
@@ -115,6 +151,7 @@ export class NodeVM {
   private constructor(
     readonly emulator: V86,
     readonly manifest: GuestManifest,
+    private readonly disks: { close(): void },
   ) {
     this.agent = connectAgent(emulator);
   }
@@ -135,7 +172,7 @@ export class NodeVM {
     tuneJit(emulator, options.jit);
     trimDisks(emulator);
     restoreIntoFreshMemory(emulator, state && 'buffer' in state ? state.buffer : undefined);
-    const vm = new NodeVM(emulator, manifest);
+    const vm = new NodeVM(emulator, manifest, disks);
     if (options.onSerial) {
       emulator.add_listener('serial0-output-byte', (byte: number) => options.onSerial!(Uint8Array.of(byte)));
     }
@@ -181,5 +218,6 @@ export class NodeVM {
     this.agent.abortAll('the guest was stopped');
     await this.emulator.stop();
     await this.emulator.destroy();
+    this.disks.close();
   }
 }

@@ -107,9 +107,9 @@ describe('LazyDisk', () => {
     const disk = new LazyDisk(URL, 4 * CHUNK, CHUNK, io, watch(), { readahead: 0 });
     disk.set(CHUNK, new Uint8Array(CHUNK).fill(9), () => {});
     expect(disk.get_from_cache(CHUNK, CHUNK)).toEqual(new Uint8Array(CHUNK).fill(9));
-    expect(disk.writtenSize()).toEqual({ pages: 1, bytes: 4096 });
+    expect(disk.writtenSize()).toEqual({ pages: 1, bytes: 4096, stored: 0 });
     disk.discard(CHUNK, CHUNK);
-    expect(disk.writtenSize()).toEqual({ pages: 0, bytes: 0 });
+    expect(disk.writtenSize()).toEqual({ pages: 0, bytes: 0, stored: 0 });
     expect(disk.get_state()).toEqual([[]]);
     const r = read(disk, CHUNK, CHUNK);
     await release();

@@ -78,3 +78,66 @@ describe('WrittenBlocks', () => {
     expect(old.entries()).toEqual([[3, Uint8Array.from([...filled(256, 9), ...filled(256, 8)])]]);
   });
 });
+
+/** A store in memory that counts its reads and writes. */
+function memoryStore() {
+  const slots = new Map<number, Uint8Array>();
+  const counts = { reads: 0, writes: 0 };
+  return {
+    slots,
+    counts,
+    write: (slot: number, page: Uint8Array) => (counts.writes++, slots.set(slot, page.slice())),
+    read: (slot: number, into: Uint8Array) => (counts.reads++, into.set(slots.get(slot)!)),
+  };
+}
+
+describe('WrittenBlocks with a store', () => {
+  it('keeps at most its bound in memory, the most recently used pages, and reads the others back from the store', () => {
+    const store = memoryStore();
+    const blocks = new WrittenBlocks({ store, keepBytes: 4 * 4096 });
+    for (let p = 0; p < 64; p++) blocks.write(p * 4096, filled(4096, p + 1));
+    expect(blocks.heldBytes).toBe(4 * 4096);
+    expect(blocks.storedBytes).toBe(60 * 4096);
+    expect(store.counts.writes).toBe(60);
+    // every page reads back as written, wherever it is
+    for (let p = 0; p < 64; p++) expect(read(blocks, p * 4096 + 256, 256)).toEqual(filled(256, p + 1));
+    expect(blocks.heldBytes).toBe(4 * 4096);
+    // a page read back leaves the store: its slot serves the next page sent there
+    expect(blocks.storedBytes).toBe(60 * 4096);
+    expect(store.slots.size).toBeLessThanOrEqual(61);
+  });
+
+  it('frees the slot of a page discarded, overwritten whole, or zeroed, and saves the pages in the store without moving them', () => {
+    const store = memoryStore();
+    const blocks = new WrittenBlocks({ store, keepBytes: 4096 });
+    for (let p = 0; p < 8; p++) blocks.write(p * 4096, filled(4096, p + 1));
+    expect(blocks.storedBytes).toBe(7 * 4096);
+    blocks.discard(0, 4096);
+    blocks.write(4096, new Uint8Array(4096));
+    blocks.write(2 * 4096, filled(4096, 0x22));
+    expect(blocks.storedBytes).toBe(5 * 4096);
+    expect(read(blocks, 4096, 4096)).toEqual(new Uint8Array(4096));
+    const reads = store.counts.reads;
+    const entries = blocks.entries();
+    expect(entries.length).toBe(7); // 6 pages of data, one zero run
+    expect(store.counts.reads - reads).toBeGreaterThanOrEqual(5);
+    expect(blocks.heldBytes).toBeLessThanOrEqual(4096);
+    const again = new WrittenBlocks();
+    again.restore(entries);
+    expect(read(again, 2 * 4096, 4096)).toEqual(filled(4096, 0x22));
+    expect(read(again, 7 * 4096, 4096)).toEqual(filled(4096, 8));
+    expect(read(again, 0, 4096)).toEqual(filled(4096, 0xee));
+  });
+});
+
+describe('WrittenBlocks with a store that fills up', () => {
+  it('keeps pages in memory once the store cannot take more, and loses none', () => {
+    const store = memoryStore();
+    const full = { ...store, write: (slot: number, page: Uint8Array) => (store.slots.size >= 2 ? (() => { throw new Error('QuotaExceededError'); })() : store.write(slot, page)) };
+    const blocks = new WrittenBlocks({ store: full, keepBytes: 4096 });
+    for (let p = 0; p < 6; p++) blocks.write(p * 4096, filled(4096, p + 1));
+    expect(blocks.storedBytes).toBe(2 * 4096);
+    expect(blocks.heldBytes).toBe(4 * 4096);
+    for (let p = 0; p < 6; p++) expect(read(blocks, p * 4096, 4096)).toEqual(filled(4096, p + 1));
+  });
+});
