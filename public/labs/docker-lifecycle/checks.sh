@@ -5,6 +5,11 @@ grep -q '^Client' /root/version.txt 2>/dev/null && grep -q '^Server' /root/versi
 docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=web --filter event=start --format '{{.Actor.Attributes.name}}' | grep -qx web
 #@ exec
 docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=web --filter event=exec_start --format '{{.Actor.Attributes.name}}' | grep -qx web
+#@ vm
+# one kernel for the machine and the container; nginx as the container's process 1, and in the machine's ps
+k=$(uname -r)
+[ "$(cat /root/vm/kernel-host.txt 2>/dev/null)" = "$k" ] && [ "$(cat /root/vm/kernel-container.txt 2>/dev/null)" = "$k" ] &&
+  grep -q '^nginx: master process' /root/vm/pid1-container.txt && grep -q ' nginx: master process' /root/vm/ps-host.txt
 #@ attach
 # an attach to box, then box's main process ending
 docker events --since 0 --until "$(($(date +%s) + 1))" --filter container=box --filter event=attach --filter event=die --format '{{.Actor.Attributes.name}} {{.Action}}' | grep -A1000 -x 'box attach' | grep -qx 'box die'

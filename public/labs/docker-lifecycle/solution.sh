@@ -10,6 +10,17 @@ docker exec web sh -c 'echo hello > /tmp/hello.txt'
 docker exec web cat /tmp/hello.txt
 docker logs web
 docker top web
+#@ vm
+mkdir -p /root/vm
+uname -r | tee /root/vm/kernel-host.txt
+docker exec web uname -r | tee /root/vm/kernel-container.txt
+docker exec web cat /proc/1/cmdline | tr '\0' ' ' | tee /root/vm/pid1-container.txt; echo
+cat /proc/1/cmdline | tr '\0' ' '; echo
+docker inspect -f '{{.State.Pid}}' web
+ps -o pid,ppid,args -C nginx | tee /root/vm/ps-host.txt
+uptime -s
+docker inspect -f '{{.State.StartedAt}}' web
+time docker run --rm busybox true
 #@ attach
 docker run -dit --name box busybox sh
 # what the trainee types into the attached shell; script gives docker attach the terminal it needs
