@@ -23,7 +23,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do curl -sf http://localhost:8082/ && break; slee
 #@ logs
 cd /root/stack
 for i in 1 2 3 4 5 6 7 8 9 10; do docker compose logs probe | grep -q Compose && break; sleep 3; done
-docker compose logs probe
+docker compose logs probe | tee probe.log
 #@ scale
 cd /root/stack
 docker compose up -d --scale probe=3

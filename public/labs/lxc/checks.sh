@@ -1,10 +1,12 @@
+# each step keeps LXC's answer in /root/lxc: the checks stay true after the later steps
 #@ create
-lxc-info -n web1 >/dev/null 2>&1
+grep -Eq '^Name: +web1$' /root/lxc/created.txt 2>/dev/null && grep -Eq '^State: +STOPPED$' /root/lxc/created.txt
 #@ start
-[ "$(lxc-info -n web1 -s -H 2>/dev/null)" = RUNNING ]
+grep -Eq '^web1 +RUNNING ' /root/lxc/started.txt 2>/dev/null
 #@ attach
-lxc-attach -n web1 -- cat /root/hello.txt 2>/dev/null | grep -qx 'hello from lxc'
+[ "$(cat /root/lxc/hostname.txt 2>/dev/null)" = web1 ] && [ "$(hostname)" != web1 ]
 #@ stop
-[ "$(lxc-info -n web1 -s -H 2>/dev/null)" = STOPPED ]
+grep -Eq '^Name: +web1$' /root/lxc/stopped.txt 2>/dev/null && grep -Eq '^State: +STOPPED$' /root/lxc/stopped.txt
 #@ destroy
-[ -f /root/lxc-done ] && ! lxc-info -n web1 >/dev/null 2>&1
+# stopped, then gone: neither LXC nor its directory knows web1 any more
+[ -f /root/lxc/stopped.txt ] && ! lxc-info -n web1 >/dev/null 2>&1 && [ ! -e /var/lib/lxc/web1 ]

@@ -5,6 +5,8 @@ docker service ps web --filter desired-state=running --format '{{.CurrentState}}
 #@ scale
 [ "$(docker service ls --filter name=web --format '{{.Replicas}}' 2>/dev/null)" = 2/2 ]
 #@ update
-[ "$(docker service inspect -f '{{.UpdateStatus.State}} {{.Spec.TaskTemplate.ContainerSpec.Env}}' web 2>/dev/null)" = 'completed [COLOR=blue]' ]
+# updated; a rollback later swaps the spec and the previous one, the update's spec kept as previous
+s=$(docker service inspect -f '{{.UpdateStatus.State}} {{.Spec.TaskTemplate.ContainerSpec.Env}} {{with .PreviousSpec}}{{.TaskTemplate.ContainerSpec.Env}}{{end}}' web 2>/dev/null)
+[ "$s" = 'completed [COLOR=blue] []' ] || [ "$s" = 'rollback_completed [] [COLOR=blue]' ]
 #@ rollback
 [ "$(docker service inspect -f '{{.UpdateStatus.State}} {{.Spec.TaskTemplate.ContainerSpec.Env}}' web 2>/dev/null)" = 'rollback_completed []' ]
