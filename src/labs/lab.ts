@@ -25,6 +25,9 @@
  *   ```inspect cgroups```        a button opening the inspector on a view (namespaces,
  *                                cgroups or network)
  *   ```sh node2 …```             a block that runs in a node's terminal (cluster labs)
+ *   ## Clean up… {#prepare}      optional first step: the lab's preconditions (what an earlier
+ *                                lab may have left), a clean-up the trainee runs, a check that
+ *                                passes on a fresh machine
  * Shared script files hold one section per step, each opened by a `#@ step-id` line
  * (`#@ step-id node2`: run on that node).
  * Nothing here touches the DOM: the Node lab runner parses labs too.
@@ -81,6 +84,12 @@ export interface Lab {
 }
 
 /** A script and the machine it runs on: node1 (the main machine) unless a cluster lab says. */
+/**
+ * The id of a lab's preparation step: its check states the lab's preconditions (a fresh machine
+ * meets them; one that ran earlier labs may not) and its shell block is the clean-up.
+ */
+export const PREPARE_STEP = 'prepare';
+
 export interface NodeScript {
   node: string;
   script: string;

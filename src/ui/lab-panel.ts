@@ -4,7 +4,7 @@
  * checkpoint at the start of each step to start it again.
  */
 import type { ExecResult } from '../vm/agent';
-import type { Lab, LabLanguage, LabStep, Quiz } from '../labs/lab';
+import { PREPARE_STEP, type Lab, type LabLanguage, type LabStep, type Quiz } from '../labs/lab';
 import type { CatalogueEntry } from '../labs/load';
 import type { LabProgress, ProgressStore } from '../labs/progress';
 import { renderMarkdown, RUNNABLE_LANGUAGES } from '../labs/render';
@@ -65,8 +65,21 @@ export class LabPanel {
     this.suite = suite;
     this.showImageWarning();
     void this.showMachineControls();
+    this.checkPreparation();
     const step = this.currentStep();
     if (step) void this.checkpointFor(step, false);
+  }
+
+  /**
+   * A lab's preparation step is checked as soon as the lab and the machine are both there: what
+   * an earlier lab left shows at once, in the step, beside the clean-up to run (nothing runs but
+   * the check).
+   */
+  private checkPreparation(): void {
+    const step = this.lab?.steps.find((s) => s.id === PREPARE_STEP && s.check);
+    if (!step || this.progress?.steps[step.id]?.passed) return;
+    const button = this.root.querySelector<HTMLButtonElement>(`section.step[data-step="${step.id}"] .check-button`);
+    if (button && !button.disabled) button.click();
   }
 
   machineStopped(): void {

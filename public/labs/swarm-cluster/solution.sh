@@ -1,4 +1,8 @@
 # What a trainee types, on the node each section names (node1 when it names none).
+#@ prepare
+# what a trainee runs after the earlier labs; on a fresh machine both say there is nothing to remove
+docker swarm leave --force
+docker rm -f web
 #@ init
 docker swarm init --dispatcher-heartbeat 20s
 #@ join
