@@ -37,6 +37,11 @@ import type { ChangesSaved, EmulatorContract, FullSaveNeeded, GuestInfo, Progres
  * more than this.
  */
 const WRITTEN_IN_MEMORY = 64 * 2 ** 20;
+/**
+ * Bytes of written pages a save takes at most: a save brings them all into memory, and a file of
+ * random data filling the disk is 1.5 GiB. Past it the save says so (`tooMuchWritten`).
+ */
+const WRITTEN_IN_STATE = 512 * 2 ** 20;
 
 /** Past these, a full save starts a new chain (restoring reads the base and every delta). */
 const COMPACT_AFTER_DELTAS = 40;
@@ -272,7 +277,7 @@ export class EmulatorApi implements EmulatorContract {
     const store = (this.writtenStore = await opened);
     // the guest writes only to its root disk; the extras disk is read-only
     const lazyDisk = (d: DiskDescription) =>
-      LazyDisk.of(d, resolve, io, watch, d === manifest.disk && store ? { store, keepWrittenBytes: WRITTEN_IN_MEMORY } : {});
+      LazyDisk.of(d, resolve, io, watch, d === manifest.disk ? { store, keepWrittenBytes: WRITTEN_IN_MEMORY, maxStateBytes: WRITTEN_IN_STATE } : {});
     emulator = new V86({
       // the drives are read by this worker (see LazyDisk)
       ...v86Options(manifest, resolve, { state: { buffer: state } }, lazyDisk),

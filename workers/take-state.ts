@@ -1,9 +1,9 @@
 /**
- * v86's state of a running machine, for a save. v86 writes the blocks the guest wrote to its
- * disk as one entry each (256 bytes) in its state's JSON: after about 1.5 GiB written (a disk
- * filled by `dd`, even once the file is deleted: nothing tells the emulator the blocks are
- * free) that JSON is longer than a JavaScript string can be, and v86 throws a RangeError. The
- * save then fails in words the trainee can act on; the previous saves are untouched.
+ * v86's state of a running machine, for a save. The state holds the disk pages the guest wrote
+ * and still uses (src/vm/written-blocks.ts): past WRITTEN_IN_STATE of them (a large file of
+ * data on the disk) the disk refuses to bring them all into memory with a RangeError, as v86
+ * does when its state cannot be written. The save then fails in words the trainee can act on
+ * (delete the large files, save again); the previous saves are untouched.
  */
 import type { V86 } from 'v86';
 import { SaidError } from '../src/i18n';

@@ -362,7 +362,7 @@ grep -q hello /root/hello.txt
       `Snapshot "${name}" is damaged (part ${n} of ${of} ${missing ? 'is missing' : 'does not match its checksum'}) and cannot be restored. Your other snapshots are unaffected.`,
     snapshotChanged: 'That snapshot changed or was deleted while it was being saved.',
     tooMuchWritten:
-      'This machine wrote more to its disk than a save can hold (files deleted since still count), so it cannot be saved. Your previous saves are unchanged: restore one, or start a fresh machine.',
+      "This machine's disk holds more written data than a save can hold (512 MiB at most), so it cannot be saved now. Delete large files you no longer need (rm), then save again. Your previous saves are unchanged.",
     otherImage: (name: string, theirs: string, ours: string) =>
       `Snapshot "${name}" was made with another version of the machine image (${theirs}, this site has ${ours}). It is kept: export it, or start a fresh machine.`,
     otherEmulator: (name: string) => `Snapshot "${name}" was made by another emulator build or memory size and cannot be restored here. It is kept: export it, or start a fresh machine.`,

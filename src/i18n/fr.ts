@@ -344,7 +344,7 @@ grep -q bonjour /root/bonjour.txt
       `La machine enregistrée « ${name} » est endommagée (la partie ${n} sur ${of} ${missing ? 'manque' : 'ne correspond pas à sa somme de contrôle'}) et ne peut pas être restaurée. Vos autres machines enregistrées sont intactes.`,
     snapshotChanged: 'Cette machine enregistrée a changé ou a été supprimée pendant son enregistrement.',
     tooMuchWritten:
-      "Cette machine a écrit sur son disque plus qu'un enregistrement ne peut en contenir (les fichiers supprimés depuis comptent encore) : elle ne peut pas être enregistrée. Vos enregistrements précédents sont intacts : restaurez-en un, ou démarrez une machine neuve.",
+      "Le disque de cette machine contient plus de données écrites qu'un enregistrement ne peut en contenir (512 Mio au plus) : elle ne peut pas être enregistrée pour l'instant. Supprimez les gros fichiers devenus inutiles (rm), puis enregistrez à nouveau. Vos enregistrements précédents sont intacts.",
     otherImage: (name: string, theirs: string, ours: string) =>
       `La machine enregistrée « ${name} » a été créée avec une autre version de l'image de machine (${theirs} ; ce site a ${ours}). Elle est gardée : exportez-la, ou démarrez une machine neuve.`,
     otherEmulator: (name: string) =>

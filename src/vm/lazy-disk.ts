@@ -51,6 +51,8 @@ export interface LazyDiskOptions {
   store?: PageStore;
   /** bytes of written pages kept in memory when there is a store */
   keepWrittenBytes?: number;
+  /** bytes of written pages past which the state is refused (TooMuchWrittenError) */
+  maxStateBytes?: number;
 }
 
 export class LazyDisk {
@@ -68,7 +70,7 @@ export class LazyDisk {
   private readonly aheadQueue: number[] = [];
   private readonly base: string;
   private readonly extension: string;
-  private readonly options: Required<Omit<LazyDiskOptions, 'store' | 'keepWrittenBytes'>>;
+  private readonly options: Required<Omit<LazyDiskOptions, 'store' | 'keepWrittenBytes' | 'maxStateBytes'>>;
 
   /**
    * @param url the disk's URL as in the manifest (`…/disk.img.zst`); part i is
@@ -86,9 +88,9 @@ export class LazyDisk {
     const extension = /\.[^./]+(\.zst)?$/.exec(url)?.[0] ?? '';
     this.extension = extension;
     this.base = url.slice(0, url.length - extension.length);
-    const { store, keepWrittenBytes, ...rest } = options;
+    const { store, keepWrittenBytes, maxStateBytes, ...rest } = options;
     this.options = { readahead: 4, maxAhead: 6, keepBytes: 64 * 2 ** 20, retryDelaysMs: [1000, 2000, 4000, 8000, 15_000], callFilter: false, ...rest };
-    this.written = new WrittenBlocks({ store, keepBytes: keepWrittenBytes });
+    this.written = new WrittenBlocks({ store, keepBytes: keepWrittenBytes, maxStateBytes });
   }
 
   /** The disk a manifest describes; `resolve` maps its URL (relative to the image folder). */

@@ -8,6 +8,8 @@
  * - With a PageStore (a file in Node, an OPFS file in the page's worker), at most `keepBytes` of
  *   pages stay in memory, the most recently used; the others are written to the store and read
  *   back when the guest reads them or a save takes them.
+ * - A state holds at most `maxStateBytes` of written pages: past it `entries` throws rather than
+ *   bring them all into memory (a file of random data filling the disk would be 1.5 GiB).
  * - The state (v86's save) holds one entry per run of written blocks in a page, and one entry
  *   per run of zero pages: `[block, bytes]` (a multiple of 256 bytes) or `[block, count]`
  *   (`count` zero blocks). v86's own layout, one `[block, 256 bytes]` per block, is a case of it
@@ -38,6 +40,13 @@ export interface WrittenBlocksOptions {
   store?: PageStore;
   /** bytes of pages kept in memory when there is a store */
   keepBytes?: number;
+  /** bytes of written pages (zero pages aside) past which `entries` refuses, rather than bring them all into memory */
+  maxStateBytes?: number;
+}
+
+/** A state would hold more written pages than its bound: a RangeError, as v86's own when its state cannot be written. */
+export class TooMuchWrittenError extends RangeError {
+  override name = 'TooMuchWrittenError';
 }
 
 /** One entry of the state: bytes of whole blocks from `block` on, or `count` zero blocks. */
@@ -61,11 +70,13 @@ export class WrittenBlocks {
   private nextSlot = 0;
   private readonly store: PageStore | undefined;
   private readonly keepPages: number;
+  private readonly maxStateBytes: number;
   private storeFull = false;
 
   constructor(options: WrittenBlocksOptions = {}) {
     this.store = options.store;
     this.keepPages = Math.max(1, Math.floor((options.keepBytes ?? 64 * 2 ** 20) / PAGE));
+    this.maxStateBytes = options.maxStateBytes ?? Infinity;
   }
 
   /** pages with at least one written block */
@@ -225,6 +236,10 @@ export class WrittenBlocks {
    * by block number. Pages in the store are read into copies, left where they are.
    */
   entries(): WrittenEntry[] {
+    const bytes = this.heldBytes + this.storedBytes;
+    if (bytes > this.maxStateBytes) {
+      throw new TooMuchWrittenError(`the disk holds ${Math.round(bytes / 2 ** 20)} MiB written, more than a state takes (${Math.round(this.maxStateBytes / 2 ** 20)} MiB)`);
+    }
     const out: WrittenEntry[] = [];
     let zeroRun: [number, number] | null = null;
     for (const p of [...this.pages.keys()].sort((a, b) => a - b)) {

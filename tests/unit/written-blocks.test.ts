@@ -1,5 +1,7 @@
+import type { V86 } from 'v86';
 import { describe, expect, it } from 'vitest';
-import { WrittenBlocks, type WrittenEntry } from '../../src/vm/written-blocks';
+import { takeState } from '../../workers/take-state';
+import { TooMuchWrittenError, WrittenBlocks, type WrittenEntry } from '../../src/vm/written-blocks';
 
 const filled = (len: number, value: number) => new Uint8Array(len).fill(value);
 const read = (blocks: WrittenBlocks, offset: number, len: number, base = 0xee) => {
@@ -139,5 +141,26 @@ describe('WrittenBlocks with a store that fills up', () => {
     expect(blocks.storedBytes).toBe(2 * 4096);
     expect(blocks.heldBytes).toBe(4 * 4096);
     for (let p = 0; p < 6; p++) expect(read(blocks, p * 4096, 4096)).toEqual(filled(4096, p + 1));
+  });
+});
+
+describe('WrittenBlocks with a bound on the state', () => {
+  it('refuses a state past its bound with a RangeError, zero pages aside, and gives it once files are discarded', () => {
+    const blocks = new WrittenBlocks({ store: memoryStore(), keepBytes: 4096, maxStateBytes: 4 * 4096 });
+    blocks.write(0, new Uint8Array(1024 * 4096)); // zeros: no bytes, no bound
+    expect(blocks.entries()).toEqual([[0, 16 * 1024]]);
+    for (let p = 0; p < 5; p++) blocks.write(p * 4096, filled(4096, 1));
+    expect(() => blocks.entries()).toThrow(RangeError);
+    expect(() => blocks.entries()).toThrow(TooMuchWrittenError);
+    blocks.discard(0, 4096);
+    expect(blocks.entries().length).toBe(5);
+  });
+});
+
+describe('a save past the bound', () => {
+  it('fails in the words of tooMuchWritten, as the worker says it', async () => {
+    const emulator = { save_state: () => Promise.reject(new TooMuchWrittenError('2048 MiB written')) } as unknown as V86;
+    const error = await takeState(emulator).then(() => null, (e: Error) => e);
+    expect(error && 'said' in error && error.said).toEqual(['tooMuchWritten']);
   });
 });
