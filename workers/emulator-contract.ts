@@ -7,6 +7,9 @@ import type { ExecResult } from '../src/vm/agent';
 import type { FirstShell } from '../src/vm/manifest';
 import type { MachineIdentity, SessionInfo, SnapshotKind, SnapshotRecord, CheckpointInfo } from '../src/storage/snapshot-store';
 import type { Language } from '../src/i18n';
+import type { StreamMessage } from '../src/preview/messages';
+
+export type { StreamMessage };
 
 export type GuestPhase = 'loading' | 'booting' | 'ready' | 'paused' | 'stopped' | 'waiting-for-disk';
 
@@ -88,6 +91,11 @@ export interface EmulatorContract {
   start(options: StartOptions, onProgress: (p: Progress) => void): Promise<GuestInfo>;
   /** runs a command for the page (checks, the status bar); it may change the machine */
   exec(command: string, timeoutMs?: number, changesMachine?: boolean): Promise<ExecResult>;
+  /**
+   * runs a command whose output is bytes (a server's answer, a file to download): its pieces
+   * go to `port` as they arrive (StreamMessage); any message on the port stops it
+   */
+  execStream(command: string, port: MessagePort, timeoutMs?: number, changesMachine?: boolean): void;
   /** opens a login shell, or takes over a restored one (`attachTo`); its bytes flow through `port` */
   openTerminal(cols: number, rows: number, port: MessagePort, attachTo?: number): number;
   /** plugs the guest's network card into the page's switch */

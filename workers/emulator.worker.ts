@@ -29,7 +29,7 @@ import { attachNic } from '../src/cluster/nic';
 import { watchAgentRestart } from './agent-restart';
 import { takeState } from './take-state';
 import { errorText, stringsFor, type Strings } from '../src/i18n';
-import type { ChangesSaved, EmulatorContract, FullSaveNeeded, GuestInfo, Progress, SaveRequest, StartMarks, StartOptions } from './emulator-contract';
+import type { ChangesSaved, EmulatorContract, FullSaveNeeded, GuestInfo, Progress, SaveRequest, StartMarks, StartOptions, StreamMessage } from './emulator-contract';
 
 /**
  * Bytes of the pages the guest wrote to its disk that stay in this worker's memory; the others
@@ -298,6 +298,23 @@ export class EmulatorApi implements EmulatorContract {
   exec(command: string, timeoutMs = 120_000, changesMachine = true): Promise<ExecResult> {
     if (changesMachine) this.changed = true;
     return this.requireAgent().exec(command, { timeoutMs });
+  }
+
+  /** Runs a command whose output is bytes, streamed to `port` (see EmulatorContract.execStream). */
+  execStream(command: string, port: MessagePort, timeoutMs = 120_000, changesMachine = true): void {
+    if (changesMachine) this.changed = true;
+    const stop = new AbortController();
+    port.onmessage = () => stop.abort();
+    const post = (message: StreamMessage) => port.postMessage(message);
+    // each piece is copied: moved (transferred) instead, the pieces never reached a service worker in Chromium
+    const onStdout = (chunk: Uint8Array) => post({ type: 'data', chunk });
+    this.requireAgent()
+      .exec(command, { timeoutMs, signal: stop.signal, onStdout })
+      .then(
+        (r) => post({ type: 'end', exitCode: r.exitCode, stderr: r.stderr }),
+        (error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+      )
+      .finally(() => port.close());
   }
 
   /**

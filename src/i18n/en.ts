@@ -201,6 +201,66 @@ export const en = {
     },
   },
 
+  /** the preview of a server in the machine (/preview/<port>/), and the Ports list */
+  preview: {
+    title: 'LabBox preview',
+    howTo: 'The preview shows a server running in the LabBox machine, over HTTP only, while a tab of this browser runs that machine.',
+    badAddress: 'This address is not a preview: use /preview/<port>/, or /preview/<node>/<port>/ for a cluster node.',
+    closed: (port: number, node?: string) =>
+      `Nothing listens on port ${port} of ${node ?? 'the machine'}. Start a server there first (for instance docker run -d -p ${port}:80 nginx), then reload this page.`,
+    noMachine: 'No tab of this browser runs the LabBox machine now: open LabBox in another tab, wait for its prompt, then reload this page.',
+    noNode: (node: string) => `${node} is not running: start the cluster's nodes in the LabBox tab, then reload this page.`,
+    noAnswer: (port: number) =>
+      `The server on port ${port} closed the connection without answering. A container that is still starting does that through Docker's proxy: reload this page in a moment.`,
+    failed: (port: number, reason: string) => `The request to port ${port} did not finish: ${reason}`,
+    notHttp: (port: number, reason: string) => `The server on port ${port} did not answer in HTTP (${reason}). The preview carries HTTP only, not HTTPS or other protocols.`,
+    tooBig: (max: number) => `This request's body is larger than the preview carries (${mb(max)}).`,
+    ports: 'Ports',
+    portsTitle: 'Servers listening in the machine: open one in a browser tab',
+    listening: 'Listening ports',
+    none: 'Nothing listens on a TCP port yet. Start a server, for instance: docker run -d -p 8080:80 nginx',
+    refresh: 'Refresh',
+    reading: 'Reading the machine…',
+    note: 'Opens in a new tab, over HTTP, while this tab runs the machine. Cookies the server sets are not kept.',
+    open: (port: number) => `Open port ${port} in a new tab`,
+  },
+
+  /** the editor pane (labbox-edit FILE) */
+  editor: {
+    title: (file: string) => `Editing ${file}`,
+    save: 'Save',
+    saveTitle: 'Write the file into the machine (Ctrl+S)',
+    close: 'Close',
+    reload: 'Reload',
+    reloadTitle: "Read the machine's file again (your changes here are lost)",
+    overwrite: 'Overwrite',
+    opening: (file: string) => `Opening ${file}…`,
+    saving: 'Saving…',
+    savedAt: (time: string) => `Saved at ${time}`,
+    newFile: 'New file: Save creates it.',
+    changedMeanwhile: 'The file changed in the machine since it was opened. Reload it (your changes here are lost) or overwrite it with yours.',
+    unsaved: 'Changes not saved',
+    tooBig: (max: number) => `The editor opens files up to ${mb(max)}; use vi or nano in the terminal for this one.`,
+    folder: (file: string) => `${file} is a folder, not a file.`,
+    notText: (file: string) => `${file} is not UTF-8 text: the editor does not open it.`,
+    failed: (reason: string) => `The file could not be read or written: ${reason}`,
+    closeUnsaved: 'Close the editor and lose the changes not saved?',
+    limits: (max: number) => `Text files up to ${mb(max)}.`,
+  },
+
+  /** files dropped on the page, and labbox-download */
+  files: {
+    dropHere: 'Drop files or folders here: they go to /root/uploads/ in the machine',
+    uploading: (done: number, total: number) => `Uploading to /root/uploads/: ${mb(done)} of ${mb(total)}`,
+    uploaded: (count: number) => `${count} ${count === 1 ? 'file' : 'files'} in /root/uploads/`,
+    tooBig: (max: number) => `Not uploaded: more than ${mb(max)} at once. Drop fewer or smaller files.`,
+    failed: (reason: string) => `The upload stopped: ${reason}`,
+    downloading: (path: string) => `Preparing ${path} for download…`,
+    downloadTooBig: (path: string, max: number) => `${path} is larger than ${mb(max)}: not downloaded.`,
+    downloadFailed: (path: string, reason: string) => `${path} could not be downloaded: ${reason}`,
+    notRunning: 'The machine is not running.',
+  },
+
   /** the cluster bar and its nodes */
   cluster: {
     notStarted: (node: string) => `This runs on ${node}, which is not started: start the lab's nodes first (the button at the top of the lab).`,

@@ -8,6 +8,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { GUEST_CACHE_PREFIX, guestCacheName } from './guest-cache';
+import { previewDenylist, servePreviews } from '../preview/service-worker';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[]; __WB_DISABLE_DEV_LOGS?: boolean };
 
@@ -15,10 +16,15 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url:
 // console group for every disk part the guest reads
 self.__WB_DISABLE_DEV_LOGS = true;
 
+/** the site's own path: `/`, or the folder it is served from */
+const siteRoot = new URL(self.registration.scope).pathname;
+// first: a request under /preview/<port>/ goes to a server in the guest (src/preview/service-worker.ts)
+servePreviews(siteRoot);
+
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 // every address of the site (?lab=…, ?author, ?app) is the same page
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [previewDenylist(siteRoot)] }));
 
 const guestRoot = new URL(__GUEST_PATH__, self.registration.scope).pathname;
 // ignoreVary: a static server may answer "Vary: Origin", and the page's fetch (which fills

@@ -22,6 +22,8 @@ import { StatusBar } from './status-bar';
 import { Terminals } from './terminals';
 import { ClusterView } from './cluster-view';
 import { MEMORY_IN_USE, SUSPECT_MS, Watchdog } from './watchdog';
+import { answerPreviews } from '../preview/page';
+import { PortsPanel } from '../preview/ports-panel';
 
 const status = new StatusBar(document.querySelector('#status')!);
 const help = new HelpOverlay(document.body);
@@ -79,6 +81,15 @@ const inspector = new InspectorPanel(
 );
 document.querySelector<HTMLButtonElement>('#inspect-button')!.onclick = () => {
   inspector.toggle();
+  terminals?.current()?.fit();
+};
+// servers in the machine under /preview/<port>/ (src/preview/): this page relays while it runs the machine
+answerPreviews({ workerFor: (node) => (guest && !paused ? clusterView.guestFor(node, guest).api : null) });
+const ports = new PortsPanel(document.querySelector('#ports')!, {
+  exec: (command, timeoutMs) => (guest && !paused ? guest.api.exec(command, timeoutMs, false) : null),
+});
+document.querySelector<HTMLButtonElement>('#ports-button')!.onclick = () => {
+  ports.toggle();
   terminals?.current()?.fit();
 };
 // a separate machine keeps its lab progress apart from the other tab's

@@ -19,6 +19,8 @@ export function sayPageWords(): void {
   set('#reset-button', { text: h.reset, title: h.resetTitle });
   set('#offline-button', { text: h.offline, title: h.offlineTitle });
   set('#inspect-button', { text: h.inspect, title: h.inspectTitle });
+  set('#ports-button', { text: t.preview.ports, title: t.preview.portsTitle });
+  set('#ports', { label: t.preview.listening });
   set('#lab-button', { text: h.lab, title: h.labTitle });
   set('#help-button', { title: h.helpTitle, label: h.help });
   set('#cluster', { label: t.page.clusterNodes });

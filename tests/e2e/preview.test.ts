@@ -1,0 +1,60 @@
+/**
+ * The preview (issue 38): a server started in the guest's terminal opened under
+ * /preview/<port>/ in a second tab of the same browser, through the real service worker, the
+ * page and the agent; a port nothing listens on gives a page that says so.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, openReady, typeLine, waitForText } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('preview', () => {
+  it('opens nginx started in the terminal under /preview/8080/ in a second tab; a closed port says so; the Ports list links it', async () => {
+    const base = inject('baseUrl');
+    const context = await browser.newContext();
+    try {
+      const page = await openReady(context, `${base}?lang=en`);
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await typeLine(page, 'docker run -d -p 8080:80 nginx:1.26 >/dev/null; echo started-$?');
+      await waitForText(page, /^started-0$/m, 300_000);
+
+      const second = await context.newPage();
+      // the container's nginx takes a moment to listen: until then docker-proxy closes the connection, which the preview says
+      const first = await second.goto(`${base}preview/8080/`);
+      if (first?.status() !== 200) expect(await second.locator('#labbox-preview-says').innerText()).toMatch(/closed the connection without answering/);
+      let status = first?.status();
+      for (const deadline = Date.now() + 60_000; status !== 200 && Date.now() < deadline; ) {
+        await second.waitForTimeout(1000);
+        status = (await second.goto(`${base}preview/8080/`))?.status();
+      }
+      expect(status, await second.locator('body').innerText()).toBe(200);
+      expect(await second.locator('h1').innerText()).toBe('Welcome to nginx!');
+      // a path of the server, its headers passed on, a 404 of the server's own
+      const missing = await second.goto(`${base}preview/8080/no-such-page`);
+      expect(missing?.status()).toBe(404);
+      expect(await missing?.headerValue('server')).toMatch(/nginx/);
+      // without the slash: redirected to it
+      await second.goto(`${base}preview/8080`);
+      expect(new URL(second.url()).pathname).toBe('/preview/8080/');
+
+      const closed = await second.goto(`${base}preview/8081/`, { timeout: 60_000 });
+      expect(closed?.status()).toBe(502);
+      expect(await second.locator('#labbox-preview-says').innerText()).toMatch(/Nothing listens on port 8081 of the machine/);
+
+      await page.click('#ports-button');
+      const link = page.locator('#ports a[data-port="8080"]');
+      await expect.poll(() => link.count(), { timeout: 60_000 }).toBe(1);
+      expect(await link.getAttribute('href')).toBe(`${base}preview/8080/`);
+      expect(await page.locator('#ports').innerText()).toMatch(/8080 docker-proxy/);
+    } finally {
+      await context.close();
+    }
+  });
+});
