@@ -251,12 +251,13 @@ export const en = {
   /** files dropped on the page, and labbox-download */
   files: {
     dropHere: 'Drop files or folders here: they go to /root/uploads/ in the machine',
-    uploading: (done: number, total: number) => `Uploading to /root/uploads/: ${mb(done)} of ${mb(total)}`,
+    uploading: 'Uploading to /root/uploads/',
     uploaded: (count: number) => `${count} ${count === 1 ? 'file' : 'files'} in /root/uploads/`,
     tooBig: (max: number) => `Not uploaded: more than ${mb(max)} at once. Drop fewer or smaller files.`,
     failed: (reason: string) => `The upload stopped: ${reason}`,
     downloading: (path: string) => `Preparing ${path} for download…`,
     downloadTooBig: (path: string, max: number) => `${path} is larger than ${mb(max)}: not downloaded.`,
+    downloaded: (name: string) => `${name} is in the browser's downloads`,
     downloadFailed: (path: string, reason: string) => `${path} could not be downloaded: ${reason}`,
     notRunning: 'The machine is not running.',
   },

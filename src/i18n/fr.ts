@@ -238,12 +238,13 @@ export const fr: Strings = {
 
   files: {
     dropHere: 'Déposez des fichiers ou des dossiers ici : ils vont dans /root/uploads/ de la machine',
-    uploading: (done: number, total: number) => `Envoi vers /root/uploads/ : ${mo(done)} sur ${mo(total)}`,
+    uploading: 'Envoi vers /root/uploads/',
     uploaded: (count: number) => `${count} ${count === 1 ? 'fichier' : 'fichiers'} dans /root/uploads/`,
     tooBig: (max: number) => `Rien n'est envoyé : plus de ${mo(max)} à la fois. Déposez moins de fichiers, ou de plus petits.`,
     failed: (reason: string) => `L'envoi s'est arrêté : ${reason}`,
     downloading: (path: string) => `Préparation de ${path} pour le téléchargement…`,
     downloadTooBig: (path: string, max: number) => `${path} dépasse ${mo(max)} : pas de téléchargement.`,
+    downloaded: (name: string) => `${name} est dans les téléchargements du navigateur`,
     downloadFailed: (path: string, reason: string) => `${path} n'a pas pu être téléchargé : ${reason}`,
     notRunning: 'La machine ne tourne pas.',
   },

@@ -30,12 +30,7 @@ export function answerPreviews(host: PreviewHost): void {
 }
 
 async function relay(host: PreviewHost, ask: PreviewAsk, port: MessagePort): Promise<void> {
-  let api: Comlink.Remote<EmulatorContract> | null = null;
-  try {
-    api = host.workerFor(ask.node);
-  } catch {
-    // a cluster node that is not running
-  }
+  const api = host.workerFor(ask.node);
   const say = (answer: PreviewAnswer) => port.postMessage(answer);
   if (!api) {
     say({ type: 'refused', lang, node: ask.node });

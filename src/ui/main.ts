@@ -24,6 +24,9 @@ import { ClusterView } from './cluster-view';
 import { MEMORY_IN_USE, SUSPECT_MS, Watchdog } from './watchdog';
 import { answerPreviews } from '../preview/page';
 import { PortsPanel } from '../preview/ports-panel';
+import { EditorPane } from '../editor/editor-pane';
+import type { GuestRequest } from '../files/guest-requests';
+import { acceptDrops, download, type TransferHost } from '../files/transfer';
 
 const status = new StatusBar(document.querySelector('#status')!);
 const help = new HelpOverlay(document.body);
@@ -83,8 +86,17 @@ document.querySelector<HTMLButtonElement>('#inspect-button')!.onclick = () => {
   inspector.toggle();
   terminals?.current()?.fit();
 };
+/** The emulator worker of the running machine, or of a cluster node; null when it is not running or paused. */
+function workerOf(node?: string): Guest['api'] | null {
+  if (!guest || paused) return null;
+  try {
+    return clusterView.guestFor(node, guest).api;
+  } catch {
+    return null; // a node that is not running
+  }
+}
 // servers in the machine under /preview/<port>/ (src/preview/): this page relays while it runs the machine
-answerPreviews({ workerFor: (node) => (guest && !paused ? clusterView.guestFor(node, guest).api : null) });
+answerPreviews({ workerFor: workerOf });
 const ports = new PortsPanel(document.querySelector('#ports')!, {
   exec: (command, timeoutMs) => (guest && !paused ? guest.api.exec(command, timeoutMs, false) : null),
 });
@@ -92,6 +104,24 @@ document.querySelector<HTMLButtonElement>('#ports-button')!.onclick = () => {
   ports.toggle();
   terminals?.current()?.fit();
 };
+// labbox-edit FILE opens the editor pane (src/editor/); files go in and out through the agent
+const editor = new EditorPane(document.querySelector('#editor')!, {
+  exec: (node) => {
+    const worker = workerOf(node);
+    return worker && ((command, timeoutMs) => worker.exec(command, timeoutMs, true));
+  },
+  resized: () => terminals?.current()?.fit(),
+});
+const transfers: TransferHost = {
+  worker: workerOf,
+  notice: (message, warn) => status.notice(message, warn),
+  progress: (message, done, total) => status.noticeProgress(message, done, total),
+};
+acceptDrops(document.body, transfers);
+function guestAsks(request: GuestRequest, node?: string): void {
+  if (request.kind === 'edit') void editor.open(request.path, node);
+  else void download(transfers, request.path, node);
+}
 // a separate machine keeps its lab progress apart from the other tab's
 const progressStore = new ProgressStore(isSeparateMachine ? createStore('labbox-progress-separate', 'labs') : undefined);
 const checkpoints = isSeparateMachine ? undefined : new Checkpoints(store, {
@@ -184,6 +214,7 @@ async function boot(options: BootOptions = {}): Promise<void> {
     guest = started.guest;
     info = started.info;
     terminals = tabs;
+    terminals.onGuestRequest = guestAsks;
     terminals.connect(terminalHost(guest));
     const first = info.firstShell && [{ ...info.firstShell, title: t.terminals.shell(1) }];
     const saved = info.restored?.session.terminals ?? first ?? [];

@@ -2,6 +2,7 @@
 import type { SavedTerminal } from '../storage/snapshot-store';
 import { TerminalTab, type TerminalHost } from '../terminal/terminal-tab';
 import { t } from '../i18n/page';
+import { LABBOX_OSC, parseGuestRequest, type GuestRequest } from '../files/guest-requests';
 
 /** Another machine whose shells open here too (a cluster's other nodes). */
 export interface TerminalNode {
@@ -20,6 +21,8 @@ export class Terminals {
   /** a tab laid out before the machine runs, for its first shell (see prepare) */
   private prepared: TerminalTab | null = null;
   private readonly addButton = document.createElement('button');
+  /** a guest command asks the page for something (labbox-edit, labbox-download) in a tab of the machine or of `node` */
+  onGuestRequest: ((request: GuestRequest, node?: string) => void) | null = null;
 
   constructor(
     private readonly tabBar: HTMLElement,
@@ -65,6 +68,11 @@ export class Terminals {
     const tab: TerminalTab = prepared ?? new TerminalTab(this.newPane(), title, () => this.markExited(tab));
     tab.title = title;
     if (node) this.nodeOf.set(tab, node);
+    tab.terminal.parser.registerOscHandler(LABBOX_OSC, (data) => {
+      const request = parseGuestRequest(data);
+      if (request) this.onGuestRequest?.(request, node?.name);
+      return true;
+    });
     const button = document.createElement('button');
     button.className = 'tab';
     button.setAttribute('role', 'tab');
