@@ -1,0 +1,67 @@
+/**
+ * Files in and out (issue 38): files dropped on the page arrive in /root/uploads/ byte for
+ * byte (SHA-256 in the guest), in pieces through the agent; labbox-download's request (the
+ * OSC sequence it prints) of a folder gives the browser a tar with the same files.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, openReady, typeLine, waitForText } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The dropped file's bytes: 300 000 of them, several pieces of the upload. */
+const SIZE = 300_000;
+const byteAt = (i: number) => (i * 31 + (i >> 8)) & 255;
+
+describe('files in and out', () => {
+  it('a dropped file lands in /root/uploads/ byte for byte; a folder comes back as a tar', async () => {
+    const page = await openReady(browser, `${inject('baseUrl')}?lang=en`);
+    await page.evaluate(
+      ({ size, formula }) => {
+        const byteAt = new Function('i', `return ${formula}`) as (i: number) => number;
+        const data = Uint8Array.from({ length: size }, (_, i) => byteAt(i));
+        const dt = new DataTransfer();
+        dt.items.add(new File([data], 'data.bin'));
+        dt.items.add(new File(['hello from the browser\n'], 'hello.txt'));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      { size: SIZE, formula: '(i * 31 + (i >> 8)) & 255' },
+    );
+    await expect.poll(() => page.locator('#status').innerText(), { timeout: 120_000 }).toMatch(/2 files in \/root\/uploads\//);
+    const expected = createHash('sha256').update(Uint8Array.from({ length: SIZE }, (_, i) => byteAt(i))).digest('hex');
+    await typeLine(page, 'clear; sha256sum < /root/uploads/data.bin | cut -c1-12; cat /root/uploads/hello.txt; ls -a /root/uploads | grep -c labbox-part');
+    const shown = await waitForText(page, /^hello from the browser\n0$/m, 60_000);
+    expect(shown).toMatch(new RegExp(`^${expected.slice(0, 12)}\n`, 'm'));
+
+    // what labbox-download prints, for a folder
+    await typeLine(page, "clear; mkdir -p /root/site/css && echo '<h1>site</h1>' > /root/site/index.html && echo 'h1{}' > /root/site/css/a.css && " +
+      "printf '\\033]7711;download;%s\\007' $(printf %s /root/site | base64 -w0)");
+    const downloaded = await page.waitForEvent('download', { timeout: 120_000 });
+    expect(downloaded.suggestedFilename()).toBe('site.tar');
+    const dir = mkdtempSync(path.join(tmpdir(), 'labbox-download-'));
+    const tar = path.join(dir, 'site.tar');
+    await downloaded.saveAs(tar);
+    execFileSync('tar', ['-xf', tar, '-C', dir]);
+    expect(readFileSync(path.join(dir, 'site/index.html'), 'utf8')).toBe('<h1>site</h1>\n');
+    expect(readFileSync(path.join(dir, 'site/css/a.css'), 'utf8')).toBe('h1{}\n');
+
+    // and a file, as it is
+    await typeLine(page, "clear; printf '\\033]7711;download;%s\\007' $(printf %s /root/uploads/data.bin | base64 -w0)");
+    const file = await page.waitForEvent('download', { timeout: 120_000 });
+    expect(file.suggestedFilename()).toBe('data.bin');
+    await file.saveAs(path.join(dir, 'data.bin'));
+    expect(createHash('sha256').update(readFileSync(path.join(dir, 'data.bin'))).digest('hex')).toBe(expected);
+    await page.close();
+  });
+});
