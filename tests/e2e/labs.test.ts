@@ -113,6 +113,30 @@ describe('labs in the page', () => {
     await expect.poll(() => page.locator('dialog[open] tr').allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/^Autosave \(automatic\)/));
   });
 
+  it("checks a lab's preparation as it opens, says what an earlier lab left, and its clean-up clears it", async () => {
+    const other = await openReady(browser, `${baseUrl}?lab=swarm-cluster&lang=en`);
+    try {
+      const step = other.locator('section.step[data-step="prepare"]');
+      // a fresh machine meets the preconditions: the check ran by itself, nothing else did
+      await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Done');
+      // what the swarm lab and the volumes-networks lab leave on the machine
+      await typeLine(other, 'docker swarm init --advertise-addr eth0 >/dev/null && docker run -d --name web -p 8080:80 nginx >/dev/null && echo LEFT-$((6 * 7))');
+      await waitForText(other, /^LEFT-42$/m, 300_000);
+      await step.locator('button.check-button').click();
+      await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Not done yet');
+      const said = await step.locator('.check-output').innerText();
+      expect(said).toContain('docker swarm leave --force');
+      expect(said).toContain('docker rm -f web');
+      await step.locator('button.run-button').first().click();
+      await typeLine(other, 'echo CLEAN-$((6 * 7))');
+      await waitForText(other, /^CLEAN-42$/m, 300_000);
+      await step.locator('button.check-button').click();
+      await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Done');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('says clearly when a lab cannot be loaded', async () => {
     const other = await browser.newPage();
     await other.goto(`${baseUrl}?lab=${encodeURIComponent(`${baseUrl}no-such-lab.md`)}`);
