@@ -5,6 +5,9 @@ grep -Eq '^Name: +web1$' /root/lxc/created.txt 2>/dev/null && grep -Eq '^State: 
 grep -Eq '^web1 +RUNNING ' /root/lxc/started.txt 2>/dev/null
 #@ attach
 [ "$(cat /root/lxc/hostname.txt 2>/dev/null)" = web1 ] && [ "$(hostname)" != web1 ]
+#@ compare
+# process 1: LXC's init, and in the Docker container the command itself
+[ "$(awk '$1 == 1 { print $3 }' /root/lxc/ps-lxc.txt 2>/dev/null)" = init ] && [ "$(awk '$1 == 1 { print $3 }' /root/lxc/ps-docker.txt 2>/dev/null)" = ps ]
 #@ stop
 grep -Eq '^Name: +web1$' /root/lxc/stopped.txt 2>/dev/null && grep -Eq '^State: +STOPPED$' /root/lxc/stopped.txt
 #@ destroy
