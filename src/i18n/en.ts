@@ -208,6 +208,8 @@ export const en = {
     badAddress: 'This address is not a preview: use /preview/<port>/, or /preview/<node>/<port>/ for a cluster node.',
     closed: (port: number, node?: string) =>
       `Nothing listens on port ${port} of ${node ?? 'the machine'}. Start a server there first (for instance docker run -d -p ${port}:80 nginx), then reload this page.`,
+    needsServiceWorker:
+      "This preview address reached the site's server, not LabBox's service worker. The preview needs the site on https or localhost, opened once until its prompt (the service worker installs then): open LabBox in another tab, wait for its prompt, then reload this page.",
     noMachine: 'No tab of this browser runs the LabBox machine now: open LabBox in another tab, wait for its prompt, then reload this page.',
     noNode: (node: string) => `${node} is not running: start the cluster's nodes in the LabBox tab, then reload this page.`,
     noAnswer: (port: number) =>

@@ -197,6 +197,8 @@ export const fr: Strings = {
     badAddress: "Cette adresse n'est pas un aperçu : utilisez /preview/<port>/, ou /preview/<nœud>/<port>/ pour un nœud du cluster.",
     closed: (port: number, node?: string) =>
       `Rien n'écoute sur le port ${port} ${node ? `de ${node}` : 'de la machine'}. Lancez d'abord un serveur (par exemple docker run -d -p ${port}:80 nginx), puis rechargez cette page.`,
+    needsServiceWorker:
+      "Cette adresse d'aperçu a atteint le serveur du site, pas le service worker de LabBox. L'aperçu demande le site en https ou sur localhost, ouvert une fois jusqu'à son invite (le service worker s'installe alors) : ouvrez LabBox dans un autre onglet, attendez son invite, puis rechargez cette page.",
     noMachine: "Aucun onglet de ce navigateur ne fait tourner la machine LabBox : ouvrez LabBox dans un autre onglet, attendez son invite, puis rechargez cette page.",
     noNode: (node: string) => `${node} ne tourne pas : démarrez les nœuds du cluster dans l'onglet LabBox, puis rechargez cette page.`,
     noAnswer: (port: number) =>

@@ -174,15 +174,15 @@ export class ResponseParser {
 
   /** Reads one head; false when more bytes are needed. */
   private readHead(): boolean {
-    const end = indexOf(this.buffer, CRLFCRLF);
+    const { end, body } = headEnd(this.buffer);
     if (end < 0) {
       if (this.buffer.length > MAX_HEAD_BYTES) throw new HttpParseError('the server\'s headers are too long');
       if (this.buffer.length >= 5 && !startsWith(this.buffer, HTTP)) throw new HttpParseError('the server did not answer in HTTP');
       return false;
     }
     const text = latin1(this.buffer.subarray(0, end));
-    this.buffer = this.buffer.subarray(end + 4);
-    const [statusLine, ...lines] = text.split('\r\n');
+    this.buffer = this.buffer.subarray(body);
+    const [statusLine, ...lines] = text.split(/\r?\n/);
     const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
     if (!m) throw new HttpParseError('the server did not answer in HTTP');
     const status = Number(m[1]);
@@ -209,11 +209,11 @@ export class ResponseParser {
   /** Reads a chunk's size line, its data or its trailing CRLF; false when more bytes are needed. */
   private readChunk(): boolean {
     if (this.chunkLeft < 0) {
-      const eol = indexOf(this.buffer, CRLF);
+      const eol = this.buffer.indexOf(LF);
       if (eol < 0) return false;
       const size = parseInt(latin1(this.buffer.subarray(0, eol)).split(';')[0].trim(), 16);
       if (!Number.isFinite(size) || size < 0) throw new HttpParseError('the server\'s chunked answer is malformed');
-      this.buffer = this.buffer.subarray(eol + 2);
+      this.buffer = this.buffer.subarray(eol + 1);
       if (size === 0) {
         // the last chunk: trailers, if any, are not kept
         this.finished = true;
@@ -229,9 +229,10 @@ export class ResponseParser {
       this.buffer = this.buffer.subarray(take);
       if (this.chunkLeft > 0) return false;
     }
-    // the CRLF after a chunk's data
-    if (this.buffer.length < 2) return false;
-    this.buffer = this.buffer.subarray(2);
+    // the CRLF (or a bare LF) after a chunk's data
+    const eol = this.buffer.indexOf(LF);
+    if (eol < 0) return false;
+    this.buffer = this.buffer.subarray(eol + 1);
     this.chunkLeft = -1;
     return true;
   }
@@ -272,16 +273,21 @@ export function contentCoding(head: ResponseHead): 'gzip' | 'deflate' | null {
   return value === 'gzip' || value === 'x-gzip' ? 'gzip' : value === 'deflate' ? 'deflate' : null;
 }
 
-const CRLF = Uint8Array.of(13, 10);
-const CRLFCRLF = Uint8Array.of(13, 10, 13, 10);
+const LF = 10;
+const CR = 13;
 const HTTP = new TextEncoder().encode('HTTP/');
 
-function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
+/**
+ * Where a head ends (its empty line) and its body begins; -1 when the empty line has not
+ * come yet. Bare LF line ends count too (busybox httpd passes a CGI's own headers on with them).
+ */
+function headEnd(bytes: Uint8Array): { end: number; body: number } {
+  for (let i = bytes.indexOf(LF); i >= 0; i = bytes.indexOf(LF, i + 1)) {
+    let j = i + 1;
+    if (bytes[j] === CR) j++;
+    if (bytes[j] === LF) return { end: i > 0 && bytes[i - 1] === CR ? i - 1 : i, body: j + 1 };
   }
-  return -1;
+  return { end: -1, body: -1 };
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

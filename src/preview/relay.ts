@@ -29,5 +29,6 @@ export function relayCommand(port: number, request: { bytes: Uint8Array } | { fi
   if ('bytes' in request) send = `printf %s ${toBase64(request.bytes)} | base64 -d >&3`;
   else if (SAFE_PATH.test(request.file)) send = `cat ${request.file} >&3; rm -f ${request.file}`;
   else throw new RangeError(`not a part file's name: ${request.file}`);
-  return `exec bash -c '{ exec 3<>/dev/tcp/127.0.0.1/${port}; } 2>/dev/null || exit ${CLOSED_PORT_EXIT}; ${send}; cat <&3'`;
+  // the request is written in the background: a server that answers while it reads (an echo) must not wait on a full socket
+  return `exec bash -c '{ exec 3<>/dev/tcp/127.0.0.1/${port}; } 2>/dev/null || exit ${CLOSED_PORT_EXIT}; { ${send}; } & cat <&3'`;
 }

@@ -11,6 +11,7 @@ import { isWebKit, loadWorkerEarly } from './guest';
 import { errorText } from '../i18n';
 import { t } from '../i18n/page';
 import { sayPageWords } from './page-words';
+import { PREVIEW_FOLDER } from '../preview/http';
 
 /** Restores the machine at once, unless another tab runs it (the page shell then asks what to do). */
 async function startEarly(): Promise<void> {
@@ -18,10 +19,19 @@ async function startEarly(): Promise<void> {
   await loadWorkerEarly(imageUrl, chooseMachineEarly());
 }
 
-const begun = isWebKit() ? Promise.resolve() : startEarly();
-sayPageWords();
-// never held back for long: a worker that is slow to load must not leave the page blank
-const waited = Promise.race([begun, new Promise((resolve) => setTimeout(resolve, 1500))]);
-waited.then(() => import('./main')).catch((error: unknown) => {
-  document.querySelector('#status')!.textContent = t.page.loadFailed(errorText(error, t));
-});
+/** A preview address that reached the server, not the service worker (none yet, or plain http): say so, start nothing. */
+const previewFolder = new URL(PREVIEW_FOLDER, new URL(import.meta.env.BASE_URL, location.href)).pathname;
+if (location.pathname.startsWith(previewFolder)) {
+  const p = document.createElement('p');
+  p.id = 'labbox-preview-says';
+  p.textContent = t.preview.needsServiceWorker;
+  document.body.replaceChildren(p);
+} else {
+  const begun = isWebKit() ? Promise.resolve() : startEarly();
+  sayPageWords();
+  // never held back for long: a worker that is slow to load must not leave the page blank
+  const waited = Promise.race([begun, new Promise((resolve) => setTimeout(resolve, 1500))]);
+  waited.then(() => import('./main')).catch((error: unknown) => {
+    document.querySelector('#status')!.textContent = t.page.loadFailed(errorText(error, t));
+  });
+}

@@ -48,11 +48,30 @@ describe('preview', () => {
       expect(closed?.status()).toBe(502);
       expect(await second.locator('#labbox-preview-says').innerText()).toMatch(/Nothing listens on port 8081 of the machine/);
 
+      // a POST echoed by a small server in a container comes back intact: 200 000 bytes, more than one exec's
+      // argument carries, so the body goes in as a file first
+      await typeLine(
+        page,
+        "clear; docker run -d -p 8090:80 busybox:1.37 sh -c 'mkdir -p /www/cgi-bin; printf \"#!/bin/sh\\necho Content-Type: application/octet-stream\\necho\\ncat\\n\" > /www/cgi-bin/echo; " +
+          "chmod +x /www/cgi-bin/echo; exec httpd -f -p 80 -h /www' >/dev/null; echo echo-$?",
+      );
+      await waitForText(page, /^echo-0$/m, 300_000);
+      const echo = () =>
+        second.evaluate(async () => {
+          const body = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7 + (i >> 9)) & 255);
+          const r = await fetch('/preview/8090/cgi-bin/echo', { method: 'POST', body, headers: { 'Content-Type': 'application/octet-stream' } });
+          const back = new Uint8Array(await r.arrayBuffer());
+          const same = back.length === body.length && back.every((b, i) => b === body[i]);
+          return { status: r.status, same, ...(same ? {} : { said: new TextDecoder().decode(back.slice(0, 600)) }) };
+        });
+      await expect.poll(echo, { timeout: 60_000, interval: 1000 }).toEqual({ status: 200, same: true });
+
       await page.click('#ports-button');
       const link = page.locator('#ports a[data-port="8080"]');
       await expect.poll(() => link.count(), { timeout: 60_000 }).toBe(1);
       expect(await link.getAttribute('href')).toBe(`${base}preview/8080/`);
       expect(await page.locator('#ports').innerText()).toMatch(/8080 docker-proxy/);
+      expect(await page.locator('#ports a[data-port="8090"]').count()).toBe(1);
     } finally {
       await context.close();
     }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeRequest, parsePreviewPath, ResponseParser, responseHeaders, rewriteLocation, HttpParseError, contentCoding, type ResponseHead } from '../../src/preview/http';
 import { CLOSED_PORT_EXIT, relayCommand } from '../../src/preview/relay';
 import { parseListening } from '../../src/preview/ports';
+import { parseGuestRequest } from '../../src/files/guest-requests';
+import { languageName } from '../../src/editor/languages';
 import { CHUNK_BYTES, fromBase64, shellQuote, toBase64, writeGuestFile, readGuestFile, ChangedMeanwhileError } from '../../src/files/guest-files';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -90,6 +92,14 @@ describe('preview response', () => {
     expect(body).toBe('hello, world');
   });
 
+  it('takes bare LF line ends, as busybox httpd sends a CGI\'s headers', () => {
+    expect(parse('HTTP/1.1 200 OK\r\nContent-Type: text/plain\n\nechoed', 4)).toEqual({
+      head: { status: 200, statusText: 'OK', headers: [['Content-Type', 'text/plain']] },
+      body: 'echoed',
+    });
+    expect(parse('HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n', 2).body).toBe('abc');
+  });
+
   it('reads a body up to the close when it has no length', () => {
     expect(parse('HTTP/1.0 200 OK\r\nServer: SimpleHTTP\r\n\r\nall of it\nuntil the end', 4).body).toBe('all of it\nuntil the end');
   });
@@ -137,9 +147,9 @@ describe('relay command', () => {
   it('connects to the port on the loopback, sends the request, streams the answer', () => {
     const command = relayCommand(8080, { bytes: bytes('GET / HTTP/1.1\r\n\r\n') });
     expect(command).toBe(
-      `exec bash -c '{ exec 3<>/dev/tcp/127.0.0.1/8080; } 2>/dev/null || exit ${CLOSED_PORT_EXIT}; printf %s R0VUIC8gSFRUUC8xLjENCg0K | base64 -d >&3; cat <&3'`,
+      `exec bash -c '{ exec 3<>/dev/tcp/127.0.0.1/8080; } 2>/dev/null || exit ${CLOSED_PORT_EXIT}; { printf %s R0VUIC8gSFRUUC8xLjENCg0K | base64 -d >&3; } & cat <&3'`,
     );
-    expect(relayCommand(80, { file: '/tmp/.labbox-preview-1' })).toContain('cat /tmp/.labbox-preview-1 >&3; rm -f /tmp/.labbox-preview-1;');
+    expect(relayCommand(80, { file: '/tmp/.labbox-preview-1' })).toContain('{ cat /tmp/.labbox-preview-1 >&3; rm -f /tmp/.labbox-preview-1; } & cat <&3');
   });
 
   it('refuses a port or a file name it cannot put in the command', () => {
@@ -222,5 +232,30 @@ describe('guest files', () => {
     const guest = fakeGuest();
     await expect(writeGuestFile(guest.exec, '/root/Dockerfile', bytes('FROM nginx\n'), { expectSha256: 'abc', inPlace: true })).rejects.toBeInstanceOf(ChangedMeanwhileError);
     expect(guest.commands.at(-1)).toMatch(/rm -f '\/root\/\.Dockerfile\.labbox-part'; exit 3/);
+  });
+});
+
+describe('guest requests and the editor language', () => {
+  const osc = (kind: string, path: string) => `${kind};${toBase64(new TextEncoder().encode(path))}`;
+
+  it('reads what labbox-edit and labbox-download print', () => {
+    expect(parseGuestRequest(osc('edit', '/root/compose.yaml'))).toEqual({ kind: 'edit', path: '/root/compose.yaml' });
+    expect(parseGuestRequest(osc('download', '/root/mon site'))).toEqual({ kind: 'download', path: '/root/mon site' });
+  });
+
+  it('ignores anything else', () => {
+    for (const bad of [osc('run', '/x'), osc('edit', 'relative'), 'edit;not base64!', 'edit;', '', `edit;${btoa('\xff\xfe')}`]) expect(parseGuestRequest(bad)).toBeNull();
+  });
+
+  it('picks the language from the name or a script\'s first line', () => {
+    expect(languageName('/root/Dockerfile')).toBe('dockerfile');
+    expect(languageName('/root/app/Dockerfile.dev')).toBe('dockerfile');
+    expect(languageName('/root/web.dockerfile')).toBe('dockerfile');
+    expect(languageName('/root/compose.yaml')).toBe('yaml');
+    expect(languageName('/root/k8s/pod.yml')).toBe('yaml');
+    expect(languageName('/etc/docker/daemon.json')).toBe('json');
+    expect(languageName('/root/solution.sh')).toBe('shell');
+    expect(languageName('/usr/local/bin/labbox-edit', '#!/bin/sh')).toBe('shell');
+    expect(languageName('/root/notes.txt')).toBe('text');
   });
 });
