@@ -5,24 +5,18 @@
  * overwritten, until the trainee chooses to.
  */
 import { createHash } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openReady, screenText, typeLine, waitForText } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { openReady, screenText, typeLine, waitForText } from './browser';
+import { useBrowser } from './use-browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** What `labbox-edit FILE` prints (images/guest/rootfs/usr/local/bin/labbox-edit). */
 const editSequence = (path: string) => `printf '\\033]7711;edit;%s\\007' $(printf %s ${path} | base64 -w0)`;
 
 describe('editor', () => {
   it('opens a guest file from the terminal, saves an edit into it, and says when the guest changed it meanwhile', async () => {
-    const page = await openReady(browser, `${inject('baseUrl')}?lang=en`);
+    const page = await openReady(browser(), `${inject('baseUrl')}?lang=en`);
     await typeLine(page, `printf 'FROM nginx:1.26\\n' > /root/Dockerfile; ${editSequence('/root/Dockerfile')}`);
     const editor = page.locator('#editor[data-path="/root/Dockerfile"]');
     await editor.waitFor({ timeout: 60_000 });

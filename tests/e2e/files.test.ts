@@ -8,17 +8,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openReady, typeLine, waitForText } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { openReady, typeLine, waitForText } from './browser';
+import { useBrowser } from './use-browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** The dropped file's bytes: 300 000 of them, several pieces of the upload. */
 const SIZE = 300_000;
@@ -26,7 +20,7 @@ const byteAt = (i: number) => (i * 31 + (i >> 8)) & 255;
 
 describe('files in and out', () => {
   it('a dropped file lands in /root/uploads/ byte for byte; a folder comes back as a tar', async () => {
-    const page = await openReady(browser, `${inject('baseUrl')}?lang=en`);
+    const page = await openReady(browser(), `${inject('baseUrl')}?lang=en`);
     await page.evaluate(
       ({ size, formula }) => {
         const byteAt = new Function('i', `return ${formula}`) as (i: number) => number;

@@ -3,22 +3,16 @@
  * /preview/<port>/ in a second tab of the same browser, through the real service worker, the
  * page and the agent; a port nothing listens on gives a page that says so.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openReady, typeLine, waitForText } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { openReady, typeLine, waitForText } from './browser';
+import { useBrowser } from './use-browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('preview', () => {
   it('opens nginx started in the terminal under /preview/8080/ in a second tab; a closed port says so; the Ports list links it', async () => {
     const base = inject('baseUrl');
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     try {
       const page = await openReady(context, `${base}?lang=en`);
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
