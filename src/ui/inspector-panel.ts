@@ -8,6 +8,7 @@ import { COLLECT_SCRIPT, MIN_REFRESH_MS, refreshIntervalMs } from '../inspector/
 import type { Container, GuestView, NetInterface } from '../inspector/model';
 import { parseGuestView } from '../inspector/parse';
 import { t } from '../i18n/page';
+import { previewUrl } from '../preview/ports-panel';
 
 export type InspectorView = 'namespaces' | 'cgroups' | 'network';
 export const INSPECTOR_VIEWS: InspectorView[] = ['namespaces', 'cgroups', 'network'];
@@ -192,11 +193,18 @@ export class InspectorPanel {
       const boxes = members.map((c) => {
         const inside = c.interfaces.filter((i) => i.name !== 'lo');
         const veth = hostVeth(c);
-        return `<div class="net-container" data-container="${esc(c.name)}"><div class="wire">${esc(veth?.name ?? '')} ⇄ ${inside.map((i) => esc(i.name)).join(', ')}</div><strong>${esc(c.name)}</strong><br>${inside.map((i) => esc(addr(i))).join('<br>')}${c.ports.length ? `<br>-p ${c.ports.map(esc).join(', ')}` : ''}</div>`;
+        return `<div class="net-container" data-container="${esc(c.name)}"><div class="wire">${esc(veth?.name ?? '')} ⇄ ${inside.map((i) => esc(i.name)).join(', ')}</div><strong>${esc(c.name)}</strong><br>${inside.map((i) => esc(addr(i))).join('<br>')}${c.ports.length ? `<br>-p ${c.ports.map(portLink).join(', ')}` : ''}</div>`;
       });
       return `<div class="net-bridge"><div class="bridge-box"><strong>${esc(b.name)}</strong> ${esc(addr(b))}</div>${boxes.join('')}</div>`;
     });
     const host = `<div class="net-host">${uplinks.map((i) => `<span><strong>${esc(i.name)}</strong> ${esc(addr(i))}</span>`).join(' ')}</div>`;
     return `${host}<div class="net-bridges">${columns.join('')}</div>`;
   }
+}
+
+/** A published port (`8080->80/tcp`), its host port a link to its preview (src/preview/). */
+function portLink(port: string): string {
+  const m = /^(\d+)(->.*)$/.exec(port);
+  if (!m) return esc(port);
+  return `<a href="${esc(previewUrl(Number(m[1])))}" target="_blank" rel="noopener" data-port="${m[1]}">${m[1]}</a>${esc(m[2])}`;
 }

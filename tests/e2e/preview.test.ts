@@ -70,4 +70,34 @@ describe('preview', () => {
       await context.close();
     }
   });
+
+  it('reaches a cluster node\'s port under /preview/<node>/<port>/, and says which node has nothing there or is not running', async () => {
+    const base = inject('baseUrl');
+    const context = await browser().newContext();
+    try {
+      const page = await openReady(context, `${base}?lab=swarm-cluster&lang=en`);
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await page.locator('#lab .cluster-start button').click();
+      await page.waitForSelector('#cluster .cluster-node[data-node="node2"]', { timeout: 480_000 });
+      await waitForText(page, /root@node2:\S*#/, 120_000); // node2's first shell opens in front
+      await typeLine(page, 'docker run -d -p 8082:80 nginx:1.26 >/dev/null; echo started-$?');
+      await waitForText(page, /^started-0$/m, 300_000);
+
+      const second = await context.newPage();
+      let status: number | undefined;
+      for (const deadline = Date.now() + 90_000; status !== 200 && Date.now() < deadline; ) {
+        status = (await second.goto(`${base}preview/node2/8082/`))?.status();
+        if (status !== 200) await second.waitForTimeout(1000);
+      }
+      expect(status, await second.locator('body').innerText()).toBe(200);
+      expect(await second.locator('h1').innerText()).toBe('Welcome to nginx!');
+      // node1 has nothing on that port: the preview says so, naming node1
+      expect((await second.goto(`${base}preview/node1/8082/`))?.status()).toBe(502);
+      expect(await second.locator('#labbox-preview-says').innerText()).toMatch(/Nothing listens on port 8082 of node1/);
+      expect((await second.goto(`${base}preview/node3/8082/`))?.status()).toBe(503);
+      expect(await second.locator('#labbox-preview-says').innerText()).toMatch(/node3 is not running/);
+    } finally {
+      await context.close();
+    }
+  });
 });
