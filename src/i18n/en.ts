@@ -229,6 +229,7 @@ export const en = {
 
   /** the editor pane (labbox-edit FILE) */
   editor: {
+    pane: 'Editor',
     title: (file: string) => `Editing ${file}`,
     save: 'Save',
     saveTitle: 'Write the file into the machine (Ctrl+S)',

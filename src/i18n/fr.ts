@@ -217,6 +217,7 @@ export const fr: Strings = {
   },
 
   editor: {
+    pane: 'Éditeur',
     title: (file: string) => `Modification de ${file}`,
     save: 'Enregistrer',
     saveTitle: 'Écrire le fichier dans la machine (Ctrl+S)',

@@ -21,6 +21,7 @@ export function sayPageWords(): void {
   set('#inspect-button', { text: h.inspect, title: h.inspectTitle });
   set('#ports-button', { text: t.preview.ports, title: t.preview.portsTitle });
   set('#ports', { label: t.preview.listening });
+  set('#editor', { label: t.editor.pane });
   set('#lab-button', { text: h.lab, title: h.labTitle });
   set('#help-button', { title: h.helpTitle, label: h.help });
   set('#cluster', { label: t.page.clusterNodes });
