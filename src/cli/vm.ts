@@ -36,9 +36,9 @@ async function labMachines(name: string): Promise<{ nodes: number; machine?: str
 /** The machine the command runs on, and how to stop everything that was started. */
 async function startMachines(options: NodeVmOptions, lab?: string, node = 'node1'): Promise<{ vm: NodeVM; stop: () => Promise<void> }> {
   const { nodes, machine } = lab ? await labMachines(lab) : { nodes: 1 };
-  options = { ...options, machine };
   if (nodes > 1) {
-    const cluster = await NodeCluster.start(nodes, options);
+    // node1 from the lab's machine, the other nodes from the default one (as in the page)
+    const cluster = await NodeCluster.start(nodes, options, machine);
     try {
       return { vm: cluster.node(node), stop: () => cluster.stop() };
     } catch (error) {
@@ -47,7 +47,7 @@ async function startMachines(options: NodeVmOptions, lab?: string, node = 'node1
     }
   }
   if (node !== 'node1') throw new Error(`--node ${node}: ${lab ? `the lab "${lab}" starts` : 'there is'} one machine only`);
-  const vm = await NodeVM.start(options);
+  const vm = await NodeVM.start({ ...options, machine });
   return { vm, stop: () => vm.stop() };
 }
 

@@ -2,6 +2,8 @@
  * A cluster in Node.js: several guests restored from the same snapshot, each given its
  * identity (see ./plan.ts), their network cards plugged into one in-process switch.
  * All run on Node's one thread, so each node gets a share of it: tests keep clusters small.
+ * node1 may restore another of the image's machines (a lab's `machine:`, as the page's main
+ * machine does); the other nodes restore the default one, as in the page.
  */
 import { NodeVM, type NodeVmOptions } from '../vm/node-vm';
 import { attachNic } from './nic';
@@ -19,11 +21,11 @@ export class NodeCluster {
     readonly network: EthernetSwitch,
   ) {}
 
-  static async start(count: number, options: NodeVmOptions = {}): Promise<NodeCluster> {
+  static async start(count: number, options: NodeVmOptions = {}, node1Machine?: string): Promise<NodeCluster> {
     if (count < MIN_NODES || count > MAX_NODES) throw new Error(`a cluster has ${MIN_NODES} to ${MAX_NODES} nodes, not ${count}`);
     const cluster = new NodeCluster([], new EthernetSwitch());
     try {
-      for (let i = 1; i <= count; i++) cluster.nodes.push(await cluster.startNode(i, options));
+      for (let i = 1; i <= count; i++) cluster.nodes.push(await cluster.startNode(i, i === 1 ? { ...options, machine: node1Machine } : options));
     } catch (error) {
       await cluster.stop();
       throw error;
