@@ -112,7 +112,7 @@ describe('the one-machine labs in the catalogue\'s order', () => {
 });
 
 describe.each(labs.filter(({ en }) => runsInGuest(en) && (en.nodes || en.machine)).map((lab) => [lab.id, lab.en] as const))('lab %s in the guest', (_, lab) => {
-  it('passes its preparation on fresh machines, fails every check there, then passes each after its solution', async () => {
+  it('passes its preparation on fresh machines, fails every check there, passes each after its solution, and all of them at the end', async () => {
     // a cluster lab gets its nodes on one switch; a lab on another machine that machine, as "node1"
     const cluster = lab.nodes ? await NodeCluster.start(lab.nodes, {}, lab.machine) : null;
     const single = cluster ? null : await NodeVM.start({ machine: lab.machine });
