@@ -7,6 +7,7 @@
  *          --image DIR (default images/out/dist or $LABBOX_IMAGE_DIR),
  *          --lab NAME (the machines that built-in lab starts: a cluster lab's nodes on one
  *          switch; the command or shell runs on node1, or on --node NAME).
+ * Each machine runs in a thread of its own (../cluster/threaded-node.ts).
  * Exit code 125 means the runner itself failed (no image, the guest did not answer).
  */
 import { readFileSync } from 'node:fs';
@@ -14,8 +15,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NodeCluster } from '../cluster/node-cluster';
+import type { NodeThreadOptions } from '../cluster/thread-protocol';
+import { ThreadedNode } from '../cluster/threaded-node';
 import { builtInLabPath, loadLab, type CatalogueEntry } from '../labs/load';
-import { NodeVM, type NodeVmOptions } from '../vm/node-vm';
 
 const RUNNER_FAILED = 125;
 const usage = `usage: npm run vm -- exec '<command>' [--timeout SECONDS] [--cold] [--image DIR] [--lab NAME [--node NAME]]
@@ -34,7 +36,7 @@ async function labMachines(name: string): Promise<{ nodes: number; machine?: str
 }
 
 /** The machine the command runs on, and how to stop everything that was started. */
-async function startMachines(options: NodeVmOptions, lab?: string, node = 'node1'): Promise<{ vm: NodeVM; stop: () => Promise<void> }> {
+async function startMachines(options: NodeThreadOptions, lab?: string, node = 'node1'): Promise<{ vm: ThreadedNode; stop: () => Promise<void> }> {
   const { nodes, machine } = lab ? await labMachines(lab) : { nodes: 1 };
   if (nodes > 1) {
     // node1 from the lab's machine, the other nodes from the default one (as in the page)
@@ -47,7 +49,8 @@ async function startMachines(options: NodeVmOptions, lab?: string, node = 'node1
     }
   }
   if (node !== 'node1') throw new Error(`--node ${node}: ${lab ? `the lab "${lab}" starts` : 'there is'} one machine only`);
-  const vm = await NodeVM.start({ ...options, machine });
+  // no network card plugged anywhere: a machine alone
+  const { node: vm } = await ThreadedNode.start({ ...options, machine }, () => {});
   return { vm, stop: () => vm.stop() };
 }
 
@@ -79,7 +82,7 @@ async function main(): Promise<number> {
   }
 }
 
-async function exec(vm: NodeVM, command: string, timeoutMs: number): Promise<number> {
+async function exec(vm: ThreadedNode, command: string, timeoutMs: number): Promise<number> {
   const result = await vm.exec(command, {
     timeoutMs,
     onStdout: (chunk) => process.stdout.write(chunk),
@@ -88,23 +91,16 @@ async function exec(vm: NodeVM, command: string, timeoutMs: number): Promise<num
   return result.exitCode;
 }
 
-async function shell(vm: NodeVM): Promise<number> {
+async function shell(vm: ThreadedNode): Promise<number> {
   const stdin = process.stdin;
   const size = () => [process.stdout.columns || 80, process.stdout.rows || 24] as const;
   return new Promise<number>((resolve) => {
-    const onOutput = (data: Uint8Array) => process.stdout.write(data);
     const onExit = (code: number) => {
       if (stdin.isTTY) stdin.setRawMode(false);
       stdin.pause();
       resolve(code);
     };
-    // a fresh restore has a shell waiting at its prompt: take it over rather than start one
-    const first = vm.firstShell;
-    const pty = first ? vm.agent.attachPty(first.channel, onOutput, onExit) : vm.agent.openPty(...size(), onOutput, onExit);
-    if (first) {
-      process.stdout.write(first.screen);
-      pty.resize(...size());
-    }
+    const pty = vm.shell(...size(), (data) => process.stdout.write(data), onExit);
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.on('data', (data: Buffer) => pty.write(new Uint8Array(data)));
     // end of piped input: an end-of-file keystroke, so the shell finishes what it was given

@@ -313,7 +313,7 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-// --- a cluster: guests restored from the one snapshot, named, on the in-process switch ---
+// --- a cluster: guests restored from the one snapshot, each in its thread, named, on one switch ---
 log('a 3-node cluster in v86');
 {
   collectGarbage(); // the earlier guests' buffers, so that they are not counted against the nodes

@@ -1,5 +1,5 @@
 /**
- * Two real guests on the in-process virtual switch (issue: cluster). The two-node swarm (one
+ * Two real guests, each in its own thread, on the virtual switch. The two-node swarm (one
  * replica per node, failure, drain) is the swarm-cluster lab's run in ./labs.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

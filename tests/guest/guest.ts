@@ -20,12 +20,15 @@ export function useGuest(): { vm: () => NodeVM } {
   };
 }
 
-export function run(vm: NodeVM, command: string, timeoutMs = 240_000): Promise<ExecResult> {
+/** A guest that runs commands: a NodeVM, or a cluster's node in its thread. */
+type Guest = Pick<NodeVM, 'exec'>;
+
+export function run(vm: Guest, command: string, timeoutMs = 240_000): Promise<ExecResult> {
   return vm.exec(command, { timeoutMs });
 }
 
 /** Runs a command that must succeed; returns its stdout, or throws with its stderr. */
-export async function ok(vm: NodeVM, command: string, timeoutMs = 240_000): Promise<string> {
+export async function ok(vm: Guest, command: string, timeoutMs = 240_000): Promise<string> {
   const r = await run(vm, command, timeoutMs);
   if (r.exitCode !== 0) {
     throw new Error(`\`${command}\` exited with ${r.exitCode}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
