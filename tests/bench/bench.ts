@@ -26,6 +26,7 @@ import { NodeCluster } from '../../src/cluster/node-cluster';
 import { measurePage } from './page';
 import { QemuGuest } from './qemu';
 import { SWARM_CYCLES, measureSwarm, swarmRows } from './swarm';
+import { kubernetesClusterRows, measureKubernetesCluster } from './kubernetes-cluster';
 import { kubernetesRows, measureKubernetesMachine } from './kubernetes-machine';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, image: { type: 'string' }, compare: { type: 'string' }, jit: { type: 'string' } } });
@@ -344,6 +345,8 @@ for (const init of [true, false]) {
 
 // --- the kubernetes machine (tests/bench/kubernetes-machine.ts) ---
 if (manifest.machines?.kubernetes) rows.push(...kubernetesRows(await measureKubernetesMachine(imageDir, log)));
+// --- Kubernetes on two machines (tests/bench/kubernetes-cluster.ts) ---
+if (manifest.machines?.kubernetes) rows.push(...kubernetesClusterRows(await measureKubernetesCluster(imageDir, log)));
 
 if (!values.quick) {
   // --- v86: cold boot ---

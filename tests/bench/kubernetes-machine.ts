@@ -25,11 +25,11 @@ export interface KubernetesFigures {
   nodeEvents: string[];
 }
 
-const LOOP_SECONDS = 30;
+export const LOOP_SECONDS = 30;
 /** a shell loop counting for LOOP_SECONDS of guest time: what a trainee's command gets */
 const LOOP = `timeout ${LOOP_SECONDS} sh -c 'trap "echo \\$i; exit 0" TERM; i=0; while :; do i=$((i+1)); done'`;
 
-async function loopRate(vm: NodeVM): Promise<number> {
+export async function loopRate(vm: Pick<NodeVM, 'exec'>): Promise<number> {
   const r = await vm.exec(LOOP, { timeoutMs: 300_000 });
   return Number(r.stdout.trim()) / LOOP_SECONDS;
 }
