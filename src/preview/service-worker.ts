@@ -28,7 +28,7 @@ export function previewResponse(event: FetchEvent, root: string): Promise<Respon
   }
   // `/preview/8080` to `/preview/8080/`: relative links then resolve under the port
   if (target.path === '') return Promise.resolve(Response.redirect(`${url.origin}${target.prefix}${url.search}`, 301));
-  return relay(event.request, target, url.origin);
+  return relay(event.request, target, url.origin, root);
 }
 
 /**
@@ -44,7 +44,7 @@ function fromPreviewPage(event: FetchEvent, url: URL, root: string): PreviewTarg
   return { ...from, path: `${path}${url.search}` };
 }
 
-async function relay(request: Request, target: PreviewTarget, siteOrigin: string): Promise<Response> {
+async function relay(request: Request, target: PreviewTarget, siteOrigin: string, root: string): Promise<Response> {
   const lang = workerLanguage();
   const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(await request.arrayBuffer());
   if (body && body.length > MAX_REQUEST_BYTES) return explain(lang, 413, (w) => w.preview.tooBig(MAX_REQUEST_BYTES));
@@ -62,7 +62,8 @@ async function relay(request: Request, target: PreviewTarget, siteOrigin: string
   let said = lang;
   let nodeMissing = false;
   for (const page of pages) {
-    if (new URL(page.url).pathname.startsWith(`${new URL(self.registration.scope).pathname}${PREVIEW_FOLDER}`)) continue;
+    // a preview's own tabs run no machine
+    if (new URL(page.url).pathname.startsWith(`${root}${PREVIEW_FOLDER}`)) continue;
     const channel = new MessageChannel();
     const answer = waitAnswer(channel.port1);
     page.postMessage({ ...ask, request: bytes.slice() }, [channel.port2]);

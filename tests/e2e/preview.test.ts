@@ -10,7 +10,7 @@ import { useBrowser } from './use-browser';
 const browser = useBrowser();
 
 describe('preview', () => {
-  it('opens nginx started in the terminal under /preview/8080/ in a second tab; a closed port says so; the Ports list links it', async () => {
+  it('opens nginx started in the terminal under /preview/8080/ in a second tab, offline too; a closed port says so; the Ports list links it', async () => {
     const base = inject('baseUrl');
     const context = await browser().newContext();
     try {
@@ -66,6 +66,12 @@ describe('preview', () => {
       expect(await link.getAttribute('href')).toBe(`${base}preview/8080/`);
       expect(await page.locator('#ports').innerText()).toMatch(/8080 docker-proxy/);
       expect(await page.locator('#ports a[data-port="8090"]').count()).toBe(1);
+
+      // with the network cut, the preview still answers: nothing of it goes past the service worker
+      await context.setOffline(true);
+      expect((await second.goto(`${base}preview/8080/`))?.status()).toBe(200);
+      expect(await second.locator('h1').innerText()).toBe('Welcome to nginx!');
+      await context.setOffline(false);
     } finally {
       await context.close();
     }
