@@ -83,7 +83,7 @@ const runsInGuest = (lab: Lab) => lab.steps.some((s) => s.check);
 const oneMachineLabs = labs.filter(({ en }) => runsInGuest(en) && !en.nodes && !en.machine);
 
 describe('the one-machine labs in the catalogue\'s order', () => {
-  it(`runs ${oneMachineLabs.map((l) => l.id).join(', ')} one after another on one machine, then the next cluster lab's preparation cleans up after them`, async () => {
+  it(`runs ${oneMachineLabs.map((l) => l.id).join(', ')} one after another on one machine, then the next cluster lab's preparation cleans up what they left`, async () => {
     const vm = await NodeVM.start();
     const on = (node = 'node1') => (node === 'node1' ? vm : assert.fail(`a one-machine lab runs a script on ${node}`));
     try {
@@ -94,14 +94,14 @@ describe('the one-machine labs in the catalogue\'s order', () => {
         console.log(`lab ${id} in order: ${((Date.now() - started) / 1000).toFixed(0)} s`);
         before = `after the labs up to ${id}`;
       }
-      // the Swarm cluster lab's node1 is this machine: the swarm lab's swarm and the
-      // volumes-networks lab's web container on port 8080 are still there, and its
-      // preparation says so, then cleans them up
+      // the Swarm cluster lab's node1 is this machine: the swarm lab left its swarm in its last
+      // step, the volumes-networks lab's web container still holds port 8080; the preparation
+      // says so, then cleans it up
       const prepare = labs.find((l) => l.id === 'swarm-cluster')!.en.steps.find(isPrepare)!;
       const left = await checkExit(on, prepare);
       expect(left.exitCode, 'swarm-cluster\'s preparation after the one-machine labs').not.toBe(0);
-      expect(left.output).toContain('docker swarm leave --force');
       expect(left.output).toContain('docker rm -f web');
+      expect(left.output).not.toContain('swarm');
       await runSolution(on, prepare);
       const r = await checkExit(on, prepare);
       expect(r.exitCode, `swarm-cluster's preparation after its clean-up: ${r.output}`).toBe(0);

@@ -11,3 +11,7 @@ i=0; until [ "$(docker service inspect -f '{{.UpdateStatus.State}}' web)" = comp
 #@ rollback
 docker service rollback web
 i=0; until [ "$(docker service inspect -f '{{.UpdateStatus.State}}' web)" = rollback_completed ] || [ $i -ge 60 ]; do sleep 2; i=$((i + 1)); done
+#@ leave
+docker service rm web
+docker swarm leave --force
+docker info -f '{{.Swarm.LocalNodeState}}'
