@@ -1,6 +1,6 @@
 /**
- * The editor pane (issue 38): a guest file opened from the terminal (the OSC sequence that
- * labbox-edit prints), edited in CodeMirror, saved through the agent: the guest's file holds
+ * The editor pane (issue 38): a guest file opened from the terminal with labbox-edit (the OSC
+ * sequence it prints), edited in CodeMirror, saved through the agent: the guest's file holds
  * the text (SHA-256 in the guest); a change made in the guest meanwhile is said, not
  * overwritten, until the trainee chooses to.
  */
@@ -8,16 +8,18 @@ import { createHash } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { openReady, screenText, typeLine, waitForText } from './browser';
 import { useBrowser } from './use-browser';
+import { installGuestCommand } from './guest-commands';
 
 const browser = useBrowser();
 
-/** What `labbox-edit FILE` prints (images/guest/rootfs/usr/local/bin/labbox-edit). */
+/** What `labbox-edit FILE` prints (images/guest/rootfs/usr/local/bin/labbox-edit), without its checks. */
 const editSequence = (path: string) => `printf '\\033]7711;edit;%s\\007' $(printf %s ${path} | base64 -w0)`;
 
 describe('editor', () => {
   it('opens a guest file from the terminal, saves an edit into it, and says when the guest changed it meanwhile', async () => {
     const page = await openReady(browser(), `${inject('baseUrl')}?lang=en`);
-    await typeLine(page, `printf 'FROM nginx:1.26\\n' > /root/Dockerfile; ${editSequence('/root/Dockerfile')}`);
+    await installGuestCommand(page, 'labbox-edit');
+    await typeLine(page, "clear; printf 'FROM nginx:1.26\\n' > /root/Dockerfile; cd /root && labbox-edit Dockerfile");
     const editor = page.locator('#editor[data-path="/root/Dockerfile"]');
     await editor.waitFor({ timeout: 60_000 });
     const content = editor.locator('.cm-content');
@@ -55,6 +57,11 @@ describe('editor', () => {
     await typeLine(page, `clear; ${editSequence('/etc')}`);
     await expect.poll(() => page.locator('#editor .editor-message').innerText(), { timeout: 60_000 }).toMatch(/\/etc is a folder/);
     expect(await screenText(page)).not.toContain('7711');
+    // the command itself refuses a folder, in the terminal (the pane closed: the terminal is wide again)
+    await page.locator('#editor .editor-close').click();
+    expect(await page.locator('#editor').isHidden()).toBe(true);
+    await typeLine(page, 'clear; labbox-edit /etc; echo rc-$?');
+    await waitForText(page, /labbox-edit: \/etc is a folder\nrc-1$/m, 60_000);
     await page.close();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Files in and out (issue 38): files dropped on the page arrive in /root/uploads/ byte for
- * byte (SHA-256 in the guest), in pieces through the agent; labbox-download's request (the
- * OSC sequence it prints) of a folder gives the browser a tar with the same files.
+ * byte (SHA-256 in the guest), in pieces through the agent; labbox-download of a folder gives
+ * the browser a tar with the same files.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { openReady, typeLine, waitForText } from './browser';
 import { useBrowser } from './use-browser';
+import { installGuestCommand } from './guest-commands';
 
 const browser = useBrowser();
 
@@ -38,9 +39,9 @@ describe('files in and out', () => {
     const shown = await waitForText(page, /^hello from the browser\n0$/m, 60_000);
     expect(shown).toMatch(new RegExp(`^${expected.slice(0, 12)}\n`, 'm'));
 
-    // what labbox-download prints, for a folder
-    await typeLine(page, "clear; mkdir -p /root/site/css && echo '<h1>site</h1>' > /root/site/index.html && echo 'h1{}' > /root/site/css/a.css && " +
-      "printf '\\033]7711;download;%s\\007' $(printf %s /root/site | base64 -w0)");
+    // labbox-download of a folder
+    await installGuestCommand(page, 'labbox-download');
+    await typeLine(page, "clear; mkdir -p /root/site/css && echo '<h1>site</h1>' > /root/site/index.html && echo 'h1{}' > /root/site/css/a.css && cd /root && labbox-download site");
     const downloaded = await page.waitForEvent('download', { timeout: 120_000 });
     expect(downloaded.suggestedFilename()).toBe('site.tar');
     const dir = mkdtempSync(path.join(tmpdir(), 'labbox-download-'));
@@ -51,7 +52,7 @@ describe('files in and out', () => {
     expect(readFileSync(path.join(dir, 'site/css/a.css'), 'utf8')).toBe('h1{}\n');
 
     // and a file, as it is
-    await typeLine(page, "clear; printf '\\033]7711;download;%s\\007' $(printf %s /root/uploads/data.bin | base64 -w0)");
+    await typeLine(page, 'clear; labbox-download /root/uploads/data.bin');
     const file = await page.waitForEvent('download', { timeout: 120_000 });
     expect(file.suggestedFilename()).toBe('data.bin');
     await file.saveAs(path.join(dir, 'data.bin'));
