@@ -142,7 +142,7 @@ export function acceptDrops(target: HTMLElement, host: TransferHost): void {
   const overlay = document.createElement('div');
   overlay.id = 'drop-zone';
   overlay.hidden = true;
-  overlay.textContent = t.files.dropHere;
+  overlay.textContent = t.files.dropHere(MAX_UPLOAD_BYTES);
   target.append(overlay);
   const carriesFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes('Files');
   target.addEventListener('dragover', (e) => {

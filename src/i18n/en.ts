@@ -253,7 +253,7 @@ export const en = {
 
   /** files dropped on the page, and labbox-download */
   files: {
-    dropHere: 'Drop files or folders here: they go to /root/uploads/ in the machine',
+    dropHere: (max: number) => `Drop files or folders here: they go to /root/uploads/ in the machine (up to ${mb(max)} at once)`,
     uploading: 'Uploading to /root/uploads/',
     uploaded: (count: number) => `${count} ${count === 1 ? 'file' : 'files'} in /root/uploads/`,
     tooBig: (max: number) => `Not uploaded: more than ${mb(max)} at once. Drop fewer or smaller files.`,

@@ -240,7 +240,7 @@ export const fr: Strings = {
   },
 
   files: {
-    dropHere: 'Déposez des fichiers ou des dossiers ici : ils vont dans /root/uploads/ de la machine',
+    dropHere: (max: number) => `Déposez des fichiers ou des dossiers ici : ils vont dans /root/uploads/ de la machine (jusqu'à ${mo(max)} à la fois)`,
     uploading: 'Envoi vers /root/uploads/',
     uploaded: (count: number) => `${count} ${count === 1 ? 'fichier' : 'fichiers'} dans /root/uploads/`,
     tooBig: (max: number) => `Rien n'est envoyé : plus de ${mo(max)} à la fois. Déposez moins de fichiers, ou de plus petits.`,

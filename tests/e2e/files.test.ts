@@ -12,6 +12,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { openReady, typeLine, waitForText } from './browser';
 import { useBrowser } from './use-browser';
 import { installGuestCommand } from './guest-commands';
+import { MAX_UPLOAD_BYTES } from '../../src/files/transfer';
 
 const browser = useBrowser();
 
@@ -22,6 +23,14 @@ const byteAt = (i: number) => (i * 31 + (i >> 8)) & 255;
 describe('files in and out', () => {
   it('a dropped file lands in /root/uploads/ byte for byte; a folder comes back as a tar', async () => {
     const page = await openReady(browser(), `${inject('baseUrl')}?lang=en`);
+    // more than the limit at once: refused with a message, before anything moves
+    await page.evaluate((size) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(size)], 'too-big.bin'));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, MAX_UPLOAD_BYTES + 1);
+    await expect.poll(() => page.locator('#status').innerText(), { timeout: 30_000 }).toMatch(/Not uploaded: more than 64 MB at once/);
+
     await page.evaluate(
       ({ size, formula }) => {
         const byteAt = new Function('i', `return ${formula}`) as (i: number) => number;
@@ -35,7 +44,7 @@ describe('files in and out', () => {
     );
     await expect.poll(() => page.locator('#status').innerText(), { timeout: 120_000 }).toMatch(/2 files in \/root\/uploads\//);
     const expected = createHash('sha256').update(Uint8Array.from({ length: SIZE }, (_, i) => byteAt(i))).digest('hex');
-    await typeLine(page, 'clear; sha256sum < /root/uploads/data.bin | cut -c1-12; cat /root/uploads/hello.txt; ls -a /root/uploads | grep -c labbox-part');
+    await typeLine(page, 'clear; sha256sum < /root/uploads/data.bin | cut -c1-12; cat /root/uploads/hello.txt; ls -a /root/uploads | grep -c -e labbox-part -e too-big');
     const shown = await waitForText(page, /^hello from the browser\n0$/m, 60_000);
     expect(shown).toMatch(new RegExp(`^${expected.slice(0, 12)}\n`, 'm'));
 
