@@ -9,8 +9,10 @@ import { PREVIEW_FOLDER } from './http';
 import { LISTENING_COMMAND, parseListening } from './ports';
 
 export interface PortsHost {
-  /** runs a command in the main machine; null when it is not running */
-  exec(command: string, timeoutMs: number): Promise<ExecResult> | null;
+  /** runs a command in the main machine, or on a cluster node; null when it is not running */
+  exec(command: string, timeoutMs: number, node?: string): Promise<ExecResult> | null;
+  /** the cluster's nodes beside the main machine (node2…), none without a cluster */
+  otherNodes(): string[];
 }
 
 /** The site's address of a port's preview, from the page's own address. */
@@ -45,22 +47,36 @@ export class PortsPanel {
     note.className = 'note';
     note.textContent = t.preview.note;
     this.element.replaceChildren(heading, refresh, body, note);
-    const run = this.host.exec(LISTENING_COMMAND, 30_000);
+    const others = this.host.otherNodes();
+    // in a cluster, each node's ports under its name (the main machine is node1)
+    const machines: (string | undefined)[] = [undefined, ...others];
+    const lists = await Promise.all(machines.map((node) => this.listFor(node, others.length > 0 ? (node ?? 'node1') : null)));
+    body.replaceChildren(...lists.flat());
+  }
+
+  /** One machine's listening ports, as links, under its name when `heading` is given. */
+  private async listFor(node: string | undefined, heading: string | null): Promise<HTMLElement[]> {
+    const title = document.createElement('h3');
+    title.textContent = heading ?? '';
+    const head = heading ? [title] : [];
+    const note = document.createElement('p');
+    const run = this.host.exec(LISTENING_COMMAND, 30_000, node);
     const r = run ? await run.catch(() => null) : null;
     if (!r) {
-      body.textContent = t.files.notRunning;
-      return;
+      note.textContent = t.files.notRunning;
+      return [...head, note];
     }
     const ports = parseListening(r.stdout);
     if (ports.length === 0) {
-      body.textContent = t.preview.none;
-      return;
+      note.textContent = t.preview.none;
+      return [...head, note];
     }
     const list = document.createElement('ul');
+    if (node) list.dataset.node = node;
     for (const { port, program } of ports) {
       const item = document.createElement('li');
       const link = document.createElement('a');
-      link.href = previewUrl(port);
+      link.href = previewUrl(port, node);
       link.target = '_blank';
       link.rel = 'noopener';
       link.textContent = String(port);
@@ -69,6 +85,6 @@ export class PortsPanel {
       item.append(link, program ? ` ${program}` : '');
       list.append(item);
     }
-    body.replaceChildren(list);
+    return [...head, list];
   }
 }

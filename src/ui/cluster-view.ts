@@ -42,6 +42,11 @@ export class ClusterView {
     return found.guest;
   }
 
+  /** The names of the nodes running beside node1 (node2…), in order. */
+  get otherNodes(): string[] {
+    return this.cluster?.nodes.filter((n) => !n.main).map((n) => n.identity.name) ?? [];
+  }
+
   /** Types into the terminal in front, or into one on `node` (opened if it has none). */
   async type(text: string, node?: string): Promise<void> {
     const terminals = this.host.terminals();

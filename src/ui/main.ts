@@ -98,7 +98,8 @@ function workerOf(node?: string): Guest['api'] | null {
 // servers in the machine under /preview/<port>/ (src/preview/): this page relays while it runs the machine
 answerPreviews({ workerFor: workerOf });
 const ports = new PortsPanel(document.querySelector('#ports')!, {
-  exec: (command, timeoutMs) => (guest && !paused ? guest.api.exec(command, timeoutMs, false) : null),
+  exec: (command, timeoutMs, node) => workerOf(node)?.exec(command, timeoutMs, false) ?? null,
+  otherNodes: () => clusterView.otherNodes,
 });
 document.querySelector<HTMLButtonElement>('#ports-button')!.onclick = () => {
   ports.toggle();

@@ -102,6 +102,12 @@ describe('preview', () => {
       expect(await second.locator('#labbox-preview-says').innerText()).toMatch(/Nothing listens on port 8082 of node1/);
       expect((await second.goto(`${base}preview/node3/8082/`))?.status()).toBe(503);
       expect(await second.locator('#labbox-preview-says').innerText()).toMatch(/node3 is not running/);
+      // the Ports list names each node, node2's port a link to its preview
+      await page.click('#ports-button');
+      const link = page.locator('#ports ul[data-node="node2"] a[data-port="8082"]');
+      await expect.poll(() => link.count(), { timeout: 60_000 }).toBe(1);
+      expect(await link.getAttribute('href')).toBe(`${base}preview/node2/8082/`);
+      expect(await page.locator('#ports h3').allInnerTexts()).toEqual(['node1', 'node2']);
     } finally {
       await context.close();
     }
