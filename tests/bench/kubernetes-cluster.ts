@@ -6,8 +6,7 @@
  * node2 before and after the join, same run) and its memory.
  * Part of `npm run bench`; alone: `npx tsx tests/bench/kubernetes-cluster.ts [--image DIR]`.
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { runAlone, type BenchRow } from './run-alone';
 import { NodeCluster } from '../../src/cluster/node-cluster';
 import { loopRate, LOOP_SECONDS } from './kubernetes-machine';
 
@@ -86,7 +85,7 @@ echo "LOST $(d $a $(t))"`,
 }
 
 /** The benchmark's rows for one run. */
-export function kubernetesClusterRows(f: KubernetesClusterFigures): { what: string; value: string; goal?: string }[] {
+export function kubernetesClusterRows(f: KubernetesClusterFigures): BenchRow[] {
   return [
     { what: 'Kubernetes cluster: `labbox-kubernetes join` on node2 to the worker Ready', value: `${f.join.toFixed(0)} s` },
     { what: 'Kubernetes cluster: a Deployment of 2 to both ready / the NodePort answering on both nodes', value: `${f.deploymentRunning.toFixed(1)} s / ${f.nodePort.toFixed(1)} s`, goal: '≤ 30 s' },
@@ -101,10 +100,4 @@ export function kubernetesClusterRows(f: KubernetesClusterFigures): { what: stri
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { image: { type: 'string' } } });
-  const f = await measureKubernetesCluster(values.image, (m) => console.error(`bench: ${m}`));
-  console.log(JSON.stringify(f));
-  for (const row of kubernetesClusterRows(f)) console.log(`| ${row.what} | ${row.value} | ${row.goal ?? ''} |`);
-  process.exit(0);
-}
+await runAlone(import.meta.url, measureKubernetesCluster, kubernetesClusterRows);

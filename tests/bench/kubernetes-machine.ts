@@ -5,8 +5,7 @@
  * the default machine's, measured in the same run), with its memory.
  * Part of `npm run bench`; alone: `npx tsx tests/bench/kubernetes-machine.ts [--image DIR]`.
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { runAlone, type BenchRow } from './run-alone';
 import { NodeVM } from '../../src/vm/node-vm';
 
 export interface KubernetesFigures {
@@ -90,7 +89,7 @@ awk '/MemAvailable/{print "MEM", int($2/1024)}' /proc/meminfo`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The benchmark's rows for one run. */
-export function kubernetesRows(f: KubernetesFigures): { what: string; value: string; goal?: string }[] {
+export function kubernetesRows(f: KubernetesFigures): BenchRow[] {
   const share = f.loopKubernetes / f.loopDefault;
   return [
     { what: 'Kubernetes machine: restore to the agent answering / to `kubectl get nodes` saying Ready', value: `${(f.restoreMs / 1000).toFixed(2)} s / ${(f.readyMs / 1000).toFixed(2)} s`, goal: 'Ready ≤ 5 s' },
@@ -103,10 +102,4 @@ export function kubernetesRows(f: KubernetesFigures): { what: string; value: str
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { image: { type: 'string' } } });
-  const f = await measureKubernetesMachine(values.image, (m) => console.error(`bench: ${m}`));
-  console.log(JSON.stringify(f));
-  for (const row of kubernetesRows(f)) console.log(`| ${row.what} | ${row.value} | ${row.goal ?? ''} |`);
-  process.exit(0);
-}
+await runAlone(import.meta.url, measureKubernetesMachine, kubernetesRows);
