@@ -1,16 +1,39 @@
 /**
  * Work a trainee does not lose in ordinary use, in real Chromium against the real guest: keys
- * typed before the machine is ready, a second tab of the site, a tab closed with unsaved work.
+ * typed before the machine is ready, a second tab of the site, a tab closed with unsaved work,
+ * the whole browser killed.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PROMPT, openReady, typeLine, waitForText, waitReady } from './browser';
+import { CHROMIUM_ARGS, PROMPT, openReady, typeLine, waitForText, waitReady } from './browser';
 import { useBrowser } from './use-browser';
 
 const browser = useBrowser();
 const baseUrl = inject('baseUrl');
 
 const status = (p: Page) => p.locator('footer#status').innerText();
+
+/** Chromium on a profile of its own on disk, as a trainee's browser keeps its storage. */
+const launchOnProfile = (profile: string) => chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+
+/** Kills every process of the browser started on `profile` at once (SIGKILL), as a crash or a dead battery stops it. */
+function killBrowser(profile: string): number {
+  let killed = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(profile)) continue;
+      process.kill(Number(name), 'SIGKILL');
+      killed++;
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return killed;
+}
 
 describe('keeping work', () => {
   it('runs a line typed into the terminal before the machine is ready, once it is', async () => {
@@ -120,6 +143,29 @@ describe('keeping work', () => {
       await waitForText(third, /^after-restore$/m);
     } finally {
       await context.close();
+    }
+  });
+
+  it('keeps what was done 10 s before the whole browser was killed', async () => {
+    const profile = mkdtempSync(path.join(os.tmpdir(), 'labbox-profile-'));
+    let context = await launchOnProfile(profile);
+    try {
+      const page = await openReady(context, baseUrl);
+      await typeLine(page, 'echo first > /root/first.txt');
+      await expect.poll(() => status(page), { timeout: 300_000, interval: 250 }).toMatch(/Saved at/);
+      await typeLine(page, 'echo kept-after-kill > /root/killed.txt');
+      await waitForText(page, /killed\.txt\s*\n.*root@labbox/, 30_000);
+      await page.waitForTimeout(10_000);
+      expect(killBrowser(profile)).toBeGreaterThan(0);
+      await context.close().catch(() => undefined);
+
+      context = await launchOnProfile(profile);
+      const again = await openReady(context, baseUrl);
+      await typeLine(again, 'clear; cat /root/first.txt /root/killed.txt');
+      await waitForText(again, /^first\s*\nkept-after-kill$/m);
+    } finally {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
     }
   });
 
