@@ -11,22 +11,36 @@ const CONSOLE_BUFFER = 4096;
 
 interface V86Internals {
   bus: { send(name: string, data: unknown): void };
-  v86?: { cpu?: { devices?: { virtio_console?: { virtio?: { queues?: { has_request(): boolean }[] } } } } };
+  v86?: { cpu?: { devices?: { virtio_console?: { virtio?: { device_status: number; queues?: { has_request(): boolean }[] } } } } };
 }
+
+/** The virtio status bit a driver sets once its queues are set up; a reset clears it. */
+const DRIVER_OK = 4;
 
 /**
  * Writes to console port 0 without losing bytes. v86 drops input when the guest has no free
  * receive buffer (a busy guest, a burst of keystrokes), and each write takes a whole buffer:
  * queue the bytes, merge them into buffer-sized writes, and send only when a buffer is free.
+ * A guest that powered off or rebooted has reset the device: its queues point nowhere, nothing
+ * in it can read what is written, and the pending bytes are dropped.
  */
-function consoleWriter(emulator: V86): (bytes: Uint8Array) => void {
+export function consoleWriter(emulator: V86): (bytes: Uint8Array) => void {
   const internals = emulator as unknown as V86Internals;
   const pending: Uint8Array[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const bufferFree = () => internals.v86?.cpu?.devices?.virtio_console?.virtio?.queues?.[0]?.has_request() ?? true;
+  const consoleDevice = () => internals.v86?.cpu?.devices?.virtio_console?.virtio;
+  const driverGone = () => {
+    const device = consoleDevice();
+    return device !== undefined && (device.device_status & DRIVER_OK) === 0;
+  };
+  const bufferFree = () => consoleDevice()?.queues?.[0]?.has_request() ?? true;
   const pump = () => {
     timer = null;
     while (pending.length > 0) {
+      if (driverGone()) {
+        pending.length = 0;
+        return;
+      }
       if (!bufferFree()) {
         timer = setTimeout(pump, 2);
         return;
