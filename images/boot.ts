@@ -74,7 +74,7 @@ function readWhole(file: string, padTo = 1): ArrayBuffer {
   const size = statSync(file).size;
   const buffer = new ArrayBuffer(Math.ceil(size / padTo) * padTo);
   const fd = openSync(file, 'r');
-  for (let offset = 0; offset < size; ) offset += readSync(fd, new Uint8Array(buffer, offset, Math.min(1 << 30, size - offset)));
+  for (let offset = 0; offset < size;) offset += readSync(fd, new Uint8Array(buffer, offset, Math.min(1 << 30, size - offset)));
   closeSync(fd);
   return buffer;
 }
@@ -149,10 +149,15 @@ async function openFirstShell(vm: NodeVM): Promise<FirstShell> {
   const chunks: Uint8Array[] = [];
   let lastOutput = Date.now();
   const exit = { code: null as number | null };
-  const pty = vm.agent.openPty(80, 24, (data) => {
-    chunks.push(data);
-    lastOutput = Date.now();
-  }, (code) => (exit.code = code));
+  const pty = vm.agent.openPty(
+    80,
+    24,
+    (data) => {
+      chunks.push(data);
+      lastOutput = Date.now();
+    },
+    (code) => (exit.code = code),
+  );
   const screen = () => Buffer.concat(chunks).toString('utf8');
   const deadline = Date.now() + 120_000;
   while (!(/# $/.test(screen()) && Date.now() - lastOutput > 2000)) {

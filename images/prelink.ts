@@ -15,23 +15,73 @@ import { pathToFileURL } from 'node:url';
 
 export const DEFAULT_BASE = 0x08048000;
 
-const ET_EXEC = 2, ET_DYN = 3, EM_386 = 3;
-const PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_GNU_STACK = 0x6474e551;
-const SHF_ALLOC = 2, SHT_SYMTAB = 2, SHT_DYNSYM = 11, SHN_LORESERVE = 0xff00, STT_TLS = 6;
-const R_386_32 = 1, R_386_GLOB_DAT = 6, R_386_JMP_SLOT = 7, R_386_RELATIVE = 8, R_386_IRELATIVE = 42;
-const R_386_TLS_TPOFF = 14, R_386_TLS_DTPMOD32 = 35, R_386_TLS_DTPOFF32 = 36, R_386_TLS_TPOFF32 = 37;
+const ET_EXEC = 2,
+  ET_DYN = 3,
+  EM_386 = 3;
+const PT_LOAD = 1,
+  PT_DYNAMIC = 2,
+  PT_INTERP = 3,
+  PT_GNU_STACK = 0x6474e551;
+const SHF_ALLOC = 2,
+  SHT_SYMTAB = 2,
+  SHT_DYNSYM = 11,
+  SHN_LORESERVE = 0xff00,
+  STT_TLS = 6;
+const R_386_32 = 1,
+  R_386_GLOB_DAT = 6,
+  R_386_JMP_SLOT = 7,
+  R_386_RELATIVE = 8,
+  R_386_IRELATIVE = 42;
+const R_386_TLS_TPOFF = 14,
+  R_386_TLS_DTPMOD32 = 35,
+  R_386_TLS_DTPOFF32 = 36,
+  R_386_TLS_TPOFF32 = 37;
 /** relocations whose target is a symbol (or a TLS offset): ld.so still does them, at the moved address */
 const SYMBOL_RELOCATIONS = new Set([R_386_32, R_386_GLOB_DAT, R_386_TLS_TPOFF, R_386_TLS_DTPMOD32, R_386_TLS_DTPOFF32, R_386_TLS_TPOFF32]);
 
 const DT = {
-  NULL: 0, PLTRELSZ: 2, PLTGOT: 3, HASH: 4, STRTAB: 5, SYMTAB: 6, RELA: 7, INIT: 12, FINI: 13, REL: 17, RELSZ: 18,
-  PLTREL: 20, TEXTREL: 22, JMPREL: 23, INIT_ARRAY: 25, FINI_ARRAY: 26, PREINIT_ARRAY: 32, GNU_HASH: 0x6ffffef5,
-  VERSYM: 0x6ffffff0, RELCOUNT: 0x6ffffffa, FLAGS_1: 0x6ffffffb, VERDEF: 0x6ffffffc, VERNEED: 0x6ffffffe,
+  NULL: 0,
+  PLTRELSZ: 2,
+  PLTGOT: 3,
+  HASH: 4,
+  STRTAB: 5,
+  SYMTAB: 6,
+  RELA: 7,
+  INIT: 12,
+  FINI: 13,
+  REL: 17,
+  RELSZ: 18,
+  PLTREL: 20,
+  TEXTREL: 22,
+  JMPREL: 23,
+  INIT_ARRAY: 25,
+  FINI_ARRAY: 26,
+  PREINIT_ARRAY: 32,
+  GNU_HASH: 0x6ffffef5,
+  VERSYM: 0x6ffffff0,
+  RELCOUNT: 0x6ffffffa,
+  FLAGS_1: 0x6ffffffb,
+  VERDEF: 0x6ffffffc,
+  VERNEED: 0x6ffffffe,
 } as const;
 /** dynamic entries that hold an address */
 const DT_ADDRESSES = new Set<number>([
-  DT.PLTGOT, DT.HASH, DT.STRTAB, DT.SYMTAB, DT.RELA, DT.INIT, DT.FINI, DT.REL, DT.JMPREL, DT.INIT_ARRAY,
-  DT.FINI_ARRAY, DT.PREINIT_ARRAY, DT.GNU_HASH, DT.VERSYM, DT.VERDEF, DT.VERNEED,
+  DT.PLTGOT,
+  DT.HASH,
+  DT.STRTAB,
+  DT.SYMTAB,
+  DT.RELA,
+  DT.INIT,
+  DT.FINI,
+  DT.REL,
+  DT.JMPREL,
+  DT.INIT_ARRAY,
+  DT.FINI_ARRAY,
+  DT.PREINIT_ARRAY,
+  DT.GNU_HASH,
+  DT.VERSYM,
+  DT.VERDEF,
+  DT.VERNEED,
 ]);
 const DF_1_PIE = 0x08000000;
 
@@ -83,9 +133,11 @@ export function prelink(elf: Uint8Array, base = DEFAULT_BASE): PrelinkResult {
   if (dyn(DT.RELA) || dyn(DT.TEXTREL)) fail('RELA or text relocations: not a GNU i386 PIE');
   if (dyn(DT.JMPREL) && dyn(DT.PLTREL)?.value !== DT.REL) fail('PLT relocations are not REL');
 
-  let applied = 0, kept = 0;
+  let applied = 0,
+    kept = 0;
   // .rel.dyn: apply the relative relocations, move the others' targets, compact the table
-  const rel = dyn(DT.REL), relsz = dyn(DT.RELSZ);
+  const rel = dyn(DT.REL),
+    relsz = dyn(DT.RELSZ);
   if (rel && relsz) {
     const table = offsetOf(rel.value, relsz.value);
     const keep: [number, number][] = [];
@@ -106,7 +158,8 @@ export function prelink(elf: Uint8Array, base = DEFAULT_BASE): PrelinkResult {
     kept += keep.length;
   }
   // .rel.plt: lazy binding starts from the slot's stored address, which moves with the code
-  const jmprel = dyn(DT.JMPREL), pltrelsz = dyn(DT.PLTRELSZ);
+  const jmprel = dyn(DT.JMPREL),
+    pltrelsz = dyn(DT.PLTRELSZ);
   if (jmprel && pltrelsz) {
     const table = offsetOf(jmprel.value, pltrelsz.value);
     for (let at = table; at < table + pltrelsz.value; at += 8) {
@@ -136,7 +189,11 @@ export function prelink(elf: Uint8Array, base = DEFAULT_BASE): PrelinkResult {
     }
   }
   for (const s of sections) if (s.flags & SHF_ALLOC) set32(s.at + 12, s.addr + base);
-  for (const s of segments) if (s.type !== PT_GNU_STACK) (set32(s.at + 8, s.vaddr + base), set32(s.at + 12, u32(s.at + 12) + base));
+  for (const s of segments) {
+    if (s.type === PT_GNU_STACK) continue;
+    set32(s.at + 8, s.vaddr + base);
+    set32(s.at + 12, u32(s.at + 12) + base);
+  }
   view.setUint16(16, ET_EXEC, true);
   set32(24, u32(24) + base);
   return { applied, kept };

@@ -29,7 +29,17 @@ import { attachNic } from '../src/cluster/nic';
 import { watchAgentRestart } from './agent-restart';
 import { takeState } from './take-state';
 import { errorText, stringsFor, type Strings } from '../src/i18n';
-import type { ChangesSaved, EmulatorContract, FullSaveNeeded, GuestInfo, Progress, SaveRequest, StartMarks, StartOptions, StreamMessage } from './emulator-contract';
+import type {
+  ChangesSaved,
+  EmulatorContract,
+  FullSaveNeeded,
+  GuestInfo,
+  Progress,
+  SaveRequest,
+  StartMarks,
+  StartOptions,
+  StreamMessage,
+} from './emulator-contract';
 
 /**
  * Bytes of the pages the guest wrote to its disk that stay in this worker's memory; the others
@@ -47,7 +57,6 @@ const WRITTEN_IN_STATE = 512 * 2 ** 20;
 const COMPACT_AFTER_DELTAS = 40;
 const COMPACT_AFTER_BYTES = 64 * 2 ** 20;
 const MAX_DELTAS = 200;
-
 
 /** The words of this worker's progress and errors: the page's language, once a start says it. */
 let words: Strings = stringsFor('en');
@@ -138,7 +147,10 @@ export class EmulatorApi implements EmulatorContract {
     } else {
       const url = resolve(manifest.files.state.path);
       // the site's own image: after the first visit, the page's reader streams it from the offline cache
-      const read = options.cachedState && manifest.imageVersion === __GUEST_VERSION__ ? await snapshotFromReader(options.cachedState, url, manifest.files.state) : undefined;
+      const read =
+        options.cachedState && manifest.imageVersion === __GUEST_VERSION__
+          ? await snapshotFromReader(options.cachedState, url, manifest.files.state)
+          : undefined;
       source = read ? { arriving: read, fromReader: true } : await this.snapshotSource(manifest, url, onProgress);
     }
     if ('buffer' in source) mark('state-read');
@@ -150,7 +162,12 @@ export class EmulatorApi implements EmulatorContract {
     const agent = connectAgent(emulator.v86);
     this.agent = agent;
     let started = false;
-    watchAgentRestart(emulator.v86, agent, () => started, () => console.warn('The guest agent started again: its shells ended.'));
+    watchAgentRestart(
+      emulator.v86,
+      agent,
+      () => started,
+      () => console.warn('The guest agent started again: its shells ended.'),
+    );
     // a saved machine's shells still hold their channels: even setting the clock must not reuse one
     if (restored) agent.skipChannels(restored.session.nextChannel);
     const firstShell = !restored ? reserveFirstShell(agent, manifest) : undefined;
@@ -193,17 +210,23 @@ export class EmulatorApi implements EmulatorContract {
       const { arriving } = source;
       // v86 reads the state's header and buffers at once: those must be there before it starts
       const prefix = arriving.neededFor(manifest.files.state.streaming?.pagesAt ?? Infinity);
-      const launched = await arriving.whenReceived(prefix).then(() => {
-        mark('stream-began');
-        return this.launch(manifest, resolve, onProgress, arriving.slice(prefix).buffer, arriving);
-      }, () => undefined);
+      const launched = await arriving.whenReceived(prefix).then(
+        () => {
+          mark('stream-began');
+          return this.launch(manifest, resolve, onProgress, arriving.slice(prefix).buffer, arriving);
+        },
+        () => undefined,
+      );
       const failure = await arriving.complete
         .then(() => {
           mark('state-read');
           // the memory in, which checks the snapshot's checksum
           return launched?.restored;
         })
-        .then(() => undefined, (error: unknown) => error);
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       if (launched && !failure) {
         mark('state-checked');
         return launched;
@@ -260,7 +283,6 @@ export class EmulatorApi implements EmulatorContract {
       onProgress(stalled ? { phase: 'waiting-for-disk', message: w.waitingForDisk(w.unreachable) } : { phase: 'ready', message: w.ready }),
     );
     this.disk = watch;
-    let emulator: V86 | undefined;
     const io: PartIO = {
       fetch: async (url) => {
         const response = await fetch(url);
@@ -278,7 +300,7 @@ export class EmulatorApi implements EmulatorContract {
     // the guest writes only to its root disk; the extras disk is read-only
     const lazyDisk = (d: DiskDescription) =>
       LazyDisk.of(d, resolve, io, watch, d === manifest.disk ? { store, keepWrittenBytes: WRITTEN_IN_MEMORY, maxStateBytes: WRITTEN_IN_STATE } : {});
-    emulator = new V86({
+    const emulator: V86 = new V86({
       // the drives are read by this worker (see LazyDisk)
       ...v86Options(manifest, resolve, { state: { buffer: state } }, lazyDisk),
       wasm_fn: wasm.instantiate,

@@ -4,10 +4,7 @@
  */
 import type { AgentClient, PtyHandle } from '../src/vm/agent';
 
-export type TerminalMessage =
-  | { type: 'input'; data: Uint8Array }
-  | { type: 'resize'; cols: number; rows: number }
-  | { type: 'close' };
+export type TerminalMessage = { type: 'input'; data: Uint8Array } | { type: 'resize'; cols: number; rows: number } | { type: 'close' };
 
 export type TerminalEvent = { type: 'output'; data: Uint8Array } | { type: 'exit'; code: number };
 
@@ -26,23 +23,28 @@ export class TerminalBridge {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   /** Opens a new login shell, or with `attachTo` takes over a restored machine's shell. */
-  constructor(agent: AgentClient, private readonly port: MessagePort, cols: number, rows: number, private hooks: BridgeHooks = {}, attachTo?: number) {
+  constructor(
+    agent: AgentClient,
+    private readonly port: MessagePort,
+    cols: number,
+    rows: number,
+    private hooks: BridgeHooks = {},
+    attachTo?: number,
+  ) {
     const onExit = (code: number) => {
       this.flush();
       this.post({ type: 'exit', code });
       port.close();
     };
-    this.pty = attachTo === undefined
-      ? agent.openPty(cols, rows, (data) => this.queue(data), onExit)
-      : agent.attachPty(attachTo, (data) => this.queue(data), onExit);
+    this.pty =
+      attachTo === undefined ? agent.openPty(cols, rows, (data) => this.queue(data), onExit) : agent.attachPty(attachTo, (data) => this.queue(data), onExit);
     if (attachTo !== undefined) this.pty.resize(cols, rows);
     port.onmessage = (event: MessageEvent<TerminalMessage>) => {
       const m = event.data;
       if (m.type === 'input') {
         this.pty.write(m.data);
         this.hooks.onInput?.(m.data);
-      }
-      else if (m.type === 'resize') this.pty.resize(m.cols, m.rows);
+      } else if (m.type === 'resize') this.pty.resize(m.cols, m.rows);
       else if (m.type === 'close') this.pty.close();
     };
   }

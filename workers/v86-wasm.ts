@@ -36,9 +36,7 @@ async function compile(url: string): Promise<WebAssembly.Module> {
  * when the file cannot be fetched; `instantiate` is for v86.
  */
 export function compileV86(url: string): { ready: Promise<void>; instantiate: WasmInstantiate } {
-  const module = compile(url).catch((error: unknown) =>
-    compile(url.replace(/v86\.wasm$/, 'v86-fallback.wasm')).catch(() => Promise.reject(error)),
-  );
+  const module = compile(url).catch((error: unknown) => compile(url.replace(/v86\.wasm$/, 'v86-fallback.wasm')).catch(() => Promise.reject(error)));
   const ready = module.then(() => undefined);
   // said by whoever awaits `ready`; a start that failed earlier for another reason never does
   ready.catch(() => {});

@@ -11,8 +11,7 @@ interface V86Bus {
 
 export function attachNic(emulator: V86, send: (frame: Uint8Array) => void): (frame: Uint8Array) => void {
   // v86 may reuse the buffer behind a sent frame: copy it before it leaves
-  (emulator as unknown as { add_listener(name: string, f: (frame: Uint8Array) => void): void })
-    .add_listener('net0-send', (frame) => send(frame.slice()));
+  (emulator as unknown as { add_listener(name: string, f: (frame: Uint8Array) => void): void }).add_listener('net0-send', (frame) => send(frame.slice()));
   const bus = (emulator as unknown as V86Bus).bus;
   return (frame) => bus.send('net0-receive', frame);
 }

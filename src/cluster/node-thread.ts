@@ -38,10 +38,12 @@ async function main(): Promise<void> {
           signal: abort.signal,
           onStdout: (chunk) => post({ type: 'stdout', id, chunk }),
           onStderr: (chunk) => post({ type: 'stderr', id, chunk }),
-        }).then(
-          (result) => post({ type: 'done', id, result }),
-          (error: Error) => post({ type: 'error', id, message: error.message }),
-        ).finally(() => aborts.delete(id));
+        })
+          .then(
+            (result) => post({ type: 'done', id, result }),
+            (error: Error) => post({ type: 'error', id, message: error.message }),
+          )
+          .finally(() => aborts.delete(id));
         break;
       }
       case 'abort':

@@ -27,8 +27,7 @@ export interface SwitchCounters {
 const AGEING_MS = 300_000;
 const MIN_FRAME = 14; // destination, source, EtherType
 
-const macKey = (frame: Uint8Array, offset: number): string =>
-  Array.from(frame.subarray(offset, offset + 6), (b) => b.toString(16).padStart(2, '0')).join(':');
+const macKey = (frame: Uint8Array, offset: number): string => Array.from(frame.subarray(offset, offset + 6), (b) => b.toString(16).padStart(2, '0')).join(':');
 
 export class EthernetSwitch {
   private readonly ports = new Map<number, (frame: Uint8Array) => void>();

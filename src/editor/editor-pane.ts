@@ -105,14 +105,19 @@ export class EditorPane {
       this.say(t.editor.changedMeanwhile, true);
       const reload = this.button(t.editor.reload, 'editor-reload', () => void this.reload());
       reload.title = t.editor.reloadTitle;
-      this.actions.replaceChildren(reload, this.button(t.editor.overwrite, 'editor-overwrite', () => void this.save(true)));
+      this.actions.replaceChildren(
+        reload,
+        this.button(t.editor.overwrite, 'editor-overwrite', () => void this.save(true)),
+      );
       return;
     }
     if (this.file !== file) return;
     file.sha256 = await sha256Hex(bytes);
     this.markDirty(false);
     const now = new Date();
-    this.say(t.editor.savedAt(`${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}:${String(now.getSeconds()).padStart(2, '0')}`));
+    this.say(
+      t.editor.savedAt(`${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}:${String(now.getSeconds()).padStart(2, '0')}`),
+    );
   }
 
   /** Reads the guest's file again, over the text in the pane. */

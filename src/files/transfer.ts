@@ -85,7 +85,11 @@ export async function upload(host: TransferHost, files: DroppedFile[], node?: st
 }
 
 /** Reads a command's output as bytes through the worker's execStream. */
-function readStream(worker: Comlink.Remote<EmulatorContract>, command: string, timeoutMs: number): Promise<{ chunks: Uint8Array[]; exitCode: number; stderr: string }> {
+function readStream(
+  worker: Comlink.Remote<EmulatorContract>,
+  command: string,
+  timeoutMs: number,
+): Promise<{ chunks: Uint8Array[]; exitCode: number; stderr: string }> {
   const channel = new MessageChannel();
   const chunks: Uint8Array[] = [];
   return new Promise((resolve, reject) => {

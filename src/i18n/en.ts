@@ -76,7 +76,8 @@ export const en = {
     changesSavedAt: (time: string) => `Saved at ${time}`,
     noCheckpoint: (reason: string) => `No checkpoint for this step: ${reason}`,
     notSaved: (reason: string) => `Not saved: ${reason}`,
-    stoppedAnswering: 'The machine stopped answering. Restart it from your last save taken before (work since then is lost), Reset it, or wait: this goes away if it answers again.',
+    stoppedAnswering:
+      'The machine stopped answering. Restart it from your last save taken before (work since then is lost), Reset it, or wait: this goes away if it answers again.',
     answersAgain: 'The machine answers again.',
     notAnswering: 'the machine is not answering',
     listError: (reason: string) => `Your saved machines could not be read (${reason}); starting a fresh machine.`,
@@ -152,7 +153,8 @@ export const en = {
     downloading: 'Downloading for offline use',
     done: (bytes: number) => `LabBox is available offline in this browser (${mb(bytes)}). Your machine and labs work with the network cut.`,
     failed: (reason: string) => `Not available offline: ${reason}`,
-    extrasQuestion: (missing: number) => `Also keep the programs of the etcd lab and of Kubernetes, and the Kubernetes machine, for offline use (${mb(missing)} more)? Only those labs need them.`,
+    extrasQuestion: (missing: number) =>
+      `Also keep the programs of the etcd lab and of Kubernetes, and the Kubernetes machine, for offline use (${mb(missing)} more)? Only those labs need them.`,
     extrasDownloading: 'Downloading the programs of the etcd lab and of Kubernetes',
     extrasDone: (bytes: number) => `LabBox is available offline in this browser, etcd and Kubernetes included (${mb(bytes)} for them).`,
     unavailableHere: 'This browser cannot keep LabBox for offline use at this address: offline use needs https, or the site opened as localhost.',
@@ -160,7 +162,8 @@ export const en = {
     networkError: 'network error',
     fileFailed: (path: string, why: string) => `${path} could not be downloaded (${why}). What was downloaded is kept: try again to finish.`,
     unreachable: 'the network or the server is unreachable',
-    noRoom: (needed: number) => `The browser has no room left for the offline copy (${Math.round(needed / 2 ** 20)} MB needed). Free some space (delete or export saved machines) and try again.`,
+    noRoom: (needed: number) =>
+      `The browser has no room left for the offline copy (${Math.round(needed / 2 ** 20)} MB needed). Free some space (delete or export saved machines) and try again.`,
     newVersion: 'A new version of LabBox is ready.',
     newImage:
       'A new version of LabBox is ready, with a new machine image: machines saved with this one will not restore on it (they stay in "Saved", where you can export them). It starts the next time LabBox is opened.',
@@ -215,7 +218,8 @@ export const en = {
     noAnswer: (port: number) =>
       `The server on port ${port} closed the connection without answering. A container that is still starting does that through Docker's proxy: reload this page in a moment.`,
     failed: (port: number, reason: string) => `The request to port ${port} did not finish: ${reason}`,
-    notHttp: (port: number, reason: string) => `The server on port ${port} did not answer in HTTP (${reason}). The preview carries HTTP only, not HTTPS or other protocols.`,
+    notHttp: (port: number, reason: string) =>
+      `The server on port ${port} did not answer in HTTP (${reason}). The preview carries HTTP only, not HTTPS or other protocols.`,
     tooBig: (max: number) => `This request's body is larger than the preview carries (${mb(max)}).`,
     ports: 'Ports',
     portsTitle: 'Servers listening in the machine: open one in a browser tab',
@@ -317,7 +321,8 @@ export const en = {
     paste: 'paste (Ctrl+V and the browser menu work too)',
     search: 'search in the current terminal',
     help: 'show or hide this help',
-    about: 'Each tab is its own login shell in the same Linux machine. The machine is real: Docker, LXC, namespaces and cgroups behave as on a server, only slower.',
+    about:
+      'Each tab is its own login shell in the same Linux machine. The machine is real: Docker, LXC, namespaces and cgroups behave as on a server, only slower.',
     close: 'Close',
   },
 
@@ -330,7 +335,8 @@ export const en = {
     ready: 'Ready',
     unreachable:
       'the network or the server is unreachable; if you are offline, this machine was not made available offline in this browser (the Offline button does that, once connected)',
-    waitingForDisk: (why: string) => `The machine is waiting for a part of its disk that could not be downloaded: ${why}. It carries on by itself once the part arrives.`,
+    waitingForDisk: (why: string) =>
+      `The machine is waiting for a part of its disk that could not be downloaded: ${why}. It carries on by itself once the part arrives.`,
     couldNotDownload: (file: string, why: string) => `Could not download ${file}: ${why}.`,
     httpStatus: (status: number) => `the server answered HTTP ${status}`,
     cutOff: (file: string, why: string) => `The download of ${file} was cut off: ${why}.`,
@@ -378,8 +384,10 @@ export const en = {
     caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
     rewind: '↺ Start this step again',
     inspect: (view: string) => `🔍 See it in the inspector (${view})`,
-    otherImage: (wanted: string, here: string) => `This lab was written for the "${wanted}" machine image; this machine is "${here}": some steps may not work as written.`,
-    rewindConfirm: (step: string) => `Go back to the start of "${step}"? The machine returns to how it was then. Your current machine is saved first as "Autosave" (in "Saved").`,
+    otherImage: (wanted: string, here: string) =>
+      `This lab was written for the "${wanted}" machine image; this machine is "${here}": some steps may not work as written.`,
+    rewindConfirm: (step: string) =>
+      `Go back to the start of "${step}"? The machine returns to how it was then. Your current machine is saved first as "Autosave" (in "Saved").`,
     notStored: (reason: string) => `This step's result could not be stored in the browser (${reason}); it is shown but will be lost on reload.`,
   },
 
@@ -429,7 +437,8 @@ grep -q hello /root/hello.txt
       "This machine's disk holds more written data than a save can hold (512 MiB at most), so it cannot be saved now. Delete large files you no longer need (rm), then save again. Your previous saves are unchanged.",
     otherImage: (name: string, theirs: string, ours: string) =>
       `Snapshot "${name}" was made with another version of the machine image (${theirs}, this site has ${ours}). It is kept: export it, or start a fresh machine.`,
-    otherEmulator: (name: string) => `Snapshot "${name}" was made by another emulator build or memory size and cannot be restored here. It is kept: export it, or start a fresh machine.`,
+    otherEmulator: (name: string) =>
+      `Snapshot "${name}" was made by another emulator build or memory size and cannot be restored here. It is kept: export it, or start a fresh machine.`,
     notSnapshotFile: 'This file is not a LabBox snapshot (it does not start like one).',
     fileCutShort: 'This snapshot file is incomplete (it was cut short).',
     fileFormat: (format: string, ours: number) => `This snapshot file has format ${format}; this site reads format ${ours}.`,

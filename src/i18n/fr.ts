@@ -52,7 +52,8 @@ export const fr: Strings = {
     restartFromSave: 'Redémarrer depuis le dernier enregistrement',
     chooseAnother: 'Choisir une autre machine enregistrée',
     startFresh: 'Démarrer une machine neuve',
-    webkit: "Safari et les navigateurs d'iOS limitent une page à environ 256 Mo, moins que ce dont cette machine a besoin (512 Mo). Utilisez Firefox, Chrome ou Edge sur un ordinateur.",
+    webkit:
+      "Safari et les navigateurs d'iOS limitent une page à environ 256 Mo, moins que ce dont cette machine a besoin (512 Mo). Utilisez Firefox, Chrome ou Edge sur un ordinateur.",
     restored: (name: string) => `« ${name} » restaurée`,
     labProgressNotRestored: (reason: string) => `Progression des labs non restaurée : ${reason}`,
     separateMachine: "Une machine à part : elle ne s'enregistre pas d'elle-même. « Enregistrer » la garde dans « Enregistrées » sous son propre nom.",
@@ -85,7 +86,8 @@ export const fr: Strings = {
   ask: {
     rewindUnsaved:
       "Votre machine actuelle n'a pas pu être enregistrée (voir la barre d'état). Revenir en arrière quand même et perdre ce que vous avez fait depuis votre dernier enregistrement ?",
-    reset: "Repartir d'une machine neuve ? Ce que vous avez fait depuis votre dernier enregistrement est perdu (les machines enregistrées restent dans « Enregistrées »).",
+    reset:
+      "Repartir d'une machine neuve ? Ce que vous avez fait depuis votre dernier enregistrement est perdu (les machines enregistrées restent dans « Enregistrées »).",
     search: 'Rechercher dans le terminal :',
   },
 
@@ -111,7 +113,8 @@ export const fr: Strings = {
     fresh: 'Démarrer une machine neuve',
     close: 'Fermer',
     unreadable: (reason: string) => `Les machines enregistrées n'ont pas pu être lues : ${reason}`,
-    empty: "Rien d'enregistré pour l'instant. La machine s'enregistre d'elle-même toutes les quelques minutes pendant que vous travaillez, et quand vous quittez la page.",
+    empty:
+      "Rien d'enregistré pour l'instant. La machine s'enregistre d'elle-même toutes les quelques minutes pendant que vous travaillez, et quand vous quittez la page.",
     automatic: 'automatique',
     checkpoint: "début d'une étape de lab",
     kind: (name: string, kind: string) => `${name} (${kind})`,
@@ -190,7 +193,6 @@ export const fr: Strings = {
     },
   },
 
-
   preview: {
     title: 'Aperçu LabBox',
     howTo: "L'aperçu montre un serveur qui tourne dans la machine LabBox, en HTTP seulement, tant qu'un onglet de ce navigateur fait tourner cette machine.",
@@ -199,16 +201,18 @@ export const fr: Strings = {
       `Rien n'écoute sur le port ${port} ${node ? `de ${node}` : 'de la machine'}. Lancez d'abord un serveur (par exemple docker run -d -p ${port}:80 nginx), puis rechargez cette page.`,
     needsServiceWorker:
       "Cette adresse d'aperçu a atteint le serveur du site, pas le service worker de LabBox. L'aperçu demande le site en https ou sur localhost, ouvert une fois jusqu'à son invite (le service worker s'installe alors) : ouvrez LabBox dans un autre onglet, attendez son invite, puis rechargez cette page.",
-    noMachine: "Aucun onglet de ce navigateur ne fait tourner la machine LabBox : ouvrez LabBox dans un autre onglet, attendez son invite, puis rechargez cette page.",
+    noMachine:
+      'Aucun onglet de ce navigateur ne fait tourner la machine LabBox : ouvrez LabBox dans un autre onglet, attendez son invite, puis rechargez cette page.',
     noNode: (node: string) => `${node} ne tourne pas : démarrez les nœuds du cluster dans l'onglet LabBox, puis rechargez cette page.`,
     noAnswer: (port: number) =>
       `Le serveur du port ${port} a fermé la connexion sans répondre. Un conteneur qui démarre encore fait cela à travers le proxy de Docker : rechargez cette page dans un instant.`,
     failed: (port: number, reason: string) => `La requête vers le port ${port} n'a pas abouti : ${reason}`,
-    notHttp: (port: number, reason: string) => `Le serveur du port ${port} n'a pas répondu en HTTP (${reason}). L'aperçu ne transporte que HTTP, ni HTTPS ni d'autres protocoles.`,
+    notHttp: (port: number, reason: string) =>
+      `Le serveur du port ${port} n'a pas répondu en HTTP (${reason}). L'aperçu ne transporte que HTTP, ni HTTPS ni d'autres protocoles.`,
     tooBig: (max: number) => `Le corps de cette requête dépasse ce que l'aperçu transporte (${mo(max)}).`,
     ports: 'Ports',
-    portsTitle: 'Serveurs à l\'écoute dans la machine : en ouvrir un dans un onglet',
-    listening: 'Ports à l\'écoute',
+    portsTitle: "Serveurs à l'écoute dans la machine : en ouvrir un dans un onglet",
+    listening: "Ports à l'écoute",
     none: "Rien n'écoute encore sur un port TCP. Lancez un serveur, par exemple : docker run -d -p 8080:80 nginx",
     refresh: 'Actualiser',
     reading: 'Lecture de la machine…',
@@ -229,7 +233,8 @@ export const fr: Strings = {
     saving: 'Enregistrement…',
     savedAt: (time: string) => `Enregistré à ${time}`,
     newFile: 'Nouveau fichier : « Enregistrer » le crée.',
-    changedMeanwhile: "Le fichier a changé dans la machine depuis son ouverture. Relisez-le (vos modifications ici sont perdues) ou écrasez-le avec les vôtres.",
+    changedMeanwhile:
+      'Le fichier a changé dans la machine depuis son ouverture. Relisez-le (vos modifications ici sont perdues) ou écrasez-le avec les vôtres.',
     unsaved: 'Modifications non enregistrées',
     tooBig: (max: number) => `L'éditeur ouvre les fichiers jusqu'à ${mo(max)} ; pour celui-ci, utilisez vi ou nano dans le terminal.`,
     folder: (file: string) => `${file} est un dossier, pas un fichier.`,
@@ -313,7 +318,8 @@ export const fr: Strings = {
     ready: 'Prête',
     unreachable:
       "le réseau ou le serveur est injoignable ; si vous êtes hors ligne, cette machine n'a pas été rendue disponible hors ligne dans ce navigateur (le bouton « Hors ligne » le fait, une fois connecté)",
-    waitingForDisk: (why: string) => `La machine attend une partie de son disque qui n'a pas pu être téléchargée : ${why}. Elle reprend d'elle-même dès que cette partie arrive.`,
+    waitingForDisk: (why: string) =>
+      `La machine attend une partie de son disque qui n'a pas pu être téléchargée : ${why}. Elle reprend d'elle-même dès que cette partie arrive.`,
     couldNotDownload: (file: string, why: string) => `Impossible de télécharger ${file} : ${why}.`,
     httpStatus: (status: number) => `le serveur a répondu HTTP ${status}`,
     cutOff: (file: string, why: string) => `Le téléchargement de ${file} a été interrompu : ${why}.`,
@@ -357,14 +363,16 @@ export const fr: Strings = {
         ? 'Ce lab se fait sur la machine Kubernetes : la même machine Linux, avec un cluster Kubernetes d’un nœud déjà démarré (son plan de contrôle, kubelet et kube-proxy). La machine actuelle est d’abord enregistrée et reste dans « Enregistrées ».'
         : `Ce lab se fait sur la machine « ${machine} ». La machine actuelle est d’abord enregistrée et reste dans « Enregistrées ».`,
     startMachine: (machine: string) => (machine === 'kubernetes' ? 'Ouvrir la machine Kubernetes' : `Ouvrir la machine « ${machine} »`),
-    caveat: "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
+    caveat:
+      "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
     rewind: '↺ Reprendre cette étape au début',
     inspect: (view: string) => `🔍 Le voir dans l'inspecteur (${view})`,
     otherImage: (wanted: string, here: string) =>
       `Ce lab a été écrit pour l'image de machine « ${wanted} » ; cette machine est « ${here} » : certaines étapes peuvent ne pas marcher telles quelles.`,
     rewindConfirm: (step: string) =>
       `Revenir au début de « ${step} » ? La machine redevient telle qu'elle était alors. Votre machine actuelle est d'abord enregistrée comme « Sauvegarde automatique » (dans « Enregistrées »).`,
-    notStored: (reason: string) => `Le résultat de cette étape n'a pas pu être stocké dans le navigateur (${reason}) ; il est affiché mais sera perdu au rechargement.`,
+    notStored: (reason: string) =>
+      `Le résultat de cette étape n'a pas pu être stocké dans le navigateur (${reason}) ; il est affiché mais sera perdu au rechargement.`,
   },
 
   author: {
@@ -397,7 +405,8 @@ grep -q bonjour /root/bonjour.txt
   errors: {
     noRoomSnapshot:
       "Le navigateur n'a plus de place pour cette machine enregistrée. Vos enregistrements précédents sont intacts ; supprimez ou exportez les anciens pour faire de la place.",
-    noRoomSave: "Le navigateur n'a plus de place pour cet enregistrement. Vos enregistrements précédents sont intacts ; supprimez ou exportez les anciens pour faire de la place.",
+    noRoomSave:
+      "Le navigateur n'a plus de place pour cet enregistrement. Vos enregistrements précédents sont intacts ; supprimez ou exportez les anciens pour faire de la place.",
     partMismatch: (n: number, of: number) => `la partie ${n} sur ${of} ne correspond pas à sa somme de contrôle`,
     snapshotGone: "Cette machine enregistrée n'existe plus.",
     snapshotDamaged: (name: string, reason: string) =>

@@ -86,20 +86,22 @@ export function parseInterfaces(linksJson: string, addrsJson = '[]'): NetInterfa
   const links = parseJson<IpLink[]>(linksJson, []);
   const addrs = new Map(parseJson<IpLink[]>(addrsJson, []).map((a) => [a.ifindex, a]));
   const all = links.length ? links : [...addrs.values()];
-  return all.filter((l) => typeof l.ifindex === 'number' && l.ifname).map((l) => {
-    const a = addrs.get(l.ifindex) ?? l;
-    return {
-      ifindex: l.ifindex,
-      name: l.ifname,
-      kind: l.linkinfo?.info_kind ?? (l.link_type === 'loopback' ? 'loopback' : a.link_index !== undefined || l.link_index !== undefined ? 'veth' : 'ether'),
-      up: (l.flags ?? []).includes('UP'),
-      master: l.master ?? a.master,
-      peerIfindex: l.link_index ?? a.link_index,
-      addresses: (a.addr_info ?? [])
-        .filter((i) => i.family === 'inet' || i.family === 'inet6')
-        .map((i): Address => ({ family: i.family as Address['family'], address: i.local, prefix: i.prefixlen })),
-    };
-  });
+  return all
+    .filter((l) => typeof l.ifindex === 'number' && l.ifname)
+    .map((l) => {
+      const a = addrs.get(l.ifindex) ?? l;
+      return {
+        ifindex: l.ifindex,
+        name: l.ifname,
+        kind: l.linkinfo?.info_kind ?? (l.link_type === 'loopback' ? 'loopback' : a.link_index !== undefined || l.link_index !== undefined ? 'veth' : 'ether'),
+        up: (l.flags ?? []).includes('UP'),
+        master: l.master ?? a.master,
+        peerIfindex: l.link_index ?? a.link_index,
+        addresses: (a.addr_info ?? [])
+          .filter((i) => i.family === 'inet' || i.family === 'inet6')
+          .map((i): Address => ({ family: i.family as Address['family'], address: i.local, prefix: i.prefixlen })),
+      };
+    });
 }
 
 interface DockerConfig {
@@ -124,14 +126,16 @@ export function parseSysNet(text: string, addressesByMac: Map<string, Address[]>
     const iflink = Number(link);
     if (!name || !Number.isInteger(ifindex) || !Number.isInteger(iflink) || !state) return [];
     const veth = iflink !== ifindex;
-    return [{
-      ifindex,
-      name,
-      kind: name === 'lo' ? 'loopback' : veth ? 'veth' : 'ether',
-      up: state === 'up' || (name === 'lo' && state === 'unknown'),
-      peerIfindex: veth ? iflink : undefined,
-      addresses: addressesByMac.get(mac) ?? [],
-    }];
+    return [
+      {
+        ifindex,
+        name,
+        kind: name === 'lo' ? 'loopback' : veth ? 'veth' : 'ether',
+        up: state === 'up' || (name === 'lo' && state === 'unknown'),
+        peerIfindex: veth ? iflink : undefined,
+        addresses: addressesByMac.get(mac) ?? [],
+      },
+    ];
   });
 }
 
@@ -205,9 +209,10 @@ export function parseGuestView(text: string): GuestView {
   }
 
   const cpu = sections.filter((s) => s.name === 'cpu').map((s) => s.args.map(Number));
-  const cost = cpu.length === 2 && cpu.every((c) => c.length === 2 && c.every(Number.isFinite))
-    ? { busyTicks: cpu[1][0] - cpu[0][0], totalTicks: cpu[1][0] + cpu[1][1] - cpu[0][0] - cpu[0][1] }
-    : undefined;
+  const cost =
+    cpu.length === 2 && cpu.every((c) => c.length === 2 && c.every(Number.isFinite))
+      ? { busyTicks: cpu[1][0] - cpu[0][0], totalTicks: cpu[1][0] + cpu[1][1] - cpu[0][0] - cpu[0][1] }
+      : undefined;
   return {
     processes,
     namespaces: groupNamespaces(processes),

@@ -21,7 +21,14 @@ export interface CompletionRecord {
 /** The same text for the same record, whatever the key order: what the digest covers. */
 function canonical(record: Omit<CompletionRecord, 'digest'>): string {
   const { format, lab, trainee, createdAt, steps, score } = record;
-  return JSON.stringify([format, [lab.id, lab.title, lab.lang], trainee, createdAt, steps.map((s) => [s.id, s.passed, s.at ?? null, s.correct ?? null]), [score.passed, score.steps, score.quizRight, score.quizzes]]);
+  return JSON.stringify([
+    format,
+    [lab.id, lab.title, lab.lang],
+    trainee,
+    createdAt,
+    steps.map((s) => [s.id, s.passed, s.at ?? null, s.correct ?? null]),
+    [score.passed, score.steps, score.quizRight, score.quizzes],
+  ]);
 }
 
 export async function makeCompletionRecord(lab: Lab, progress: LabProgress, trainee: string, now = new Date()): Promise<CompletionRecord> {

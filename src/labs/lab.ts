@@ -159,8 +159,7 @@ export function parseLab(text: string): Lab {
         else if (kind === 'inspect') {
           if (!INSPECT_VIEWS.includes(content.trim())) throw new LabFormatError(['inspectView', INSPECT_VIEWS.join(', ')], i + 2);
           step.inspect = content.trim();
-        }
-        else step.quiz = parseQuiz(content, i + 2);
+        } else step.quiz = parseQuiz(content, i + 2);
       } else body.push(...lines.slice(i, end + 1));
       i = end;
       continue;
@@ -198,15 +197,18 @@ function clusterSize(value: string, line?: number): number {
  */
 export function attachScripts(lab: Lab, text: string, what: 'check' | 'solution'): void {
   const sections: { step: LabStep; node?: string; lines: string[] }[] = [];
-  text.replace(/\r\n?/g, '\n').split('\n').forEach((line, i) => {
-    const marker = /^#@\s*([a-z0-9][a-z0-9-]*)(?:\s+(node[1-9]))?\s*$/.exec(line);
-    if (marker) {
-      const step = lab.steps.find((s) => s.id === marker[1]);
-      if (!step) throw new LabFormatError(['unknownStep', what, marker[1]], i + 1);
-      if (what === 'check' && sections.some((s) => s.step === step)) throw new LabFormatError(['twoSections', step.id], i + 1);
-      sections.push({ step, node: marker[2], lines: [] });
-    } else sections.at(-1)?.lines.push(line);
-  });
+  text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .forEach((line, i) => {
+      const marker = /^#@\s*([a-z0-9][a-z0-9-]*)(?:\s+(node[1-9]))?\s*$/.exec(line);
+      if (marker) {
+        const step = lab.steps.find((s) => s.id === marker[1]);
+        if (!step) throw new LabFormatError(['unknownStep', what, marker[1]], i + 1);
+        if (what === 'check' && sections.some((s) => s.step === step)) throw new LabFormatError(['twoSections', step.id], i + 1);
+        sections.push({ step, node: marker[2], lines: [] });
+      } else sections.at(-1)?.lines.push(line);
+    });
   for (const { step, node, lines } of sections) {
     if (what === 'check') setCheck(step, lines.join('\n'), node);
     else addSolution(step, lines.join('\n'), node);

@@ -77,7 +77,10 @@ export function builtInLabPath(id: string, lang: LabLanguage): string {
 
 export async function loadLab(url: string, readText: ReadText = fetchText): Promise<Lab> {
   const lab = parseLabText(await readText(url), url);
-  for (const [file, what] of [[lab.checksFile, 'check'], [lab.solutionFile, 'solution']] as const) {
+  for (const [file, what] of [
+    [lab.checksFile, 'check'],
+    [lab.solutionFile, 'solution'],
+  ] as const) {
     if (!file) continue;
     const scriptUrl = new URL(file, url).href;
     let text: string;

@@ -26,6 +26,9 @@ export class ProgressStore {
   /** Puts back the progress saved with a machine that was just restored. */
   async replaceAll(labs: LabProgress[]): Promise<void> {
     await clear(this.db);
-    await setMany(labs.map((p) => [p.labId, p]), this.db);
+    await setMany(
+      labs.map((p) => [p.labId, p]),
+      this.db,
+    );
   }
 }

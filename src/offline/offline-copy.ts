@@ -71,7 +71,7 @@ export class OfflineCopy {
           await cache.put(url, response);
         } catch (error) {
           if ((error as Error).name === 'QuotaExceededError') {
-            throw new Error(t.offline.noRoom(plan.missingBytes));
+            throw new Error(t.offline.noRoom(plan.missingBytes), { cause: error });
           }
           throw error;
         }

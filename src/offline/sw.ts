@@ -37,7 +37,11 @@ registerRoute(
 self.addEventListener('activate', (event) => {
   // another image's files serve no page of this build; the trainee's saved machines are in IndexedDB, untouched
   event.waitUntil(
-    caches.keys().then((names) => Promise.all(names.filter((n) => n.startsWith(GUEST_CACHE_PREFIX) && n !== guestCacheName(__GUEST_VERSION__)).map((n) => caches.delete(n)))),
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(names.filter((n) => n.startsWith(GUEST_CACHE_PREFIX) && n !== guestCacheName(__GUEST_VERSION__)).map((n) => caches.delete(n))),
+      ),
   );
 });
 

@@ -54,7 +54,18 @@ export interface PreviewRequest {
 }
 
 /** Headers of one connection, not of the message, and those the preview sets itself. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'accept-encoding']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'content-length',
+  'accept-encoding',
+]);
 
 /** The server's own address for what the browser says about the site (Origin, Referer). */
 function serverAddress(value: string, request: PreviewRequest): string {
@@ -137,9 +148,11 @@ export class ResponseParser {
   /** The connection closed; throws when the answer was cut short. */
   end(): void {
     if (this.finished) return;
-    if (!this.head) throw new HttpParseError(this.buffer.length === 0 ? 'the server closed the connection without answering' : 'the server\'s answer ends inside its headers');
-    if (this.mode?.kind === 'length' && this.mode.left > 0) throw new HttpParseError(`the server's answer ends ${this.mode.left} bytes short of its Content-Length`);
-    if (this.mode?.kind === 'chunked') throw new HttpParseError('the server\'s chunked answer ends before its last chunk');
+    if (!this.head)
+      throw new HttpParseError(this.buffer.length === 0 ? 'the server closed the connection without answering' : "the server's answer ends inside its headers");
+    if (this.mode?.kind === 'length' && this.mode.left > 0)
+      throw new HttpParseError(`the server's answer ends ${this.mode.left} bytes short of its Content-Length`);
+    if (this.mode?.kind === 'chunked') throw new HttpParseError("the server's chunked answer ends before its last chunk");
     this.finished = true;
   }
 
@@ -176,7 +189,7 @@ export class ResponseParser {
   private readHead(): boolean {
     const { end, body } = headEnd(this.buffer);
     if (end < 0) {
-      if (this.buffer.length > MAX_HEAD_BYTES) throw new HttpParseError('the server\'s headers are too long');
+      if (this.buffer.length > MAX_HEAD_BYTES) throw new HttpParseError("the server's headers are too long");
       if (this.buffer.length >= 5 && !startsWith(this.buffer, HTTP)) throw new HttpParseError('the server did not answer in HTTP');
       return false;
     }
@@ -212,7 +225,7 @@ export class ResponseParser {
       const eol = this.buffer.indexOf(LF);
       if (eol < 0) return false;
       const size = parseInt(latin1(this.buffer.subarray(0, eol)).split(';')[0].trim(), 16);
-      if (!Number.isFinite(size) || size < 0) throw new HttpParseError('the server\'s chunked answer is malformed');
+      if (!Number.isFinite(size) || size < 0) throw new HttpParseError("the server's chunked answer is malformed");
       this.buffer = this.buffer.subarray(eol + 1);
       if (size === 0) {
         // the last chunk: trailers, if any, are not kept
@@ -269,7 +282,10 @@ export function responseHeaders(head: ResponseHead, target: { port: number; pref
 
 /** The compression a server applied anyway (Content-Encoding), which the preview undoes; null for none. */
 export function contentCoding(head: ResponseHead): 'gzip' | 'deflate' | null {
-  const value = head.headers.find(([n]) => n.toLowerCase() === 'content-encoding')?.[1].trim().toLowerCase();
+  const value = head.headers
+    .find(([n]) => n.toLowerCase() === 'content-encoding')?.[1]
+    .trim()
+    .toLowerCase();
   return value === 'gzip' || value === 'x-gzip' ? 'gzip' : value === 'deflate' ? 'deflate' : null;
 }
 

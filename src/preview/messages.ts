@@ -26,7 +26,4 @@ export type PreviewAnswer =
   | { type: 'refused'; lang: Language; node?: string };
 
 /** What the emulator worker's execStream posts on its port: the command's output as it arrives, then how it ended. */
-export type StreamMessage =
-  | { type: 'data'; chunk: Uint8Array }
-  | { type: 'end'; exitCode: number; stderr: string }
-  | { type: 'error'; message: string };
+export type StreamMessage = { type: 'data'; chunk: Uint8Array } | { type: 'end'; exitCode: number; stderr: string } | { type: 'error'; message: string };

@@ -74,9 +74,7 @@ async function relay(request: Request, target: PreviewTarget, siteOrigin: string
     channel.port1.close();
     if (got.node) nodeMissing = true;
   }
-  return nodeMissing && target.node
-    ? explain(said, 503, (w) => w.preview.noNode(target.node!))
-    : explain(said, 503, (w) => w.preview.noMachine);
+  return nodeMissing && target.node ? explain(said, 503, (w) => w.preview.noNode(target.node!)) : explain(said, 503, (w) => w.preview.noMachine);
 }
 
 /** The page's answer to an ask; null when it says nothing in time (not a LabBox page, or a busy one). */
@@ -106,12 +104,15 @@ function readAnswer(port: MessagePort, method: string, target: PreviewTarget, si
         const headers = responseHeaders(head, target, siteOrigin).filter(([n]) => !coding || n.toLowerCase() !== 'content-encoding');
         const noBody = method === 'HEAD' || head.status === 204 || head.status === 304;
         resolve(
-          new Response(noBody ? null : coding ? stream.pipeThrough(new DecompressionStream(coding) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>) : stream, {
-            // a Response holds 200-599; an upgrade (101, WebSocket) is not carried
-            status: head.status >= 200 && head.status <= 599 ? head.status : 502,
-            statusText: head.statusText,
-            headers,
-          }),
+          new Response(
+            noBody ? null : coding ? stream.pipeThrough(new DecompressionStream(coding) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>) : stream,
+            {
+              // a Response holds 200-599; an upgrade (101, WebSocket) is not carried
+              status: head.status >= 200 && head.status <= 599 ? head.status : 502,
+              statusText: head.statusText,
+              headers,
+            },
+          ),
         );
       },
       (chunk) => body?.enqueue(chunk.slice()),

@@ -147,7 +147,12 @@ export class SnapshotStore {
   }
 
   /** Stores already-compressed pieces (an import), checking each against its digest. */
-  async storePieces(snapshot: NewSnapshot & { rawSize: number }, pieces: Uint8Array[], replaces?: string, expected?: SnapshotRecord['pieces']): Promise<SnapshotRecord> {
+  async storePieces(
+    snapshot: NewSnapshot & { rawSize: number },
+    pieces: Uint8Array[],
+    replaces?: string,
+    expected?: SnapshotRecord['pieces'],
+  ): Promise<SnapshotRecord> {
     const id = randomId();
     const replaced = replaces ? await this.get(replaces) : undefined;
     const record: SnapshotRecord = { ...snapshot, id, createdAt: new Date().toISOString(), storedSize: 0, pieces: [] };
@@ -161,11 +166,18 @@ export class SnapshotStore {
         record.pieces.push({ size: piece.length, sha256 });
         record.storedSize += piece.length;
       }
-      await update<Index>(INDEX_KEY, (index) => ({
-        snapshots: [...(index?.snapshots ?? []).filter((s) => s.id !== replaces), record],
-      }), this.db);
+      await update<Index>(
+        INDEX_KEY,
+        (index) => ({
+          snapshots: [...(index?.snapshots ?? []).filter((s) => s.id !== replaces), record],
+        }),
+        this.db,
+      );
     } catch (error) {
-      await delMany(Array.from({ length: record.pieces.length + 1 }, (_, n) => pieceKey(id, n)), this.db).catch(() => {});
+      await delMany(
+        Array.from({ length: record.pieces.length + 1 }, (_, n) => pieceKey(id, n)),
+        this.db,
+      ).catch(() => {});
       if (isQuotaError(error)) {
         throw new StorageFullError('noRoomSnapshot');
       }
@@ -242,16 +254,27 @@ export class SnapshotStore {
         stored.push({ size: piece.length, sha256: await sha256Hex(piece) });
       }
       const size = stored.reduce((n, p) => n + p.size, 0);
-      await update<Index>(INDEX_KEY, (index) => ({
-        snapshots: (index?.snapshots ?? []).map((s) => {
-          if (s.id !== id || (s.deltas?.length ?? 0) !== k) return s;
-          const savedAt = Date.now();
-          const base = s.base ?? { savedAt: Date.parse(s.createdAt), session: s.session };
-          const added: SavedDelta = { rawSize: delta.length, pieces: stored, savedAt, session };
-          updated = { ...s, session, base, createdAt: new Date(savedAt).toISOString(), storedSize: s.storedSize + size, deltas: [...(s.deltas ?? []), added] };
-          return updated;
+      await update<Index>(
+        INDEX_KEY,
+        (index) => ({
+          snapshots: (index?.snapshots ?? []).map((s) => {
+            if (s.id !== id || (s.deltas?.length ?? 0) !== k) return s;
+            const savedAt = Date.now();
+            const base = s.base ?? { savedAt: Date.parse(s.createdAt), session: s.session };
+            const added: SavedDelta = { rawSize: delta.length, pieces: stored, savedAt, session };
+            updated = {
+              ...s,
+              session,
+              base,
+              createdAt: new Date(savedAt).toISOString(),
+              storedSize: s.storedSize + size,
+              deltas: [...(s.deltas ?? []), added],
+            };
+            return updated;
+          }),
         }),
-      }), this.db);
+        this.db,
+      );
       if (!updated) throw new SnapshotDamagedError('snapshotChanged');
     } catch (error) {
       await this.deleteDeltaPieces(id, k, pieces.length).catch(() => {});
@@ -280,33 +303,41 @@ export class SnapshotStore {
     while (keep > 0 && (deltas[keep - 1].savedAt ?? -Infinity) >= since) keep--;
     if (keep === deltas.length) return record;
     let updated: SnapshotRecord | undefined;
-    await update<Index>(INDEX_KEY, (index) => ({
-      snapshots: (index?.snapshots ?? []).map((s) => {
-        if (s.id !== id || (s.deltas?.length ?? 0) !== deltas.length) return s;
-        const kept = deltas.slice(0, keep);
-        const last = kept.at(-1);
-        const dropped = deltas.slice(keep).reduce((n, d) => n + d.pieces.reduce((m, p) => m + p.size, 0), 0);
-        const savedAt = last ? (last.savedAt ?? baseAt) : baseAt;
-        updated = {
-          ...s,
-          session: (last ? last.session : s.base?.session) ?? s.session,
-          createdAt: new Date(savedAt).toISOString(),
-          storedSize: s.storedSize - dropped,
-          deltas: kept.length ? kept : undefined,
-          base: kept.length ? s.base : undefined,
-        };
-        return updated;
+    await update<Index>(
+      INDEX_KEY,
+      (index) => ({
+        snapshots: (index?.snapshots ?? []).map((s) => {
+          if (s.id !== id || (s.deltas?.length ?? 0) !== deltas.length) return s;
+          const kept = deltas.slice(0, keep);
+          const last = kept.at(-1);
+          const dropped = deltas.slice(keep).reduce((n, d) => n + d.pieces.reduce((m, p) => m + p.size, 0), 0);
+          const savedAt = last ? (last.savedAt ?? baseAt) : baseAt;
+          updated = {
+            ...s,
+            session: (last ? last.session : s.base?.session) ?? s.session,
+            createdAt: new Date(savedAt).toISOString(),
+            storedSize: s.storedSize - dropped,
+            deltas: kept.length ? kept : undefined,
+            base: kept.length ? s.base : undefined,
+          };
+          return updated;
+        }),
       }),
-    }), this.db);
+      this.db,
+    );
     if (!updated) throw new SnapshotDamagedError('snapshotChanged');
     for (let k = keep; k < deltas.length; k++) await this.deleteDeltaPieces(id, k, deltas[k].pieces.length);
     return updated;
   }
 
   async rename(id: string, name: string): Promise<void> {
-    await update<Index>(INDEX_KEY, (index) => ({
-      snapshots: (index?.snapshots ?? []).map((s) => (s.id === id ? { ...s, name, kind: 'named' as const } : s)),
-    }), this.db);
+    await update<Index>(
+      INDEX_KEY,
+      (index) => ({
+        snapshots: (index?.snapshots ?? []).map((s) => (s.id === id ? { ...s, name, kind: 'named' as const } : s)),
+      }),
+      this.db,
+    );
   }
 
   /** Deletes a snapshot, and the other nodes saved with it. */
@@ -331,7 +362,11 @@ export class SnapshotStore {
   }
 
   private async deleteDeltaPieces(id: string, k: number, count: number): Promise<void> {
-    if (count > 0) await delMany(Array.from({ length: count }, (_, n) => deltaKey(id, k, n)), this.db);
+    if (count > 0)
+      await delMany(
+        Array.from({ length: count }, (_, n) => deltaKey(id, k, n)),
+        this.db,
+      );
   }
 }
 

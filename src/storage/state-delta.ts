@@ -120,7 +120,8 @@ export function makeDelta(before: StateIndex, state: Uint8Array): { delta: Uint8
   const changed: number[] = [];
   for (let n = 0; n < offsets.length; n++) {
     if (offsets[n] < 0) continue;
-    const same = isSet(before.bitmap, n) && before.pageHashes[n * 2] === index.pageHashes[n * 2] && before.pageHashes[n * 2 + 1] === index.pageHashes[n * 2 + 1];
+    const same =
+      isSet(before.bitmap, n) && before.pageHashes[n * 2] === index.pageHashes[n * 2] && before.pageHashes[n * 2 + 1] === index.pageHashes[n * 2 + 1];
     if (!same) changed.push(n);
   }
   const earlier = new Map(before.buffers.map((key, i) => [key, i]));

@@ -21,7 +21,6 @@ export interface TerminalHost {
   openTerminal(cols: number, rows: number, port: MessagePort, attachTo?: number): Promise<number>;
 }
 
-
 // xterm.js's own words for screen readers, in the page's language
 Terminal.strings.promptLabel = t.terminals.inputLabel;
 Terminal.strings.tooMuchOutput = t.terminals.tooMuchOutput;

@@ -120,7 +120,7 @@ export class ClusterView {
         saved.push({ identity: node.identity, snapshotId: record.id });
       } catch (error) {
         await this.host.discard(saved.flatMap((n) => n.snapshotId ?? [])).catch(() => {});
-        throw new Error(t.cluster.nodeNotSaved(node.identity.name, errorText(error, t)));
+        throw new Error(t.cluster.nodeNotSaved(node.identity.name, errorText(error, t)), { cause: error });
       }
     }
     return saved;

@@ -31,7 +31,9 @@ if (location.pathname.startsWith(previewFolder)) {
   sayPageWords();
   // never held back for long: a worker that is slow to load must not leave the page blank
   const waited = Promise.race([begun, new Promise((resolve) => setTimeout(resolve, 1500))]);
-  waited.then(() => import('./main')).catch((error: unknown) => {
-    document.querySelector('#status')!.textContent = t.page.loadFailed(errorText(error, t));
-  });
+  waited
+    .then(() => import('./main'))
+    .catch((error: unknown) => {
+      document.querySelector('#status')!.textContent = t.page.loadFailed(errorText(error, t));
+    });
 }

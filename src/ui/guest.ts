@@ -108,7 +108,9 @@ export async function loadWorkerEarly(imageUrl: string, machine: Promise<{ snaps
     return { ...loading, start: beginStart(loading, options) };
   });
   early = started;
-  await (await started).start.begun;
+  await (
+    await started
+  ).start.begun;
 }
 
 /**
@@ -122,7 +124,10 @@ function readCachedSnapshot(imageUrl: string, port: MessagePort): { cancel(): vo
   const base = new URL(imageUrl.endsWith('/') ? imageUrl : `${imageUrl}/`, location.href).href;
   const end = () => worker.terminate();
   worker.addEventListener('error', end);
-  void Comlink.wrap<SnapshotReaderApi>(worker).stream(base, Comlink.transfer(port, [port])).catch(() => undefined).finally(end);
+  void Comlink.wrap<SnapshotReaderApi>(worker)
+    .stream(base, Comlink.transfer(port, [port]))
+    .catch(() => undefined)
+    .finally(end);
   return { cancel: end };
 }
 

@@ -18,7 +18,6 @@ export interface InspectorHost {
   exec(command: string, timeoutMs: number): Promise<{ exitCode: number; stdout: string }> | null;
 }
 
-
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export class InspectorPanel {
@@ -153,7 +152,10 @@ export class InspectorPanel {
       .map((ns) => {
         const owners = new Set(ns.pids.map((pid) => this.containerOfPid(pid)?.name).filter((n): n is string => !!n));
         const owner = ns.initial ? w.machine : [...owners].join(', ') || '—';
-        const commands = ns.pids.slice(0, 6).map((pid) => `${pid} ${esc(data.processes.find((p) => p.pid === pid)?.command ?? '')}`).join(', ');
+        const commands = ns.pids
+          .slice(0, 6)
+          .map((pid) => `${pid} ${esc(data.processes.find((p) => p.pid === pid)?.command ?? '')}`)
+          .join(', ');
         const attr = !ns.initial && owners.size === 1 ? ` data-container="${esc([...owners][0])}"` : '';
         return `<tr${attr}><td>${ns.type}</td><td>${ns.inode}</td><td>${esc(owner)}</td><td>${w.processList(ns.pids.length, commands)}${ns.pids.length > 6 ? ', …' : ''}</td></tr>`;
       });
@@ -164,24 +166,30 @@ export class InspectorPanel {
     const w = t.inspector;
     const before = new Map(this.previous?.view.cgroups.map((g) => [g.path, g.cpuUsec]) ?? []);
     const seconds = this.previous && this.current ? (this.current.at - this.previous.at) / 1000 : 0;
-    const rows = [...data.cgroups].sort((a, b) => a.path.localeCompare(b.path)).map((g) => {
-      const depth = g.path.split('/').length - 2;
-      const owner = data.containers.find((c) => c.cgroup === g.path);
-      const memory = g.memory === undefined ? '' : `${t.size.megabytes(g.memory)} / ${g.memoryMax === undefined ? w.noLimit : t.size.megabytes(g.memoryMax)}`;
-      const share = g.memoryMax && g.memory !== undefined ? Math.min(1, g.memory / g.memoryMax) : 0;
-      const pids = g.pids === undefined ? '' : `${g.pids} / ${g.pidsMax ?? w.noLimit}`;
-      const was = before.get(g.path);
-      const cpu = seconds > 0 && was !== undefined && g.cpuUsec !== undefined ? `${Math.round((100 * (g.cpuUsec - was)) / 1e6 / seconds)} %` : '';
-      const attr = owner ? ` data-container="${esc(owner.name)}"` : '';
-      const name = owner ? `${esc(g.path.split('/').pop()!.slice(0, 12))} (${esc(owner.name)})` : esc(g.path.split('/').pop()!);
-      return `<tr${attr} class="${g.oomKills ? 'oom' : ''}"><td style="padding-left:${depth}rem">${name}</td><td>${memory}${share ? `<meter value="${share.toFixed(3)}" low="0.7" high="0.9"></meter>` : ''}</td><td>${pids}</td><td>${cpu}</td><td>${g.oomKills || ''}</td></tr>`;
-    });
+    const rows = [...data.cgroups]
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .map((g) => {
+        const depth = g.path.split('/').length - 2;
+        const owner = data.containers.find((c) => c.cgroup === g.path);
+        const memory = g.memory === undefined ? '' : `${t.size.megabytes(g.memory)} / ${g.memoryMax === undefined ? w.noLimit : t.size.megabytes(g.memoryMax)}`;
+        const share = g.memoryMax && g.memory !== undefined ? Math.min(1, g.memory / g.memoryMax) : 0;
+        const pids = g.pids === undefined ? '' : `${g.pids} / ${g.pidsMax ?? w.noLimit}`;
+        const was = before.get(g.path);
+        const cpu = seconds > 0 && was !== undefined && g.cpuUsec !== undefined ? `${Math.round((100 * (g.cpuUsec - was)) / 1e6 / seconds)} %` : '';
+        const attr = owner ? ` data-container="${esc(owner.name)}"` : '';
+        const name = owner ? `${esc(g.path.split('/').pop()!.slice(0, 12))} (${esc(owner.name)})` : esc(g.path.split('/').pop()!);
+        return `<tr${attr} class="${g.oomKills ? 'oom' : ''}"><td style="padding-left:${depth}rem">${name}</td><td>${memory}${share ? `<meter value="${share.toFixed(3)}" low="0.7" high="0.9"></meter>` : ''}</td><td>${pids}</td><td>${cpu}</td><td>${g.oomKills || ''}</td></tr>`;
+      });
     return `<table class="cgroups"><thead><tr><th>/sys/fs/cgroup</th><th>${w.memory}</th><th>pids</th><th>${w.cpu}</th><th>${w.oom}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   }
 
   /** Bridges across the top, each container under the bridge its veth is plugged into. */
   private networkHtml(data: GuestView): string {
-    const addr = (i: NetInterface) => i.addresses.filter((a) => a.family === 'inet').map((a) => `${a.address}/${a.prefix}`).join(' ');
+    const addr = (i: NetInterface) =>
+      i.addresses
+        .filter((a) => a.family === 'inet')
+        .map((a) => `${a.address}/${a.prefix}`)
+        .join(' ');
     const bridges = data.interfaces.filter((i) => i.kind === 'bridge');
     const uplinks = data.interfaces.filter((i) => i.kind !== 'bridge' && i.kind !== 'veth' && i.kind !== 'loopback');
     const hostVeth = (c: Container) => {

@@ -78,10 +78,9 @@ const labHost: LabHost = {
     if (INSPECTOR_VIEWS.includes(view as InspectorView)) inspector.show(view as InspectorView);
   },
 };
-const inspector = new InspectorPanel(
-  document.querySelector('#inspector')!,
-  { exec: (command, timeoutMs) => (guest && !paused ? guest.api.exec(command, timeoutMs, false) : null) },
-);
+const inspector = new InspectorPanel(document.querySelector('#inspector')!, {
+  exec: (command, timeoutMs) => (guest && !paused ? guest.api.exec(command, timeoutMs, false) : null),
+});
 document.querySelector<HTMLButtonElement>('#inspect-button')!.onclick = () => {
   inspector.toggle();
   terminals?.current()?.fit();
@@ -125,15 +124,17 @@ function guestAsks(request: GuestRequest, node?: string): void {
 }
 // a separate machine keeps its lab progress apart from the other tab's
 const progressStore = new ProgressStore(isSeparateMachine ? createStore('labbox-progress-separate', 'labs') : undefined);
-const checkpoints = isSeparateMachine ? undefined : new Checkpoints(store, {
-  save: (name, checkpoint, replaces) => save('checkpoint', name, { checkpoint, replaces }),
-  rewindTo: async (record) => {
-    if (guest && !paused && (await guest.api.hasChanges()) && !(await saveNow())) {
-      if (!confirm(t.ask.rewindUnsaved)) return;
-    }
-    restart({ snapshotId: record.id });
-  },
-});
+const checkpoints = isSeparateMachine
+  ? undefined
+  : new Checkpoints(store, {
+      save: (name, checkpoint, replaces) => save('checkpoint', name, { checkpoint, replaces }),
+      rewindTo: async (record) => {
+        if (guest && !paused && (await guest.api.hasChanges()) && !(await saveNow())) {
+          if (!confirm(t.ask.rewindUnsaved)) return;
+        }
+        restart({ snapshotId: record.id });
+      },
+    });
 const labPanel = new LabPanel(document.querySelector('#lab')!, labHost, progressStore, checkpoints);
 const labAuthor = new LabAuthor(document.querySelector('#lab')!, labHost, progressStore);
 const labAside = document.querySelector<HTMLElement>('#lab')!;
@@ -331,7 +332,13 @@ function saveChanges(): Promise<ChangesAnswer> {
     savedInputs = Math.max(savedInputs, inputsBefore);
     status.notice(t.status.changesSavedAt(clockTime(new Date(), true)));
     // for the tests and the benchmark: what the last save of changes cost
-    document.body.dataset.lastChangesSave = JSON.stringify({ at: Date.now(), storedBytes: saved.storedBytes, changedPages: saved.changedPages, stateMs: Math.round(saved.stateMs), totalMs: Math.round(saved.totalMs) });
+    document.body.dataset.lastChangesSave = JSON.stringify({
+      at: Date.now(),
+      storedBytes: saved.storedBytes,
+      changedPages: saved.changedPages,
+      stateMs: Math.round(saved.stateMs),
+      totalMs: Math.round(saved.totalMs),
+    });
     return saved.compact ? ('compact' as const) : ('saved' as const);
   });
   saveQueue = run.catch(() => undefined);

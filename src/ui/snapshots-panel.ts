@@ -16,14 +16,17 @@ export interface SnapshotsPanelHost {
   saveAs(name: string): Promise<SnapshotRecord | null>;
 }
 
-
 export class SnapshotsPanel {
   private readonly dialog: HTMLDialogElement;
   private readonly rows: HTMLTableSectionElement;
   private readonly usage: HTMLElement;
   private readonly message: HTMLElement;
 
-  constructor(parent: HTMLElement, private readonly store: SnapshotStore, private readonly host: SnapshotsPanelHost) {
+  constructor(
+    parent: HTMLElement,
+    private readonly store: SnapshotStore,
+    private readonly host: SnapshotsPanelHost,
+  ) {
     this.dialog = document.createElement('dialog');
     this.dialog.className = 'snapshots';
     const w = t.saved;

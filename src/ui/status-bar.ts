@@ -15,7 +15,6 @@ const buttons = (actions: StatusAction[]) =>
     return button;
   });
 
-
 export class StatusBar {
   private readonly text: HTMLElement;
   private readonly bar: HTMLProgressElement;

@@ -107,7 +107,9 @@ export class Terminals {
 
   /** The open shells of the main machine (or of a node), as saved with it. */
   saved(nodeName?: string): SavedTerminal[] {
-    return this.tabsOn(nodeName).map((t) => t.saved()).filter((t): t is SavedTerminal => t !== null);
+    return this.tabsOn(nodeName)
+      .map((t) => t.saved())
+      .filter((t): t is SavedTerminal => t !== null);
   }
 
   select(tab: TerminalTab): void {

@@ -111,7 +111,7 @@ export async function waitForAgent(emulator: V86, agent: AgentClient, cold: bool
  * their pages back in. Evicted pages return from the lazy disk when touched.
  */
 export const SHRINK_GUEST_MEMORY =
-  "sync; echo 3 > /proc/sys/vm/drop_caches; file=$(awk '$1 == \"file\" {print $2}' /sys/fs/cgroup/memory.stat); " +
+  'sync; echo 3 > /proc/sys/vm/drop_caches; file=$(awk \'$1 == "file" {print $2}\' /sys/fs/cgroup/memory.stat); ' +
   '[ "${file:-0}" -gt 0 ] && timeout 20 sh -c "echo $file > /sys/fs/cgroup/memory.reclaim" 2>/dev/null; sync; true';
 
 /**

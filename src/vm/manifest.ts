@@ -124,7 +124,14 @@ export function parseManifest(json: unknown): GuestManifest {
     }
   }
   const streaming = m.files!.state.streaming;
-  if (streaming !== undefined && !(streaming.pagesAt > 0 && Array.isArray(streaming.decodable) && streaming.decodable.every((e) => Array.isArray(e) && e.length === 2 && e.every(Number.isInteger)))) {
+  if (
+    streaming !== undefined &&
+    !(
+      streaming.pagesAt > 0 &&
+      Array.isArray(streaming.decodable) &&
+      streaming.decodable.every((e) => Array.isArray(e) && e.length === 2 && e.every(Number.isInteger))
+    )
+  ) {
     throw new ManifestError('the guest manifest has a malformed snapshot streaming index');
   }
   if (!m.disk || !(m.disk.size > 0) || !(m.disk.chunkSize > 0)) throw new ManifestError('the guest manifest lacks the disk description');

@@ -161,14 +161,13 @@ export class NodeVM {
     const imageDir = path.resolve(options.imageDir ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
     const manifest = forMachine(options.manifest ?? (await loadManifest(imageDir)), options.machine);
     const state = options.cold || options.state ? options.state : { buffer: await readSnapshot(imageDir, manifest) };
-    let emulator: V86 | undefined;
     const disks = nodeDisks(imageDir, () => emulator as unknown as V86Zstd);
     const config = {
       ...v86Options(manifest, (p) => path.join(imageDir, p), { ...options, state }, disks),
       wasm_fn: instantiateV86(options.jit?.threshold ?? DEFAULT_JIT.threshold),
       ...options.override,
     };
-    emulator = new V86(config as never);
+    const emulator: V86 = new V86(config as never);
     tuneJit(emulator, options.jit);
     trimDisks(emulator);
     restoreIntoFreshMemory(emulator, state && 'buffer' in state ? state.buffer : undefined);

@@ -20,8 +20,7 @@ export const GUEST_VGA_MEMORY = 2 * 1024 * 1024;
  * without it, and 5 % fewer instructions. Goroutines still yield at every call.
  */
 export const GUEST_CMDLINE =
-  'console=ttyS0 quiet loglevel=3 tsc=reliable mitigations=off random.trust_cpu=on lsm=capability init_on_free=1 nowatchdog ' +
-  'GODEBUG=asyncpreemptoff=1';
+  'console=ttyS0 quiet loglevel=3 tsc=reliable mitigations=off random.trust_cpu=on lsm=capability init_on_free=1 nowatchdog ' + 'GODEBUG=asyncpreemptoff=1';
 
 /** v86's own zstd decoder, on the emulator's thread (untyped in v86.d.ts). */
 export interface V86Zstd {
@@ -42,12 +41,7 @@ export interface BootMode {
  * @param resolve maps a manifest path (relative to the image folder) to a URL or file path
  * @param disk reads a disk
  */
-export function v86Options(
-  manifest: GuestManifest,
-  resolve: (path: string) => string,
-  mode: BootMode = {},
-  disk: DiskFactory,
-): Record<string, unknown> {
+export function v86Options(manifest: GuestManifest, resolve: (path: string) => string, mode: BootMode = {}, disk: DiskFactory): Record<string, unknown> {
   const options: Record<string, unknown> = {
     memory_size: manifest.v86.memorySize,
     vga_memory_size: manifest.v86.vgaMemorySize,
@@ -124,4 +118,3 @@ export function tuneJit(emulator: V86, settings: JitSettings = DEFAULT_JIT): voi
     cpu.wm?.exports?.set_jit_config?.(3, settings.maxExtraBasicBlocks);
   });
 }
-

@@ -74,7 +74,8 @@ function streamPagesIntoMemory(cpu: RestoringCpu, stream: Stream, pages: number[
     if (!arrivedFor(cpu, stream, count * PAGE_SIZE)) return first;
     const ptr = cpu.zstd_read(stream.ctx, count * PAGE_SIZE) >>> 0;
     // v86's reader answers a damaged or short stream with no block at all
-    if (ptr === 0) throw new SnapshotFormatError(`its compressed memory pages end, are damaged or do not match its checksum (after ${first} of ${pages.length} pages)`);
+    if (ptr === 0)
+      throw new SnapshotFormatError(`its compressed memory pages end, are damaged or do not match its checksum (after ${first} of ${pages.length} pages)`);
     const memory = new Uint8Array(cpu.wasm_memory.buffer);
     for (let i = 0; i < count; i++) {
       const from = ptr + i * PAGE_SIZE;

@@ -145,12 +145,12 @@ export class WrittenBlocks {
 
   has(block: number): boolean {
     const page = this.pages.get(Math.floor(block / PER_PAGE));
-    return !!page && (page.mask & (1 << block % PER_PAGE)) !== 0;
+    return !!page && (page.mask & (1 << (block % PER_PAGE))) !== 0;
   }
 
   /** Whether every block of [offset, offset+len) was written (both multiples of 256). */
   hasAll(offset: number, len: number): boolean {
-    for (let b = offset / BLOCK; b < (offset + len) / BLOCK; ) {
+    for (let b = offset / BLOCK; b < (offset + len) / BLOCK;) {
       const p = Math.floor(b / PER_PAGE);
       const to = Math.min((p + 1) * PER_PAGE, (offset + len) / BLOCK);
       const want = bits(b - p * PER_PAGE, to - p * PER_PAGE);
@@ -238,7 +238,9 @@ export class WrittenBlocks {
   entries(): WrittenEntry[] {
     const bytes = this.heldBytes + this.storedBytes;
     if (bytes > this.maxStateBytes) {
-      throw new TooMuchWrittenError(`the disk holds ${Math.round(bytes / 2 ** 20)} MiB written, more than a state takes (${Math.round(this.maxStateBytes / 2 ** 20)} MiB)`);
+      throw new TooMuchWrittenError(
+        `the disk holds ${Math.round(bytes / 2 ** 20)} MiB written, more than a state takes (${Math.round(this.maxStateBytes / 2 ** 20)} MiB)`,
+      );
     }
     const out: WrittenEntry[] = [];
     let zeroRun: [number, number] | null = null;
@@ -246,7 +248,7 @@ export class WrittenBlocks {
       const page = this.pages.get(p)!;
       let data = page.data;
       if (!data && page.slot >= 0) this.store!.read(page.slot, (data = new Uint8Array(PAGE)));
-      for (let k = 0; k < PER_PAGE; ) {
+      for (let k = 0; k < PER_PAGE;) {
         if (!(page.mask & (1 << k))) {
           k++;
           continue;

@@ -29,7 +29,9 @@ import { SWARM_CYCLES, measureSwarm, swarmRows } from './swarm';
 import { kubernetesClusterRows, measureKubernetesCluster } from './kubernetes-cluster';
 import { kubernetesRows, measureKubernetesMachine } from './kubernetes-machine';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, image: { type: 'string' }, compare: { type: 'string' }, jit: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, image: { type: 'string' }, compare: { type: 'string' }, jit: { type: 'string' } },
+});
 const imageDir = path.resolve(values.image ?? process.env.LABBOX_IMAGE_DIR ?? DEFAULT_IMAGE_DIR);
 const manifest = await loadManifest(imageDir);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -142,7 +144,10 @@ async function firstAndSteady(agent: AgentClient, command: string, n = 5): Promi
 
 // --- the image ---
 const diskBytes = readdirSync(path.join(imageDir, 'disk')).length;
-rows.push({ what: 'image build, as timed by the build that made this image (suite ' + manifest.suite + ')', value: manifest.build.buildSeconds ? `${Math.round(manifest.build.buildSeconds / 60)} min` : 'n/a' });
+rows.push({
+  what: 'image build, as timed by the build that made this image (suite ' + manifest.suite + ')',
+  value: manifest.build.buildSeconds ? `${Math.round(manifest.build.buildSeconds / 60)} min` : 'n/a',
+});
 rows.push({ what: 'snapshot size raw / zstd (-22, 32 MiB window)', value: `${mib(manifest.files.state.rawSize)} / ${mib(manifest.files.state.size)}` });
 rows.push({ what: `disk: ${mib(manifest.disk.size)} in ${diskBytes} parts, zstd total`, value: mib(manifest.disk.compressedSize) });
 
@@ -231,8 +236,20 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
   const wall = (ts: Timing[]) => ts.map((x) => x.ms);
   const instructions = (ts: Timing[]) => ts.map((x) => x.minstr);
   return {
-    restoreMs, firstPs: firstPs.ms, warmUpMs, psAfterWarmUp: psAfterWarmUp.ms, psTypedAtOnce: psTypedAtOnce.ms, runFirst: runFirst.ms, fetchedBytes, runSteady: median(wall(runs)), runMean: mean(wall(runs)), psSteady: median(wall(ps)),
-    hostRun, execSteady, inspectorBusyMs: inspector.busyMs, inspectorWallMs: inspector.wallMs,
+    restoreMs,
+    firstPs: firstPs.ms,
+    warmUpMs,
+    psAfterWarmUp: psAfterWarmUp.ms,
+    psTypedAtOnce: psTypedAtOnce.ms,
+    runFirst: runFirst.ms,
+    fetchedBytes,
+    runSteady: median(wall(runs)),
+    runMean: mean(wall(runs)),
+    psSteady: median(wall(ps)),
+    hostRun,
+    execSteady,
+    inspectorBusyMs: inspector.busyMs,
+    inspectorWallMs: inspector.wallMs,
     minstr: { firstPs: firstPs.minstr, runFirst: runFirst.minstr, runSteady: median(instructions(runs)), psSteady: median(instructions(ps)) },
     switchesSteady: median(runs.map((x) => x.switches)),
   };
@@ -249,25 +266,52 @@ function freshMemoryMs(bytes: number): number {
 }
 
 const r = await measureRestore(imageDir);
-rows.push({ what: 'host: writing 512 MiB of fresh memory, one byte per page (a restore grows the process by about 450 MiB, so it pays about these page faults)', value: s(freshMemoryMs(512 * 2 ** 20)) });
+rows.push({
+  what: 'host: writing 512 MiB of fresh memory, one byte per page (a restore grows the process by about 450 MiB, so it pays about these page faults)',
+  value: s(freshMemoryMs(512 * 2 ** 20)),
+});
 rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(r.restoreMs), goal: '≤ 2 s' });
 rows.push({ what: 'v86: first `docker ps` right after restore (no warm-up)', value: s(r.firstPs), goal: '≤ 1 s' });
 const warmUpSteps = [...new Set(DOCKER_WARM_UP)].map((step) => `\`${step}\` ×${DOCKER_WARM_UP.filter((x) => x === step).length}`).join(', ');
-rows.push({ what: `v86: the page's Docker warm-up run right after another restore (${warmUpSteps}; the page starts it once the prompt is on screen and stops it when the trainee runs a command)`, value: s(r.warmUpMs) });
+rows.push({
+  what: `v86: the page's Docker warm-up run right after another restore (${warmUpSteps}; the page starts it once the prompt is on screen and stops it when the trainee runs a command)`,
+  value: s(r.warmUpMs),
+});
 rows.push({ what: 'v86: first `docker ps` after that warm-up (what a trainee who types once it is over waits)', value: s(r.psAfterWarmUp), goal: '≤ 1 s' });
-rows.push({ what: `v86: first \`docker ps\` typed at once, its Enter ${s(TYPING_MS)} after a third restore (the warm-up runs until then)`, value: s(r.psTypedAtOnce), goal: '≤ 1 s' });
+rows.push({
+  what: `v86: first \`docker ps\` typed at once, its Enter ${s(TYPING_MS)} after a third restore (the warm-up runs until then)`,
+  value: s(r.psTypedAtOnce),
+  goal: '≤ 1 s',
+});
 rows.push({ what: 'v86: `docker run --rm busybox true` first', value: s(r.runFirst) });
 rows.push({ what: 'fetched from restore through the first `docker run` (state + disk parts, compressed)', value: mib(r.fetchedBytes), goal: '≤ 40 MiB' });
-rows.push({ what: `v86: \`docker run --rm busybox true\` steady (median of the ${STEADY_RUNS} after the first)`, value: s(r.runSteady), goal: '≤ 3 s (milestone ≤ 6 s)' });
-rows.push({ what: `v86: \`docker run --rm busybox true\`, mean of the same ${STEADY_RUNS} (with the runs after the JIT empties its table)`, value: s(r.runMean) });
+rows.push({
+  what: `v86: \`docker run --rm busybox true\` steady (median of the ${STEADY_RUNS} after the first)`,
+  value: s(r.runSteady),
+  goal: '≤ 3 s (milestone ≤ 6 s)',
+});
+rows.push({
+  what: `v86: \`docker run --rm busybox true\`, mean of the same ${STEADY_RUNS} (with the runs after the JIT empties its table)`,
+  value: s(r.runMean),
+});
 rows.push({ what: 'v86: `docker ps` steady (median of 5)', value: s(r.psSteady), goal: '≤ 1 s' });
 const millions = (n: number) => `${n.toFixed(0)} M`;
 const { minstr: m } = r;
-rows.push({ what: 'v86: guest instructions, first `docker ps` / first `docker run` / steady `docker run` / steady `docker ps` (medians; the host\'s load does not move them)', value: [m.firstPs, m.runFirst, m.runSteady, m.psSteady].map(millions).join(' / ') });
+rows.push({
+  what: "v86: guest instructions, first `docker ps` / first `docker run` / steady `docker run` / steady `docker ps` (medians; the host's load does not move them)",
+  value: [m.firstPs, m.runFirst, m.runSteady, m.psSteady].map(millions).join(' / '),
+});
 rows.push({ what: 'v86: guest context switches during a steady `docker run` (median, /proc/stat)', value: String(r.switchesSteady) });
 const inspectorInterval = refreshIntervalMs(r.inspectorBusyMs / 10);
-rows.push({ what: 'inspector: one refresh, guest CPU busy / wall (a container running, median of 5)', value: `${s(r.inspectorBusyMs)} / ${s(r.inspectorWallMs)}` });
-rows.push({ what: 'inspector: refresh interval it picks, and its share of the guest CPU while open (nothing while closed)', value: `${s(inspectorInterval)}, ${((100 * r.inspectorBusyMs) / inspectorInterval).toFixed(1)} %`, goal: '< 5 %' });
+rows.push({
+  what: 'inspector: one refresh, guest CPU busy / wall (a container running, median of 5)',
+  value: `${s(r.inspectorBusyMs)} / ${s(r.inspectorWallMs)}`,
+});
+rows.push({
+  what: 'inspector: refresh interval it picks, and its share of the guest CPU while open (nothing while closed)',
+  value: `${s(inspectorInterval)}, ${((100 * r.inspectorBusyMs) / inspectorInterval).toFixed(1)} %`,
+  goal: '< 5 %',
+});
 rows.push({ what: 'v86: `docker run --rm --network host busybox true` steady', value: s(r.hostRun) });
 rows.push({ what: 'v86: agent round trip (`true`)', value: s(r.execSteady) });
 let t: number;
@@ -327,9 +371,15 @@ log('a 3-node cluster in v86');
   const ping = await cluster.node('node1').exec('ping -c 5 -i 0.5 node2', { timeoutMs: 60_000 });
   const rtt = /= [\d.]+\/([\d.]+)\//.exec(ping.stdout)?.[1] ?? 'no answer';
   await cluster.stop();
-  rows.push({ what: 'cluster: 3 nodes restored, named and plugged into one switch (all in one Node thread; the page gives each its worker)', value: s(readyMs) });
+  rows.push({
+    what: 'cluster: 3 nodes restored, named and plugged into one switch (all in one Node thread; the page gives each its worker)',
+    value: s(readyMs),
+  });
   rows.push({ what: 'cluster: ping round trip node1 → node2 (average of 5)', value: `${rtt} ms` });
-  rows.push({ what: 'cluster: memory per node (growth of the process\'s resident memory / 3, each side of a full garbage collection; guest RAM is 512 MiB)', value: mib(perNodeBytes) });
+  rows.push({
+    what: "cluster: memory per node (growth of the process's resident memory / 3, each side of a full garbage collection; guest RAM is 512 MiB)",
+    value: mib(perNodeBytes),
+  });
 }
 
 // --- Swarm's steps against dockerd's deadlines, each variant on a fresh restore (tests/bench/swarm.ts) ---
@@ -337,7 +387,9 @@ for (const init of [true, false]) {
   log(`Swarm: ${SWARM_CYCLES} cycles of init, service create, rm and leave, tasks ${init ? 'with' : 'without'} --init`);
   const vm = await NodeVM.start({ imageDir });
   try {
-    rows.push(...swarmRows(await measureSwarm(vm, SWARM_CYCLES, init), init ? 'tasks with --init (the guest test)' : 'tasks without --init (`sleep` ignores SIGTERM)'));
+    rows.push(
+      ...swarmRows(await measureSwarm(vm, SWARM_CYCLES, init), init ? 'tasks with --init (the guest test)' : 'tasks without --init (`sleep` ignores SIGTERM)'),
+    );
   } finally {
     await vm.stop();
   }
@@ -393,18 +445,41 @@ const pageFigures = await measurePage();
 // the page's clock (navigation start to the prompt on screen) is what a trainee waits; the
 // harness's wall time adds opening a tab and polling the screen every 250 ms
 const opened = (promptMs: number, wallMs: number) => `${s(promptMs)} (harness wall ${s(wallMs)})`;
-rows.push({ what: 'page: open to a prompt, cold cache (loopback server), navigation start to the prompt on screen', value: opened(pageFigures.coldPromptMs, pageFigures.coldMs), goal: '' });
-rows.push({ what: 'page: open to a prompt, warm cache, navigation start to the prompt on screen', value: opened(pageFigures.warmPromptMs, pageFigures.warmMs), goal: '≤ 2 s' });
+rows.push({
+  what: 'page: open to a prompt, cold cache (loopback server), navigation start to the prompt on screen',
+  value: opened(pageFigures.coldPromptMs, pageFigures.coldMs),
+  goal: '',
+});
+rows.push({
+  what: 'page: open to a prompt, warm cache, navigation start to the prompt on screen',
+  value: opened(pageFigures.warmPromptMs, pageFigures.warmMs),
+  goal: '≤ 2 s',
+});
 const steps = Object.entries(pageFigures.warmMarks).sort((a, b) => a[1] - b[1]);
-rows.push({ what: 'page: the warm open step by step, ms since the page opened (the worker\'s start marks, then the prompt on screen)', value: steps.map(([step, ms]) => `${step} ${ms}`).join(' · ') });
+rows.push({
+  what: "page: the warm open step by step, ms since the page opened (the worker's start marks, then the prompt on screen)",
+  value: steps.map(([step, ms]) => `${step} ${ms}`).join(' · '),
+});
 rows.push({ what: 'page: bytes before the first prompt (cold)', value: mib(pageFigures.coldBytes), goal: '≤ 40 MiB' });
 rows.push({ what: 'page: `docker run --rm busybox true` typed in the terminal', value: s(pageFigures.dockerRunMs) });
 rows.push({ what: 'page: longest main-thread task while the guest runs', value: `${Math.round(pageFigures.longestTaskMs)} ms`, goal: '< 100 ms' });
-rows.push({ what: 'page: work a closed tab loses: a command\'s Enter to the autosave\'s save of what it changed', value: s(pageFigures.changesWindowMs), goal: '≤ 10 s' });
-rows.push({ what: 'page: that save of changes: time (the guest stands still for v86\'s save_state part) / stored', value: `${s(pageFigures.changesSaveMs)} (${s(pageFigures.changesStateMs)}) / ${mib(pageFigures.changesStoredBytes)}`, goal: '≤ 2 s, ≤ 5 MiB' });
+rows.push({
+  what: "page: work a closed tab loses: a command's Enter to the autosave's save of what it changed",
+  value: s(pageFigures.changesWindowMs),
+  goal: '≤ 10 s',
+});
+rows.push({
+  what: "page: that save of changes: time (the guest stands still for v86's save_state part) / stored",
+  value: `${s(pageFigures.changesSaveMs)} (${s(pageFigures.changesStateMs)}) / ${mib(pageFigures.changesStoredBytes)}`,
+  goal: '≤ 2 s, ≤ 5 MiB',
+});
 rows.push({ what: 'page: longest main-thread task during that save', value: `${Math.round(pageFigures.longestTaskDuringChangesMs)} ms`, goal: '≤ 100 ms' });
 rows.push({ what: 'page: full save after a small lab (nginx running, files written), "Save as" click to saved', value: s(pageFigures.saveMs) });
-rows.push({ what: 'page: saved machine stored size (gzip) / raw state', value: `${mib(pageFigures.savedBytes)} / ${mib(pageFigures.savedRawBytes)}`, goal: '≤ 30 MB stored' });
+rows.push({
+  what: 'page: saved machine stored size (gzip) / raw state',
+  value: `${mib(pageFigures.savedBytes)} / ${mib(pageFigures.savedRawBytes)}`,
+  goal: '≤ 30 MB stored',
+});
 rows.push({ what: 'page: longest main-thread task during the save', value: `${Math.round(pageFigures.longestTaskDuringSaveMs)} ms`, goal: '≤ 100 ms' });
 rows.push({ what: 'page: reload to the saved machine ready (IndexedDB restore)', value: s(pageFigures.resumeMs) });
 // the extras disk (etcd, Kubernetes) and the machines of their labs are offered apart by the

@@ -92,12 +92,24 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export function kubernetesRows(f: KubernetesFigures): BenchRow[] {
   const share = f.loopKubernetes / f.loopDefault;
   return [
-    { what: 'Kubernetes machine: restore to the agent answering / to `kubectl get nodes` saying Ready', value: `${(f.restoreMs / 1000).toFixed(2)} s / ${(f.readyMs / 1000).toFixed(2)} s`, goal: 'Ready ≤ 5 s' },
-    { what: 'Kubernetes machine: the node\'s events after the restore', value: f.nodeEvents.length ? f.nodeEvents.join(', ') : 'none' },
-    { what: 'Kubernetes machine: `kubectl get pods` (median of 5 / slowest)', value: `${median(f.getPods).toFixed(2)} s / ${Math.max(...f.getPods).toFixed(2)} s`, goal: '≤ 1.5 s' },
+    {
+      what: 'Kubernetes machine: restore to the agent answering / to `kubectl get nodes` saying Ready',
+      value: `${(f.restoreMs / 1000).toFixed(2)} s / ${(f.readyMs / 1000).toFixed(2)} s`,
+      goal: 'Ready ≤ 5 s',
+    },
+    { what: "Kubernetes machine: the node's events after the restore", value: f.nodeEvents.length ? f.nodeEvents.join(', ') : 'none' },
+    {
+      what: 'Kubernetes machine: `kubectl get pods` (median of 5 / slowest)',
+      value: `${median(f.getPods).toFixed(2)} s / ${Math.max(...f.getPods).toFixed(2)} s`,
+      goal: '≤ 1.5 s',
+    },
     { what: 'Kubernetes machine: `kubectl create deployment --replicas=2` to both Running', value: `${f.deploymentRunning.toFixed(1)} s`, goal: '≤ 30 s' },
     { what: 'Kubernetes machine: a deleted pod replaced and Running', value: `${f.podReplaced.toFixed(1)} s` },
-    { what: `Kubernetes machine at rest: a shell loop's rate against the default machine's (same run; ${LOOP_SECONDS} s each)`, value: `${(100 * share).toFixed(0)} % (${f.loopKubernetes.toFixed(0)} / ${f.loopDefault.toFixed(0)} per guest second)`, goal: '≥ 70 %' },
+    {
+      what: `Kubernetes machine at rest: a shell loop's rate against the default machine's (same run; ${LOOP_SECONDS} s each)`,
+      value: `${(100 * share).toFixed(0)} % (${f.loopKubernetes.toFixed(0)} / ${f.loopDefault.toFixed(0)} per guest second)`,
+      goal: '≥ 70 %',
+    },
     { what: 'Kubernetes machine at rest: MemAvailable (512 MiB guest)', value: `${f.memAvailableMiB} MiB` },
   ];
 }

@@ -30,10 +30,24 @@ export const ETCD_FLAGS = [
 
 /** The API groups the course uses, and those the controllers and kubelet need. */
 const RUNTIME_CONFIG = [
-  'api/all=false', 'api/v1=true', 'apps/v1=true', 'rbac.authorization.k8s.io/v1=true', 'coordination.k8s.io/v1=true',
-  'discovery.k8s.io/v1beta1=true', 'authentication.k8s.io/v1=true', 'authorization.k8s.io/v1=true', 'apiregistration.k8s.io/v1=true',
-  'batch/v1=true', 'events.k8s.io/v1=true', 'apiextensions.k8s.io/v1=true', 'scheduling.k8s.io/v1=true', 'storage.k8s.io/v1=true',
-  'policy/v1beta1=true', 'networking.k8s.io/v1=true', 'certificates.k8s.io/v1=true', 'autoscaling/v1=true',
+  'api/all=false',
+  'api/v1=true',
+  'apps/v1=true',
+  'rbac.authorization.k8s.io/v1=true',
+  'coordination.k8s.io/v1=true',
+  'discovery.k8s.io/v1beta1=true',
+  'authentication.k8s.io/v1=true',
+  'authorization.k8s.io/v1=true',
+  'apiregistration.k8s.io/v1=true',
+  'batch/v1=true',
+  'events.k8s.io/v1=true',
+  'apiextensions.k8s.io/v1=true',
+  'scheduling.k8s.io/v1=true',
+  'storage.k8s.io/v1=true',
+  'policy/v1beta1=true',
+  'networking.k8s.io/v1=true',
+  'certificates.k8s.io/v1=true',
+  'autoscaling/v1=true',
 ].join(',');
 
 const APISERVER_COMMON = [
@@ -74,9 +88,25 @@ function credentials(): Record<string, string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'labbox-k8s-'));
   try {
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'apiserver.key', '-out', 'apiserver.crt',
-      '-days', '3650', '-subj', '/CN=kube-apiserver',
-      '-addext', 'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc');
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'apiserver.key',
+      '-out',
+      'apiserver.crt',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=kube-apiserver',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc',
+    );
     ssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'sa.key');
     ssl('ec', '-in', 'sa.key', '-pubout', '-out', 'sa.pub');
     const files: Record<string, string> = {};
@@ -121,7 +151,11 @@ export async function probeKubernetes(vm: NodeVM, o: Options, log: (line: string
   const step = async (title: string, script: string, timeoutS: number) => {
     log(`\n== ${title}`);
     const t = Date.now();
-    const r = await vm.exec(`${HELPERS}\n${script}`, { timeoutMs: timeoutS * 1000, onStdout: (c) => process.stdout.write(c), onStderr: (c) => process.stderr.write(c) });
+    const r = await vm.exec(`${HELPERS}\n${script}`, {
+      timeoutMs: timeoutS * 1000,
+      onStdout: (c) => process.stdout.write(c),
+      onStderr: (c) => process.stderr.write(c),
+    });
     for (const m of r.stdout.matchAll(/^FIGURE (\S+) (.*)$/gm)) figures[m[1]] = m[2];
     log(`-- ${title}: exit ${r.exitCode} after ${((Date.now() - t) / 1000).toFixed(1)} s (host clock)`);
     return r.exitCode;

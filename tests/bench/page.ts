@@ -82,7 +82,11 @@ export async function measurePage(): Promise<PageFigures> {
     // prompt) and the snapshot kept in the guest cache, as on a trainee's next visit
     await cold.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     const { version, manifest } = builtGuest();
-    await cold.waitForFunction((u) => caches.match(u, { ignoreVary: true }).then((r) => r !== undefined), `${url}guest/${version}/${manifest.files.state.path}`, { timeout: 60_000, polling: 250 });
+    await cold.waitForFunction(
+      (u) => caches.match(u, { ignoreVary: true }).then((r) => r !== undefined),
+      `${url}guest/${version}/${manifest.files.state.path}`,
+      { timeout: 60_000, polling: 250 },
+    );
     await cold.close();
 
     t = Date.now();
@@ -104,7 +108,10 @@ export async function measurePage(): Promise<PageFigures> {
     const longestTaskMs = await longest();
 
     // a small lab; the autosave's first full save, then its saves of what changed
-    await typeLine(page, 'clear; docker run -d --name web -p 8080:80 nginx >/dev/null && mkdir -p /root/lab && echo notes > /root/lab/notes.txt && echo lab-done');
+    await typeLine(
+      page,
+      'clear; docker run -d --name web -p 8080:80 nginx >/dev/null && mkdir -p /root/lab && echo notes > /root/lab/notes.txt && echo lab-done',
+    );
     await waitForText(page, /^lab-done$/m, 300_000);
     const lastChanges = () => page.evaluate(() => document.body.dataset.lastChangesSave ?? '');
     await page.waitForFunction(() => document.body.dataset.lastChangesSave, null, { timeout: 600_000, polling: 250 });
@@ -124,7 +131,10 @@ export async function measurePage(): Promise<PageFigures> {
     await page.click('#snapshots-button');
     t = Date.now();
     await page.click('dialog.snapshots [data-do=save-as]');
-    await page.waitForFunction(() => /Saved "bench"|not saved|Not saved/i.test(document.querySelector('dialog.snapshots .message')?.textContent ?? ''), null, { timeout: 300_000, polling: 100 });
+    await page.waitForFunction(() => /Saved "bench"|not saved|Not saved/i.test(document.querySelector('dialog.snapshots .message')?.textContent ?? ''), null, {
+      timeout: 300_000,
+      polling: 100,
+    });
     const saveMs = Date.now() - t;
     await page.click('dialog.snapshots form button');
     const longestTaskDuringSaveMs = await longest();
@@ -147,7 +157,11 @@ export async function measurePage(): Promise<PageFigures> {
     );
     t = Date.now();
     await page.click('#offline-button');
-    await page.waitForFunction(() => /available offline in this browser|Not available offline/.test(document.querySelector('footer .note')?.textContent ?? ''), null, { timeout: 900_000, polling: 250 });
+    await page.waitForFunction(
+      () => /available offline in this browser|Not available offline/.test(document.querySelector('footer .note')?.textContent ?? ''),
+      null,
+      { timeout: 900_000, polling: 250 },
+    );
     const offlineDownloadMs = Date.now() - t;
     await Promise.race([declinedExtras, page.waitForTimeout(60_000)]);
     (server.httpServer as Server).closeAllConnections();
@@ -158,10 +172,26 @@ export async function measurePage(): Promise<PageFigures> {
     await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
     const offlineReloadMs = Date.now() - t;
     return {
-      coldMs, warmMs, coldPromptMs: coldMarks.prompt, warmPromptMs: warmMarks.prompt, warmMarks, coldBytes, dockerRunMs, longestTaskMs,
-      saveMs, savedBytes: sizes.storedSize, savedRawBytes: sizes.rawSize, longestTaskDuringSaveMs, resumeMs,
-      changesWindowMs, changesSaveMs: changes.totalMs, changesStoredBytes: changes.storedBytes, changesStateMs: changes.stateMs, longestTaskDuringChangesMs,
-      offlineDownloadMs, offlineReloadMs,
+      coldMs,
+      warmMs,
+      coldPromptMs: coldMarks.prompt,
+      warmPromptMs: warmMarks.prompt,
+      warmMarks,
+      coldBytes,
+      dockerRunMs,
+      longestTaskMs,
+      saveMs,
+      savedBytes: sizes.storedSize,
+      savedRawBytes: sizes.rawSize,
+      longestTaskDuringSaveMs,
+      resumeMs,
+      changesWindowMs,
+      changesSaveMs: changes.totalMs,
+      changesStoredBytes: changes.storedBytes,
+      changesStateMs: changes.stateMs,
+      longestTaskDuringChangesMs,
+      offlineDownloadMs,
+      offlineReloadMs,
     };
   } finally {
     await browser.close();

@@ -24,15 +24,32 @@ export class QemuGuest {
     const qemu = spawn(
       'qemu-system-i386',
       [
-        '-accel', 'tcg', '-m', String(manifest.v86.memorySize / 2 ** 20), '-nographic', '-no-reboot',
-        '-kernel', path.join(imageDir, manifest.files.kernel.path),
-        '-initrd', path.join(imageDir, manifest.files.initrd.path),
-        '-append', manifest.v86.cmdline,
-        '-drive', `file=${rawDisk},format=raw,if=ide,snapshot=on`,
-        '-device', 'virtio-serial-pci',
-        '-chardev', `socket,id=agent,path=${sock},server=on,wait=off`,
-        '-device', 'virtconsole,chardev=agent',
-        '-serial', 'null', '-monitor', 'none', '-net', 'none',
+        '-accel',
+        'tcg',
+        '-m',
+        String(manifest.v86.memorySize / 2 ** 20),
+        '-nographic',
+        '-no-reboot',
+        '-kernel',
+        path.join(imageDir, manifest.files.kernel.path),
+        '-initrd',
+        path.join(imageDir, manifest.files.initrd.path),
+        '-append',
+        manifest.v86.cmdline,
+        '-drive',
+        `file=${rawDisk},format=raw,if=ide,snapshot=on`,
+        '-device',
+        'virtio-serial-pci',
+        '-chardev',
+        `socket,id=agent,path=${sock},server=on,wait=off`,
+        '-device',
+        'virtconsole,chardev=agent',
+        '-serial',
+        'null',
+        '-monitor',
+        'none',
+        '-net',
+        'none',
       ],
       { stdio: 'ignore' },
     );
@@ -63,7 +80,7 @@ async function connectWhenReady(sock: string, timeoutMs: number): Promise<Socket
         s.once('error', reject);
       });
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`qemu's agent socket did not open: ${String(error)}`);
+      if (Date.now() > deadline) throw new Error(`qemu's agent socket did not open: ${String(error)}`, { cause: error });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -9,7 +9,11 @@ export interface BenchRow {
 }
 
 /** Runs `measure` and prints its rows when `moduleUrl` is the script Node was started with. */
-export async function runAlone<F>(moduleUrl: string, measure: (imageDir: string | undefined, log: (m: string) => void) => Promise<F>, rows: (f: F) => BenchRow[]): Promise<void> {
+export async function runAlone<F>(
+  moduleUrl: string,
+  measure: (imageDir: string | undefined, log: (m: string) => void) => Promise<F>,
+  rows: (f: F) => BenchRow[],
+): Promise<void> {
   if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
   const { values } = parseArgs({ options: { image: { type: 'string' } } });
   const f = await measure(values.image, (m) => console.error(`bench: ${m}`));

@@ -104,11 +104,19 @@ export const medianAndSlowest = (xs: number[]) => (xs.length ? `${seconds(median
 export function swarmRows(f: SwarmFigures, label: string): { what: string; value: string; goal?: string }[] {
   const n = f.init.length;
   return [
-    { what: `Swarm ${label}: \`docker swarm init\`, median / slowest of ${n}`, value: medianAndSlowest(f.init), goal: `< ${SWARM_DEADLINES.init} s after the node is ready (the cluster spec's deadline)` },
+    {
+      what: `Swarm ${label}: \`docker swarm init\`, median / slowest of ${n}`,
+      value: medianAndSlowest(f.init),
+      goal: `< ${SWARM_DEADLINES.init} s after the node is ready (the cluster spec's deadline)`,
+    },
     { what: `Swarm ${label}: \`docker service create --replicas 2\` to both tasks running`, value: medianAndSlowest(f.createToRunning) },
     { what: `Swarm ${label}: \`docker service rm\``, value: medianAndSlowest(f.rm), goal: `< ${SWARM_DEADLINES.rm} s` },
     { what: `Swarm ${label}: \`docker swarm leave --force\` 2 s after the rm, the whole command`, value: medianAndSlowest(f.leave) },
-    { what: `Swarm ${label}: that leave's part under its deadline (the call to the swarmkit node shut down; cycles that waited for a task's stop grace)`, value: `${medianAndSlowest(f.nodeStop)} (${f.graceWaits} of ${n})`, goal: `< ${SWARM_DEADLINES.leave} s` },
+    {
+      what: `Swarm ${label}: that leave's part under its deadline (the call to the swarmkit node shut down; cycles that waited for a task's stop grace)`,
+      value: `${medianAndSlowest(f.nodeStop)} (${f.graceWaits} of ${n})`,
+      goal: `< ${SWARM_DEADLINES.leave} s`,
+    },
     { what: `Swarm ${label}: commands that failed`, value: f.failures.length ? f.failures.join('; ') : 'none', goal: 'none' },
   ];
 }

@@ -5,8 +5,13 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { GuestManifest } from '../../src/vm/manifest';
 
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 
 export function launch(): Promise<Browser> {
@@ -61,7 +66,10 @@ export async function waitReady(page: Page, timeoutMs: number): Promise<void> {
   try {
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: timeoutMs });
   } catch (error) {
-    const status = await page.locator('#status').innerText().catch(() => '(no status bar)');
+    const status = await page
+      .locator('#status')
+      .innerText()
+      .catch(() => '(no status bar)');
     throw new Error(`the guest was not ready within ${timeoutMs / 1000} s; the status bar says: ${status}`, { cause: error });
   }
 }

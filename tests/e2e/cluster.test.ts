@@ -63,7 +63,10 @@ describe('a cluster in the page', () => {
         for (const part of step.solution ?? []) await runOn(page, part.node, part.script);
         await checkUntilDone(page, section);
       } catch (error) {
-        const output = await section.locator('.check-output').innerText().catch(() => '');
+        const output = await section
+          .locator('.check-output')
+          .innerText()
+          .catch(() => '');
         console.log(await daemonLogs());
         throw new Error(`step ${step.id}: ${output}`, { cause: error });
       }

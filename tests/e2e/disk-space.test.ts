@@ -31,7 +31,7 @@ function browserMemory(profile: string): number {
       // a process that ended meanwhile
     }
   }
-  for (let grown = true; grown; ) {
+  for (let grown = true; grown;) {
     grown = false;
     for (const [pid, parent] of parents) if (!ours.has(pid) && ours.has(parent)) grown = !!ours.add(pid);
   }
@@ -54,7 +54,8 @@ const opfsFiles = (page: Page) =>
     return names;
   });
 
-const lastChangesSave = async (p: Page) => JSON.parse((await p.evaluate(() => document.body.dataset.lastChangesSave ?? 'null')) as string) as { at: number; storedBytes: number } | null;
+const lastChangesSave = async (p: Page) =>
+  JSON.parse((await p.evaluate(() => document.body.dataset.lastChangesSave ?? 'null')) as string) as { at: number; storedBytes: number } | null;
 
 describe('a full disk in the page', () => {
   it('dd if=/dev/urandom fills the disk: the browser memory grows by less than 300 MB plus what one save brings in; rm gives the blocks back and the next save is small', async () => {
@@ -65,7 +66,10 @@ describe('a full disk in the page', () => {
       const page = await openReady(context, baseUrl);
       expect((await opfsFiles(page)).filter((name) => name.startsWith('labbox-written-'))).toHaveLength(1);
       // a snapshot whose kernel probed the disk before the drive had TRIM sees it once the port is probed again
-      await typeLine(page, "clear; echo '- - -' > /sys/class/scsi_host/host0/scan; sleep 2; mount -o remount,discard /; echo discard=$(cat /sys/block/sda/queue/discard_max_bytes)");
+      await typeLine(
+        page,
+        "clear; echo '- - -' > /sys/class/scsi_host/host0/scan; sleep 2; mount -o remount,discard /; echo discard=$(cat /sys/block/sda/queue/discard_max_bytes)",
+      );
       expect(await waitForText(page, /^discard=\d+/m, 60_000)).toMatch(/^discard=[1-9]/m);
       await page.waitForTimeout(5000);
       const before = browserMemory(profile);
@@ -98,7 +102,9 @@ describe('a full disk in the page', () => {
       await expect.poll(async () => (await lastChangesSave(page))?.at ?? 0, { timeout: 120_000, interval: 500 }).toBeGreaterThan(removed);
       const saved = (await lastChangesSave(page))!;
       const after = browserMemory(profile);
-      console.log(`figure: after rm in the page: the save of changes ${(saved.storedBytes / 2 ** 20).toFixed(1)} MiB stored; the browser's memory ${(after / MB).toFixed(0)} MB`);
+      console.log(
+        `figure: after rm in the page: the save of changes ${(saved.storedBytes / 2 ** 20).toFixed(1)} MiB stored; the browser's memory ${(after / MB).toFixed(0)} MB`,
+      );
       expect(saved.storedBytes).toBeLessThan(16 * 2 ** 20);
       expect(await page.locator('footer#status').innerText()).not.toMatch(/cannot be saved/);
     } finally {

@@ -43,14 +43,22 @@ describe('files in and out', () => {
       { size: SIZE, formula: '(i * 31 + (i >> 8)) & 255' },
     );
     await expect.poll(() => page.locator('#status').innerText(), { timeout: 120_000 }).toMatch(/2 files in \/root\/uploads\//);
-    const expected = createHash('sha256').update(Uint8Array.from({ length: SIZE }, (_, i) => byteAt(i))).digest('hex');
-    await typeLine(page, 'clear; sha256sum < /root/uploads/data.bin | cut -c1-12; cat /root/uploads/hello.txt; ls -a /root/uploads | grep -c -e labbox-part -e too-big');
+    const expected = createHash('sha256')
+      .update(Uint8Array.from({ length: SIZE }, (_, i) => byteAt(i)))
+      .digest('hex');
+    await typeLine(
+      page,
+      'clear; sha256sum < /root/uploads/data.bin | cut -c1-12; cat /root/uploads/hello.txt; ls -a /root/uploads | grep -c -e labbox-part -e too-big',
+    );
     const shown = await waitForText(page, /^hello from the browser\n0$/m, 60_000);
     expect(shown).toMatch(new RegExp(`^${expected.slice(0, 12)}\n`, 'm'));
 
     // labbox-download of a folder
     await installGuestCommand(page, 'labbox-download');
-    await typeLine(page, "clear; mkdir -p /root/site/css && echo '<h1>site</h1>' > /root/site/index.html && echo 'h1{}' > /root/site/css/a.css && cd /root && labbox-download site");
+    await typeLine(
+      page,
+      "clear; mkdir -p /root/site/css && echo '<h1>site</h1>' > /root/site/index.html && echo 'h1{}' > /root/site/css/a.css && cd /root && labbox-download site",
+    );
     const downloaded = await page.waitForEvent('download', { timeout: 120_000 });
     expect(downloaded.suggestedFilename()).toBe('site.tar');
     const dir = mkdtempSync(path.join(tmpdir(), 'labbox-download-'));
@@ -65,7 +73,11 @@ describe('files in and out', () => {
     const file = await page.waitForEvent('download', { timeout: 120_000 });
     expect(file.suggestedFilename()).toBe('data.bin');
     await file.saveAs(path.join(dir, 'data.bin'));
-    expect(createHash('sha256').update(readFileSync(path.join(dir, 'data.bin'))).digest('hex')).toBe(expected);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(path.join(dir, 'data.bin')))
+        .digest('hex'),
+    ).toBe(expected);
     await page.close();
   });
 });

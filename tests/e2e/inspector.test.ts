@@ -25,7 +25,9 @@ describe('inspector', () => {
     await page.click('#inspector nav button[data-view="cgroups"]');
     expect(await page.locator('#inspector tr[data-container="seen"]').innerText()).toMatch(/64 MB/);
     await page.click('#inspector nav button[data-view="network"]');
-    expect(await page.locator('#inspector .net-bridge', { hasText: 'docker0' }).locator('.net-container[data-container="seen"]').innerText()).toMatch(/172\.17\./);
+    expect(await page.locator('#inspector .net-bridge', { hasText: 'docker0' }).locator('.net-container[data-container="seen"]').innerText()).toMatch(
+      /172\.17\./,
+    );
     // closed, it stops asking the guest
     await page.click('#inspect-button');
     expect(await page.locator('#inspector').isHidden()).toBe(true);

@@ -15,7 +15,7 @@ const browser = useBrowser();
 const baseUrl = inject('baseUrl');
 
 const MARK = '\u0001';
-const PUNCTUATION = /^[\s:;,.!?()«»"'—·/…\[\]-]+|[\s:;,.!?()«»"'—·/…\[\]-]+$/g;
+const PUNCTUATION = /^[\s:;,.!?()«»"'—·/…[\]-]+|[\s:;,.!?()«»"'—·/…[\]-]+$/g;
 
 /** Every text of a table: its strings whole, and a function's fixed parts (its arguments marked). */
 function texts(table: unknown): string[] {

@@ -17,7 +17,8 @@ const baseUrl = inject('baseUrl');
 const status = (p: Page) => p.locator('footer#status').innerText();
 
 /** Chromium on a profile of its own on disk, as a trainee's browser keeps its storage. */
-const launchOnProfile = (profile: string) => chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const launchOnProfile = (profile: string) =>
+  chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
 /** Kills every process of the browser started on `profile` at once (SIGKILL), as a crash or a dead battery stops it. */
 function killBrowser(profile: string): number {
@@ -93,7 +94,7 @@ describe('keeping work', () => {
       expect(await first.locator('footer .actions button', { hasText: 'Move it here' }).count()).toBe(1);
     });
 
-    it('opens a separate fresh machine on request, which never takes the other tab\'s', async () => {
+    it("opens a separate fresh machine on request, which never takes the other tab's", async () => {
       const third = await context.newPage();
       await third.goto(baseUrl);
       await third.locator('footer .actions button', { hasText: 'Open a separate machine' }).click({ timeout: 30_000 });
@@ -127,7 +128,9 @@ describe('keeping work', () => {
       const lastSave = () => page.evaluate(() => document.body.dataset.lastChangesSave ?? null);
       await expect.poll(lastSave, { timeout: 10_000, interval: 250 }).toMatch(/"at":/);
       const saved = JSON.parse((await lastSave())!) as { at: number; storedBytes: number; totalMs: number; changedPages: number };
-      console.log(`a save of changes ${saved.at - typedAt} ms after the command: ${saved.totalMs} ms, ${(saved.storedBytes / 2 ** 20).toFixed(2)} MiB, ${saved.changedPages} pages`);
+      console.log(
+        `a save of changes ${saved.at - typedAt} ms after the command: ${saved.totalMs} ms, ${(saved.storedBytes / 2 ** 20).toFixed(2)} MiB, ${saved.changedPages} pages`,
+      );
       await page.waitForTimeout(Math.max(0, typedAt + 10_000 - Date.now()));
       await page.close({ runBeforeUnload: false });
 

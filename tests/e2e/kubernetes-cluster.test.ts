@@ -34,7 +34,7 @@ describe('Kubernetes on two machines', () => {
     for (const part of join.solution ?? []) await runOn(page, part.node, part.script, 900_000);
     console.log(`the join step's solution ran in ${((Date.now() - joinStarted) / 1000).toFixed(0)} s`);
     await checkUntilDone(page, page.locator('section.step[data-step="join"]'));
-    await typeLine(page, "kubectl get nodes --no-headers | awk '{print \"node-\" $1 \"-\" $2}'");
+    await typeLine(page, 'kubectl get nodes --no-headers | awk \'{print "node-" $1 "-" $2}\'');
     await waitForText(page, /^node-node2-Ready$/m, 120_000);
     await waitForText(page, /^node-labbox-Ready$/m, 120_000);
     expect(await page.locator('#cluster .cluster-node').count()).toBe(2);

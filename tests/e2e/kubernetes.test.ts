@@ -28,7 +28,10 @@ describe('the Kubernetes lab', () => {
     await waitForText(page, /deployment\.apps\/web created/, 120_000);
     // Running pods, counted by the guest itself, printed once both are (the marker the shell
     // prints is not the text typed, which may wrap anywhere on the screen)
-    await typeLine(page, "until [ \"$(kubectl get pods -l app=web --field-selector=status.phase=Running -o name | wc -l)\" = 2 ]; do sleep 2; done; echo web-pods-$((1 + 1))-running");
+    await typeLine(
+      page,
+      'until [ "$(kubectl get pods -l app=web --field-selector=status.phase=Running -o name | wc -l)" = 2 ]; do sleep 2; done; echo web-pods-$((1 + 1))-running',
+    );
     await waitForText(page, /web-pods-2-running/, 240_000);
     console.log(`Kubernetes machine opened in ${openSeconds.toFixed(1)} s (click to ready)`);
 

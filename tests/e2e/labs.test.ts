@@ -69,7 +69,9 @@ describe('labs in the page', () => {
     const other = await browser.newPage();
     await other.goto(`${baseUrl}#lab=${await packLab(lab)}`);
     await expect.poll(() => other.locator('#lab h2').innerText(), { timeout: 30_000 }).toBe('Shared lab');
-    expect(await other.locator('#lab section.step').locator('img, script, iframe, svg, style, [style], a[href^="javascript"], a[href^="data"]').count()).toBe(0);
+    expect(await other.locator('#lab section.step').locator('img, script, iframe, svg, style, [style], a[href^="javascript"], a[href^="data"]').count()).toBe(
+      0,
+    );
     expect(await other.locator('#lab section.step h3').innerText()).toContain('<img src=x');
     expect(await other.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
     expect(await other.locator('section.step .check-button').innerText()).toBe('Vérifier');
@@ -110,7 +112,9 @@ describe('labs in the page', () => {
     await waitForText(page, /^ABSENT$/m, 60_000);
     expect(await page.locator('section.step[data-step="uts"]').getAttribute('class')).toContain('passed');
     await page.click('#snapshots-button');
-    await expect.poll(() => page.locator('dialog[open] tr').allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/^Autosave \(automatic\)/));
+    await expect
+      .poll(() => page.locator('dialog[open] tr').allInnerTexts(), { timeout: 30_000 })
+      .toContainEqual(expect.stringMatching(/^Autosave \(automatic\)/));
   });
 
   it("checks a lab's preparation as it opens, says what an earlier lab left, and its clean-up clears it", async () => {
@@ -120,7 +124,10 @@ describe('labs in the page', () => {
       // a fresh machine meets the preconditions: the check ran by itself, nothing else did
       await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Done');
       // what the swarm lab and the volumes-networks lab leave on the machine
-      await typeLine(other, 'docker swarm init --advertise-addr eth0 >/dev/null && docker run -d --name web -p 8080:80 nginx >/dev/null && echo LEFT-$((6 * 7))');
+      await typeLine(
+        other,
+        'docker swarm init --advertise-addr eth0 >/dev/null && docker run -d --name web -p 8080:80 nginx >/dev/null && echo LEFT-$((6 * 7))',
+      );
       await waitForText(other, /^LEFT-42$/m, 300_000);
       await step.locator('button.check-button').click();
       await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Not done yet');
@@ -140,7 +147,16 @@ describe('labs in the page', () => {
   it('says clearly when a lab cannot be loaded', async () => {
     const other = await browser.newPage();
     await other.goto(`${baseUrl}?lab=${encodeURIComponent(`${baseUrl}no-such-lab.md`)}`);
-    await expect.poll(() => other.locator('#lab .lab-error').innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/could not be downloaded: the server answered HTTP 404|is not a valid lab/);
+    await expect
+      .poll(
+        () =>
+          other
+            .locator('#lab .lab-error')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 30_000 },
+      )
+      .toMatch(/could not be downloaded: the server answered HTTP 404|is not a valid lab/);
     await other.close();
   });
 });

@@ -11,7 +11,10 @@ const browser = useBrowser();
 const baseUrl = inject('baseUrl');
 
 it('fetches the four disk parts after the one the guest reads, through the service worker into its cache', async () => {
-  const { version, manifest: { disk } } = builtGuest();
+  const {
+    version,
+    manifest: { disk },
+  } = builtGuest();
   const page = await openReady(browser(), baseUrl);
   // the service worker is registered after the first prompt; it controls the page after a reload
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
@@ -28,6 +31,8 @@ it('fetches the four disk parts after the one the guest reads, through the servi
   expect(await cached([first, first + 1, first + 5])).toEqual([false, false, false]);
   await typeLine(page, `dd if=/dev/sda of=/dev/null bs=${disk.chunkSize} skip=${first} count=1 iflag=direct && echo read-d""one`);
   await waitForText(page, /^read-done$/m, 120_000);
-  await expect.poll(() => cached([first, first + 1, first + 2, first + 3, first + 4]), { timeout: 60_000, interval: 500 }).toEqual([true, true, true, true, true]);
+  await expect
+    .poll(() => cached([first, first + 1, first + 2, first + 3, first + 4]), { timeout: 60_000, interval: 500 })
+    .toEqual([true, true, true, true, true]);
   expect(await cached([first + 5])).toEqual([false]);
 }, 600_000);

@@ -12,7 +12,8 @@ const browser = useBrowser();
 const baseUrl = inject('baseUrl');
 
 const status = (p: Page) => p.locator('footer#status').innerText();
-const lastChangesSave = async (p: Page) => JSON.parse((await p.evaluate(() => document.body.dataset.lastChangesSave ?? 'null')) as string) as { at: number } | null;
+const lastChangesSave = async (p: Page) =>
+  JSON.parse((await p.evaluate(() => document.body.dataset.lastChangesSave ?? 'null')) as string) as { at: number } | null;
 
 describe('a guest that misbehaves', () => {
   it('a fork bomb: the status bar says within 15 s that the machine stopped answering; the restart brings back the last good save, Reset a fresh machine', async () => {
@@ -43,7 +44,9 @@ describe('a guest that misbehaves', () => {
       const verdict = Date.now() - enter;
       const savedAfter = ((await lastChangesSave(page))?.at ?? 0) > enter;
       const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
-      console.log(`figure: fork bomb in the page: the status bar's verdict ${(verdict / 1000).toFixed(1)} s after the Enter; a save of changes taken after the Enter: ${savedAfter ? 'yes (dropped by the restart)' : 'no'}; longest main-thread task ${longest ? `${Math.round(longest)} ms` : 'none over 50 ms'}`);
+      console.log(
+        `figure: fork bomb in the page: the status bar's verdict ${(verdict / 1000).toFixed(1)} s after the Enter; a save of changes taken after the Enter: ${savedAfter ? 'yes (dropped by the restart)' : 'no'}; longest main-thread task ${longest ? `${Math.round(longest)} ms` : 'none over 50 ms'}`,
+      );
       expect(verdict).toBeLessThanOrEqual(15_000);
       // the page stays responsive through the bomb and the verdict
       expect(longest).toBeLessThanOrEqual(100);
@@ -79,7 +82,7 @@ describe('a guest that misbehaves', () => {
     }
   });
 
-  it('a tab closed in a fork bomb\'s first seconds: the machine restored from its save does not answer either, and the restart goes back to the save before the bomb', async () => {
+  it("a tab closed in a fork bomb's first seconds: the machine restored from its save does not answer either, and the restart goes back to the save before the bomb", async () => {
     const context = await browser().newContext();
     try {
       const page = await openReady(context, baseUrl);
@@ -116,7 +119,7 @@ describe('a guest that misbehaves', () => {
     }
   });
 
-  it('a fork bomb as a fresh machine\'s first command, saved at once: the restart starts a fresh machine and keeps that save apart, under a name that says what it is', async () => {
+  it("a fork bomb as a fresh machine's first command, saved at once: the restart starts a fresh machine and keeps that save apart, under a name that says what it is", async () => {
     const context = await browser().newContext();
     try {
       const page = await openReady(context, baseUrl);

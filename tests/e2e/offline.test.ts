@@ -44,7 +44,10 @@ async function cutNetwork(context: BrowserContext, stop: () => Promise<void>): P
 describe('offline', () => {
   it('keeps the snapshot downloaded on the first visit, before any service worker, for the next visit; both restore it as it arrives', async () => {
     const { url, stop } = await serve();
-    const { version, manifest: { files } } = builtGuest();
+    const {
+      version,
+      manifest: { files },
+    } = builtGuest();
     const context = await browser.newContext();
     try {
       const page = await openReady(context, url);
@@ -53,7 +56,8 @@ describe('offline', () => {
         page.evaluate((u) => caches.match(u, { ignoreVary: true }).then((r) => (r ? r.arrayBuffer().then((b) => b.byteLength) : 0)), stateUrl);
       await expect.poll(keptBytes, { timeout: 30_000, interval: 500 }).toBe(files.state.size);
       // downloaded, then streamed from the cache by the page's reader: each restore began before the whole file was there
-      const streamBegan = async () => 'stream-began' in JSON.parse(await page.waitForFunction(() => document.body.dataset.startMarks).then((h) => h.jsonValue() as Promise<string>));
+      const streamBegan = async () =>
+        'stream-began' in JSON.parse(await page.waitForFunction(() => document.body.dataset.startMarks).then((h) => h.jsonValue() as Promise<string>));
       expect(await streamBegan()).toBe(true);
       await page.reload();
       await waitReady(page, 180_000);
@@ -67,7 +71,10 @@ describe('offline', () => {
 
   it('drops a damaged snapshot from its cache, downloads it again and restores', async () => {
     const { url, stop } = await serve();
-    const { version, manifest: { files } } = builtGuest();
+    const {
+      version,
+      manifest: { files },
+    } = builtGuest();
     const stateUrl = `${url}guest/${version}/${files.state.path}`;
     const context = await browser.newContext();
     try {
@@ -81,10 +88,11 @@ describe('offline', () => {
         }, stateUrl);
       await expect.poll(keptDigest, { timeout: 30_000, interval: 500 }).toBe(files.state.sha256);
       // the same size, other bytes: what a disk error or a half-written entry could leave
-      await page.evaluate(
-        ([u, size, name]) => caches.open(name).then((cache) => cache.put(u, new Response(new Uint8Array(size).fill(7)))),
-        [stateUrl, files.state.size, guestCacheName(version)] as const,
-      );
+      await page.evaluate(([u, size, name]) => caches.open(name).then((cache) => cache.put(u, new Response(new Uint8Array(size).fill(7)))), [
+        stateUrl,
+        files.state.size,
+        guestCacheName(version),
+      ] as const);
       expect(await keptDigest()).not.toBe(files.state.sha256);
       await page.reload();
       await waitReady(page, 180_000);

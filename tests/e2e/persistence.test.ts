@@ -122,11 +122,14 @@ describe('saved machines', () => {
     // an autosave that began before the quota was lowered may land first (Save then returns
     // it): save again until the save tried under the low quota answers
     await expect
-      .poll(async () => {
-        const note = await page.locator('footer .note').innerText();
-        if (/Saved at/.test(note)) await page.click('#save-button');
-        return note;
-      }, { timeout: 240_000, interval: 2000 })
+      .poll(
+        async () => {
+          const note = await page.locator('footer .note').innerText();
+          if (/Saved at/.test(note)) await page.click('#save-button');
+          return note;
+        },
+        { timeout: 240_000, interval: 2000 },
+      )
       .toMatch(/Not saved: The browser has no room left/);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
     await page.click('#snapshots-button');

@@ -24,7 +24,7 @@ describe('preview', () => {
       const first = await second.goto(`${base}preview/8080/`);
       if (first?.status() !== 200) expect(await second.locator('#labbox-preview-says').innerText()).toMatch(/closed the connection without answering/);
       let status = first?.status();
-      for (const deadline = Date.now() + 60_000; status !== 200 && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 60_000; status !== 200 && Date.now() < deadline;) {
         await second.waitForTimeout(1000);
         status = (await second.goto(`${base}preview/8080/`))?.status();
       }
@@ -46,7 +46,7 @@ describe('preview', () => {
       // argument carries, so the body goes in as a file first
       await typeLine(
         page,
-        "clear; docker run -d -p 8090:80 busybox:1.37 sh -c 'mkdir -p /www/cgi-bin; printf \"#!/bin/sh\\necho Content-Type: application/octet-stream\\necho\\ncat\\n\" > /www/cgi-bin/echo; " +
+        'clear; docker run -d -p 8090:80 busybox:1.37 sh -c \'mkdir -p /www/cgi-bin; printf "#!/bin/sh\\necho Content-Type: application/octet-stream\\necho\\ncat\\n" > /www/cgi-bin/echo; ' +
           "chmod +x /www/cgi-bin/echo; exec httpd -f -p 80 -h /www' >/dev/null; echo echo-$?",
       );
       await waitForText(page, /^echo-0$/m, 300_000);
@@ -77,7 +77,7 @@ describe('preview', () => {
     }
   });
 
-  it('reaches a cluster node\'s port under /preview/<node>/<port>/, and says which node has nothing there or is not running', async () => {
+  it("reaches a cluster node's port under /preview/<node>/<port>/, and says which node has nothing there or is not running", async () => {
     const base = inject('baseUrl');
     const context = await browser().newContext();
     try {
@@ -91,7 +91,7 @@ describe('preview', () => {
 
       const second = await context.newPage();
       let status: number | undefined;
-      for (const deadline = Date.now() + 90_000; status !== 200 && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 90_000; status !== 200 && Date.now() < deadline;) {
         status = (await second.goto(`${base}preview/node2/8082/`))?.status();
         if (status !== 200) await second.waitForTimeout(1000);
       }

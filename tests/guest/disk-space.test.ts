@@ -108,7 +108,9 @@ describe('a full disk, emptied', () => {
     await ok(vm, 'rm /fill && sync');
     const emptied = disk.writtenSize();
     const after = await vm.saveState();
-    figure(`after rm: ${mib(emptied.bytes + emptied.stored)} of written pages left; the save ${mib(after.byteLength)} raw, ${mib(before.byteLength)} before the dd`);
+    figure(
+      `after rm: ${mib(emptied.bytes + emptied.stored)} of written pages left; the save ${mib(after.byteLength)} raw, ${mib(before.byteLength)} before the dd`,
+    );
     expect(emptied.bytes + emptied.stored).toBeLessThan(16 * MiB);
     expect(after.byteLength).toBeLessThan(before.byteLength + 8 * MiB);
   }, 1_800_000);

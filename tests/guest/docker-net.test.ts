@@ -61,7 +61,9 @@ services:
 EOF`,
     );
     await ok(vm, 'cd /root/stack && docker compose up -d', 300_000);
-    expect(await ok(vm, 'cd /root/stack && docker compose ps --format "{{.Service}} {{.State}}"')).toMatch(/client running[\s\S]*web running|web running[\s\S]*client running/);
+    expect(await ok(vm, 'cd /root/stack && docker compose ps --format "{{.Service}} {{.State}}"')).toMatch(
+      /client running[\s\S]*web running|web running[\s\S]*client running/,
+    );
     await vm.waitFor('cd /root/stack && docker compose exec -T client wget -q -O /dev/null http://web/', 60_000);
     await ok(vm, 'cd /root/stack && docker compose down', 300_000);
     expect(await ok(vm, 'docker ps -q')).toBe('');

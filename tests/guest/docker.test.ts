@@ -96,7 +96,8 @@ describe('containers', () => {
   it('runs Go without asynchronous preemption, so a `docker ps` reads nothing more of its binary', async () => {
     const vm = guest.vm();
     // from the kernel's command line to init, the daemons, the agent's commands and login shells
-    const env = 'for p in dockerd containerd; do tr "\\0" "\\n" < /proc/$(pidof $p)/environ | grep ^GODEBUG=; done; echo "GODEBUG=$GODEBUG"; bash -lc \'echo "GODEBUG=$GODEBUG"\'';
+    const env =
+      'for p in dockerd containerd; do tr "\\0" "\\n" < /proc/$(pidof $p)/environ | grep ^GODEBUG=; done; echo "GODEBUG=$GODEBUG"; bash -lc \'echo "GODEBUG=$GODEBUG"\'';
     expect((await ok(vm, env)).trim().split('\n')).toEqual(Array(4).fill('GODEBUG=asyncpreemptoff=1'));
     // with it, each run looked up the PCs it was interrupted at and read pages of the CLI's
     // tables no run had read before: about 20 over five runs (readahead off, so only pages touched count)

@@ -26,9 +26,7 @@ describe('namespaces', () => {
 
   it('mount: a tmpfs mounted inside is invisible outside', async () => {
     const vm = guest.vm();
-    expect(await ok(vm, `mkdir -p /mnt/ns && unshare -m sh -c 'mount -t tmpfs none /mnt/ns && touch /mnt/ns/inside && ls /mnt/ns'`)).toMatch(
-      /inside/,
-    );
+    expect(await ok(vm, `mkdir -p /mnt/ns && unshare -m sh -c 'mount -t tmpfs none /mnt/ns && touch /mnt/ns/inside && ls /mnt/ns'`)).toMatch(/inside/);
     expect((await ok(vm, 'ls -A /mnt/ns')).trim()).toBe('');
   });
 
@@ -86,7 +84,10 @@ describe('scheduler', () => {
     const vm = guest.vm();
     expect(await ok(vm, 'cat /proc/mounts')).not.toMatch(/ debugfs /); // mounted for the settings only
     const sched = '/sys/kernel/debug/sched';
-    const values = await ok(vm, `mount -t debugfs none /sys/kernel/debug && cat ${sched}/latency_ns ${sched}/min_granularity_ns ${sched}/wakeup_granularity_ns; umount /sys/kernel/debug`);
+    const values = await ok(
+      vm,
+      `mount -t debugfs none /sys/kernel/debug && cat ${sched}/latency_ns ${sched}/min_granularity_ns ${sched}/wakeup_granularity_ns; umount /sys/kernel/debug`,
+    );
     // a woken task must not preempt the running one before its slice ends: granularity > latency / 2
     expect(values.trim().split('\n').map(Number)).toEqual([24_000_000, 10_000_000, 15_000_000]);
   });

@@ -33,7 +33,11 @@ const labs = await Promise.all(
 
 describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_, { fr, en }) => {
   it('has the same steps, checks and solution in French and English', () => {
-    const shape = (lab: Lab) => [lab.nodes, lab.machine, lab.steps.map((s) => [s.id, !!s.check, s.checkNode, s.solution?.map((p) => p.node), s.quiz?.choices.map((c) => c.correct)])];
+    const shape = (lab: Lab) => [
+      lab.nodes,
+      lab.machine,
+      lab.steps.map((s) => [s.id, !!s.check, s.checkNode, s.solution?.map((p) => p.node), s.quiz?.choices.map((c) => c.correct)]),
+    ];
     expect(shape(fr)).toEqual(shape(en));
     for (const step of en.steps) expect(!!step.check || !!step.quiz, `step ${step.id} has a check or a quiz`).toBe(true);
   });
@@ -82,49 +86,57 @@ const runsInGuest = (lab: Lab) => lab.steps.some((s) => s.check);
 /** the labs a trainee does one after another on the machine of the page (quiz-only labs run nothing) */
 const oneMachineLabs = labs.filter(({ en }) => runsInGuest(en) && !en.nodes && !en.machine);
 
-describe('the one-machine labs in the catalogue\'s order', () => {
-  it(`runs ${oneMachineLabs.map((l) => l.id).join(', ')} one after another on one machine, then the next cluster lab's preparation cleans up what they left`, async () => {
-    const vm = await NodeVM.start();
-    const on = (node = 'node1') => (node === 'node1' ? vm : assert.fail(`a one-machine lab runs a script on ${node}`));
-    try {
-      let before = 'on a fresh machine';
-      for (const { id, en } of oneMachineLabs) {
-        const started = Date.now();
-        await runLab(on, en, before);
-        console.log(`lab ${id} in order: ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        before = `after the labs up to ${id}`;
+describe("the one-machine labs in the catalogue's order", () => {
+  it(
+    `runs ${oneMachineLabs.map((l) => l.id).join(', ')} one after another on one machine, then the next cluster lab's preparation cleans up what they left`,
+    async () => {
+      const vm = await NodeVM.start();
+      const on = (node = 'node1') => (node === 'node1' ? vm : assert.fail(`a one-machine lab runs a script on ${node}`));
+      try {
+        let before = 'on a fresh machine';
+        for (const { id, en } of oneMachineLabs) {
+          const started = Date.now();
+          await runLab(on, en, before);
+          console.log(`lab ${id} in order: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+          before = `after the labs up to ${id}`;
+        }
+        // the Swarm cluster lab's node1 is this machine: the swarm lab left its swarm in its last
+        // step, the volumes-networks lab's web container still holds port 8080; the preparation
+        // says so, then cleans it up
+        const prepare = labs.find((l) => l.id === 'swarm-cluster')!.en.steps.find(isPrepare)!;
+        const left = await checkExit(on, prepare);
+        expect(left.exitCode, "swarm-cluster's preparation after the one-machine labs").not.toBe(0);
+        expect(left.output).toContain('docker rm -f web');
+        expect(left.output).not.toContain('swarm');
+        await runSolution(on, prepare);
+        const r = await checkExit(on, prepare);
+        expect(r.exitCode, `swarm-cluster's preparation after its clean-up: ${r.output}`).toBe(0);
+      } finally {
+        await vm.stop();
       }
-      // the Swarm cluster lab's node1 is this machine: the swarm lab left its swarm in its last
-      // step, the volumes-networks lab's web container still holds port 8080; the preparation
-      // says so, then cleans it up
-      const prepare = labs.find((l) => l.id === 'swarm-cluster')!.en.steps.find(isPrepare)!;
-      const left = await checkExit(on, prepare);
-      expect(left.exitCode, 'swarm-cluster\'s preparation after the one-machine labs').not.toBe(0);
-      expect(left.output).toContain('docker rm -f web');
-      expect(left.output).not.toContain('swarm');
-      await runSolution(on, prepare);
-      const r = await checkExit(on, prepare);
-      expect(r.exitCode, `swarm-cluster's preparation after its clean-up: ${r.output}`).toBe(0);
-    } finally {
-      await vm.stop();
-    }
-  }, 2 * LAB_TIMEOUT_MS);
+    },
+    2 * LAB_TIMEOUT_MS,
+  );
 });
 
 describe.each(labs.filter(({ en }) => runsInGuest(en) && (en.nodes || en.machine)).map((lab) => [lab.id, lab.en] as const))('lab %s in the guest', (_, lab) => {
-  it('passes its preparation on fresh machines, fails every check there, passes each after its solution, and all of them at the end', async () => {
-    // a cluster lab gets its nodes on one switch; a lab on another machine that machine, as "node1"
-    const cluster = lab.nodes ? await NodeCluster.start(lab.nodes, {}, lab.machine) : null;
-    const single = cluster ? null : await NodeVM.start({ machine: lab.machine });
-    const on = (node = 'node1') => (cluster ? cluster.node(node) : node === 'node1' ? single! : assert.fail(`a one-machine lab runs a script on ${node}`));
-    try {
-      for (const step of lab.steps.filter((s) => s.check && isPrepare(s))) {
-        const r = await checkExit(on, step);
-        expect(r.exitCode, `preparation "${step.id}" on a fresh machine: ${r.output}`).toBe(0);
+  it(
+    'passes its preparation on fresh machines, fails every check there, passes each after its solution, and all of them at the end',
+    async () => {
+      // a cluster lab gets its nodes on one switch; a lab on another machine that machine, as "node1"
+      const cluster = lab.nodes ? await NodeCluster.start(lab.nodes, {}, lab.machine) : null;
+      const single = cluster ? null : await NodeVM.start({ machine: lab.machine });
+      const on = (node = 'node1') => (cluster ? cluster.node(node) : node === 'node1' ? single! : assert.fail(`a one-machine lab runs a script on ${node}`));
+      try {
+        for (const step of lab.steps.filter((s) => s.check && isPrepare(s))) {
+          const r = await checkExit(on, step);
+          expect(r.exitCode, `preparation "${step.id}" on a fresh machine: ${r.output}`).toBe(0);
+        }
+        await runLab(on, lab, 'on fresh machines');
+      } finally {
+        await (cluster ?? single)?.stop();
       }
-      await runLab(on, lab, 'on fresh machines');
-    } finally {
-      await (cluster ?? single)?.stop();
-    }
-  }, LAB_TIMEOUT_MS);
+    },
+    LAB_TIMEOUT_MS,
+  );
 });

@@ -92,8 +92,18 @@ async function session(vm?: NodeVM): Promise<Session> {
     agentRestarts: 0,
   } as Session;
   // the stream is between frames once the start's clock is set
-  watchAgentRestart(guest.emulator, guest.agent, () => true, () => s.agentRestarts++);
-  const pty = guest.agent.openPty(100, 30, (d) => (out += new TextDecoder().decode(d)), (code) => (exit = code));
+  watchAgentRestart(
+    guest.emulator,
+    guest.agent,
+    () => true,
+    () => s.agentRestarts++,
+  );
+  const pty = guest.agent.openPty(
+    100,
+    30,
+    (d) => (out += new TextDecoder().decode(d)),
+    (code) => (exit = code),
+  );
   sessions.push(s);
   expect(await until(() => /# $/.test(out), 30_000), 'a prompt').not.toBeNull();
   // the session is the watched guest: its verdict and answers are read through it
@@ -119,7 +129,9 @@ describe('a guest that misbehaves', () => {
     const earlyAt = Date.now();
     expect(await s.until(() => s.verdictAt !== null, 30_000), 'the verdict').not.toBeNull();
     const lastAnswer = s.answers.at(-1)!;
-    figure(`fork bomb: verdict ${seconds(s.verdictAt! - enter)} after the Enter, ${seconds(s.verdictAt! - lastAnswer)} after the last answer (${seconds(lastAnswer - enter)} after the Enter)`);
+    figure(
+      `fork bomb: verdict ${seconds(s.verdictAt! - enter)} after the Enter, ${seconds(s.verdictAt! - lastAnswer)} after the last answer (${seconds(lastAnswer - enter)} after the Enter)`,
+    );
     expect(s.verdictAt! - enter).toBeLessThanOrEqual(15_000);
     // the restart's rule drops the save of the bomb's first seconds
     expect(earlyAt).toBeGreaterThanOrEqual(lastAnswer - SUSPECT_MS);
@@ -162,7 +174,9 @@ describe('a guest that misbehaves', () => {
     expect(back, 'the shell says Killed and prompts again').not.toBeNull();
     await sleep(6000);
     const gaps = s.answers.filter((at) => at >= enter).map((at, i, all) => at - (i ? all[i - 1] : enter));
-    figure(`tail /dev/zero: killed by the OOM killer ${seconds(back! - enter)} after the Enter; longest gap between heartbeat answers ${seconds(Math.max(...gaps))}; verdict: ${s.verdictAt === null ? 'none' : `${seconds(s.verdictAt - enter)}, taken back ${seconds(s.answeredAgainAt! - enter)} after the Enter`}`);
+    figure(
+      `tail /dev/zero: killed by the OOM killer ${seconds(back! - enter)} after the Enter; longest gap between heartbeat answers ${seconds(Math.max(...gaps))}; verdict: ${s.verdictAt === null ? 'none' : `${seconds(s.verdictAt - enter)}, taken back ${seconds(s.answeredAgainAt! - enter)} after the Enter`}`,
+    );
     expect(await ok(s.vm, 'dmesg | grep -c "Out of memory" || true')).not.toMatch(/^0/);
     if (s.verdictAt !== null) expect(s.answeredAgainAt).toBeGreaterThan(s.verdictAt);
     expect(s.dog.alarmed).toBe(false);
@@ -179,8 +193,13 @@ describe('a guest that misbehaves', () => {
     const full = await s.until(() => /No space left on device/.test(s.output().slice(mark)) && atPrompt(s, mark)(), 300_000);
     expect(full, 'dd stops at a full disk').not.toBeNull();
     const gaps = s.answers.filter((at) => at >= enter).map((at, i, all) => at - (i ? all[i - 1] : enter));
-    const written = s.output().slice(mark).match(/(\d+) bytes/)?.[1];
-    figure(`full disk: ${(Number(written) / 2 ** 30).toFixed(2)} GiB written in ${seconds(full! - enter)}; longest gap between heartbeat answers ${seconds(Math.max(...gaps))}; verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`);
+    const written = s
+      .output()
+      .slice(mark)
+      .match(/(\d+) bytes/)?.[1];
+    figure(
+      `full disk: ${(Number(written) / 2 ** 30).toFixed(2)} GiB written in ${seconds(full! - enter)}; longest gap between heartbeat answers ${seconds(Math.max(...gaps))}; verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`,
+    );
     expect(s.verdictAt).toBeNull();
     expect(await ok(s.vm, 'df --output=avail / | tail -1')).toMatch(/^\s*0\s*$/);
     // the trainee removes the file: a clean guest again, Docker and files work
@@ -212,7 +231,9 @@ describe('a guest that misbehaves', () => {
     await s.vm.waitFor('docker ps', 120_000);
     const dockerBack = Date.now();
     const next = await session(s.vm);
-    figure(`kill -9 -1: the shell's end noticed ${seconds(ended! - enter)} after the Enter; docker ps answers again ${seconds(dockerBack - enter)} after the Enter (waited ${seconds(dockerBack - docker)}); verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`);
+    figure(
+      `kill -9 -1: the shell's end noticed ${seconds(ended! - enter)} after the Enter; docker ps answers again ${seconds(dockerBack - enter)} after the Enter (waited ${seconds(dockerBack - docker)}); verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`,
+    );
     expect(s.verdictAt).toBeNull();
     expect(next.output()).toMatch(/# $/);
   });
@@ -234,7 +255,9 @@ describe('a guest that misbehaves', () => {
     const rebootEnter = r.type('busybox reboot');
     expect(await r.until(() => r.verdictAt !== null, 30_000), 'the verdict after busybox reboot').not.toBeNull();
     await sleep(20_000);
-    figure(`busybox reboot: verdict ${seconds(r.verdictAt! - rebootEnter)} after the Enter; answering again 20 s later: ${r.answeredAgainAt === null ? 'no' : 'yes'}`);
+    figure(
+      `busybox reboot: verdict ${seconds(r.verdictAt! - rebootEnter)} after the Enter; answering again 20 s later: ${r.answeredAgainAt === null ? 'no' : 'yes'}`,
+    );
     expect(r.verdictAt! - rebootEnter).toBeLessThanOrEqual(15_000);
   });
 
@@ -246,7 +269,9 @@ describe('a guest that misbehaves', () => {
     expect(s.agentRestarts).toBe(1);
     expect((await ok(s.vm, 'echo alive')).trim()).toBe('alive');
     const next = await session(s.vm);
-    figure(`agent killed: the new agent's hello ${seconds(ended! - enter)} after the Enter; verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`);
+    figure(
+      `agent killed: the new agent's hello ${seconds(ended! - enter)} after the Enter; verdict: ${s.verdictAt === null ? 'none' : seconds(s.verdictAt - enter)}`,
+    );
     expect(next.output()).toMatch(/# $/);
     expect(s.verdictAt).toBeNull();
   });

@@ -57,7 +57,11 @@ describe('a fresh restore', () => {
     const first = vm.firstShell;
     expect(first?.screen).toMatch(/root@labbox:~# $/);
     const output: string[] = [];
-    const pty = vm.agent.attachPty(first!.channel, (d) => output.push(new TextDecoder().decode(d)), () => {});
+    const pty = vm.agent.attachPty(
+      first!.channel,
+      (d) => output.push(new TextDecoder().decode(d)),
+      () => {},
+    );
     pty.resize(100, 30);
     pty.write('echo "size=$(stty size) shell=$0"\r');
     await expect.poll(() => output.join(''), { timeout: 60_000, interval: 200 }).toMatch(/size=30 100 shell=-bash/);
@@ -71,10 +75,9 @@ describe('restoring into fresh memory', () => {
   /** v86 on the image, created on `state` and left stopped (the caller destroys it). */
   async function stoppedEmulator(state: ArrayBuffer): Promise<V86> {
     const manifest = await loadManifest(DEFAULT_IMAGE_DIR);
-    let emulator: V86 | undefined;
     const disks = nodeDisks(DEFAULT_IMAGE_DIR, () => emulator as unknown as V86Zstd);
     const options = { ...v86Options(manifest, (p) => path.join(DEFAULT_IMAGE_DIR, p), { state: { buffer: state } }, disks), autostart: false };
-    emulator = new V86({ ...options, wasm_path: createRequire(import.meta.url).resolve('v86/build/v86.wasm') } as never);
+    const emulator: V86 = new V86({ ...options, wasm_path: createRequire(import.meta.url).resolve('v86/build/v86.wasm') } as never);
     return emulator;
   }
 

@@ -31,7 +31,7 @@ describe('npm run vm', () => {
     expect(r.code).toBe(7);
   });
 
-  it("starts the machines of a lab with --lab, and runs the command on the node --node names", () => {
+  it('starts the machines of a lab with --lab, and runs the command on the node --node names', () => {
     const r = vm('exec', '--lab', 'swarm-cluster', '--node', 'node2', 'hostname; ping -c1 -W10 node1 >/dev/null && echo reached-node1');
     expect(r.stdout).toBe('node2\nreached-node1\n');
     expect(r.code).toBe(0);

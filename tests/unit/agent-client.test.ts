@@ -5,7 +5,6 @@ import { FrameDecoder, FrameType, encodeFrame, type Frame } from '../../src/vm/a
 /** A small fake of the guest agent: answers pings and scripted execs. */
 function fakeGuest(answer: (command: string, channel: number, reply: (f: Uint8Array) => void) => void) {
   const sent: Frame[] = [];
-  let client: AgentClient;
   const reply = (f: Uint8Array) => queueMicrotask(() => client.receive(f));
   const decoder = new FrameDecoder((frame) => {
     sent.push(frame);
@@ -13,7 +12,7 @@ function fakeGuest(answer: (command: string, channel: number, reply: (f: Uint8Ar
     if (frame.type === FrameType.SetClock) reply(encodeFrame(FrameType.Exit, frame.channel, '0'));
     if (frame.type === FrameType.Exec) answer(new TextDecoder().decode(frame.payload), frame.channel, reply);
   });
-  client = new AgentClient((bytes) => decoder.push(bytes));
+  const client = new AgentClient((bytes) => decoder.push(bytes));
   return { client, sent };
 }
 
@@ -33,12 +32,19 @@ describe('AgentClient', () => {
     const { client, sent } = fakeGuest((_, ch, reply) => reply(encodeFrame(FrameType.Exit, ch, '0')));
     client.skipChannels(8);
     const output: string[] = [];
-    const pty = client.attachPty(5, (d) => output.push(new TextDecoder().decode(d)), () => {});
+    const pty = client.attachPty(
+      5,
+      (d) => output.push(new TextDecoder().decode(d)),
+      () => {},
+    );
     client.receive(encodeFrame(FrameType.PtyOutput, 5, 'still here'));
     pty.write('ls\r');
     await client.exec('true');
     expect(output).toEqual(['still here']);
-    expect(sent.map((f) => [f.type, f.channel])).toEqual([[FrameType.Input, 5], [FrameType.Exec, 8]]);
+    expect(sent.map((f) => [f.type, f.channel])).toEqual([
+      [FrameType.Input, 5],
+      [FrameType.Exec, 8],
+    ]);
     expect(client.nextChannelId).toBe(9);
   });
 
@@ -56,10 +62,13 @@ describe('AgentClient', () => {
 
   it('keeps concurrent commands apart by channel', async () => {
     const { client } = fakeGuest((command, ch, reply) => {
-      setTimeout(() => {
-        reply(encodeFrame(FrameType.Stdout, ch, command));
-        reply(encodeFrame(FrameType.Exit, ch, '0'));
-      }, command === 'a' ? 20 : 1);
+      setTimeout(
+        () => {
+          reply(encodeFrame(FrameType.Stdout, ch, command));
+          reply(encodeFrame(FrameType.Exit, ch, '0'));
+        },
+        command === 'a' ? 20 : 1,
+      );
     });
     const [a, b] = await Promise.all([client.exec('a'), client.exec('b')]);
     expect([a.stdout, b.stdout]).toEqual(['a', 'b']);
@@ -93,7 +102,7 @@ describe('AgentClient', () => {
     await expect(silent.waitReady(100)).rejects.toThrow(/did not answer within/);
   });
 
-  it('waits for a cold guest\'s hello without writing, and asks once the hello is overdue', async () => {
+  it("waits for a cold guest's hello without writing, and asks once the hello is overdue", async () => {
     const { client, sent } = fakeGuest(() => {});
     const hello = client.waitColdStart(1000, 5000);
     client.receive(encodeFrame(FrameType.Pong, 0, 'labbox-agent hello'));

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ArrivingState } from '../../src/vm/arriving-state';
 
 // a 10-byte "snapshot" whose first 4, 7 and 9 bytes decode 100, 250 and 300 bytes of state
-const index = { pagesAt: 50, decodable: [[4, 100], [7, 250], [9, 300]] as [number, number][] };
+const index = {
+  pagesAt: 50,
+  decodable: [
+    [4, 100],
+    [7, 250],
+    [9, 300],
+  ] as [number, number][],
+};
 
 describe('a snapshot still arriving', () => {
   it('says how many compressed bytes the state needs, with one index step of margin', () => {

@@ -40,7 +40,7 @@ describe('Autosave', () => {
     expect(calls).toEqual(['changes']);
   });
 
-  it('a tick still waiting on a machine that stopped (its worker gone) does not hold the next machine\'s saves', async () => {
+  it("a tick still waiting on a machine that stopped (its worker gone) does not hold the next machine's saves", async () => {
     vi.stubGlobal('document', { addEventListener() {}, removeEventListener() {} });
     vi.stubGlobal('window', { addEventListener() {}, removeEventListener() {} });
     try {

@@ -19,7 +19,12 @@ function call(bytes: Uint8Array, at: number, rel: number): void {
 
 describe('the x86 call filter', () => {
   it('gives back the exact bytes for any data at any disk position', () => {
-    for (const [position, seed] of [[0, 1], [262_144, 2], [2 ** 31 - 2 ** 20, 3], [1_900_000_000, 4]]) {
+    for (const [position, seed] of [
+      [0, 1],
+      [262_144, 2],
+      [2 ** 31 - 2 ** 20, 3],
+      [1_900_000_000, 4],
+    ]) {
       const original = noise(65_536, seed);
       const part = original.slice();
       encodeCalls(part, position);

@@ -8,7 +8,8 @@ import { Checkpoints } from '../../src/ui/checkpoints';
 
 const machine = { imageVersion: 'img-1', v86Version: 'v86-1', memorySize: 512 << 20 };
 let dbCount = 0;
-const lab = (id: string) => parseLab(`---\nid: ${id}\ntitle: Lab ${id}\nlang: en\n---\n## One {#one}\n\`\`\`check\ntrue\n\`\`\`\n## Two {#two}\n\`\`\`check\ntrue\n\`\`\`\n`);
+const lab = (id: string) =>
+  parseLab(`---\nid: ${id}\ntitle: Lab ${id}\nlang: en\n---\n## One {#one}\n\`\`\`check\ntrue\n\`\`\`\n## Two {#two}\n\`\`\`check\ntrue\n\`\`\`\n`);
 
 /** Checkpoints over a real (in-memory) snapshot store; the "machine" is a counter. */
 function setUp() {

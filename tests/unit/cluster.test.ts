@@ -23,7 +23,12 @@ describe('the virtual Ethernet switch', () => {
     ports[0].receive(frame(mac(2), mac(1))); // now both are learnt
     expect(inbox.map((b) => b.length)).toEqual([1, 2, 1]);
     expect(sw.counters).toEqual({ forwarded: 2, flooded: 1, dropped: 0 });
-    expect(sw.addresses()).toEqual(new Map([['02:4c:42:00:00:01', ports[0].id], ['02:4c:42:00:00:02', ports[1].id]]));
+    expect(sw.addresses()).toEqual(
+      new Map([
+        ['02:4c:42:00:00:01', ports[0].id],
+        ['02:4c:42:00:00:02', ports[1].id],
+      ]),
+    );
   });
 
   it('floods an unknown destination, drops runts and frames for the port they came from', () => {
@@ -62,7 +67,12 @@ describe('the cluster plan', () => {
     const id = randomMachineId();
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     expect(nodeIdentity(3, id)).toEqual({ index: 3, name: 'node3', mac: '02:4c:42:00:00:03', address: '10.10.0.13', machineId: id });
-    expect(hostsLines().split('\n')).toEqual(['10.10.0.11 node1 # labbox-cluster', '10.10.0.12 node2 # labbox-cluster', '10.10.0.13 node3 # labbox-cluster', '10.10.0.14 node4 # labbox-cluster']);
+    expect(hostsLines().split('\n')).toEqual([
+      '10.10.0.11 node1 # labbox-cluster',
+      '10.10.0.12 node2 # labbox-cluster',
+      '10.10.0.13 node3 # labbox-cluster',
+      '10.10.0.14 node4 # labbox-cluster',
+    ]);
     const script = identityScript(nodeIdentity(2, id));
     expect(script).toContain('hostname node2');
     expect(script).toContain('ip link set eth0 address 02:4c:42:00:00:02');

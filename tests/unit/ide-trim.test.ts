@@ -34,7 +34,7 @@ class FakeDrive {
     this.status_reg = 0x41;
   }
   get_lba48() {
-    return (this.lba_low_reg & 255 | (this.lba_mid_reg << 8) & 0xff00 | (this.lba_high_reg << 16) & 0xff0000 | ((this.lba_low_reg >> 8) << 24)) >>> 0;
+    return ((this.lba_low_reg & 255) | ((this.lba_mid_reg << 8) & 0xff00) | ((this.lba_high_reg << 16) & 0xff0000) | ((this.lba_low_reg >> 8) << 24)) >>> 0;
   }
   do_ata_write_sectors_dma() {
     (this.buffer as { set(start: number, data: Uint8Array, fn: () => void): void }).set(this.get_lba48() * 512, this.dmaPayload, () => {
@@ -85,7 +85,15 @@ describe('ATA TRIM on v86 IDE drives', () => {
   });
 
   it('reads the 8-byte ranges of a TRIM payload, 48-bit LBAs included, and skips empty entries', () => {
-    expect(trimRanges(trimPayload([[8, 16], [0, 0], [2 ** 33 + 1, 65535]]))).toEqual([
+    expect(
+      trimRanges(
+        trimPayload([
+          [8, 16],
+          [0, 0],
+          [2 ** 33 + 1, 65535],
+        ]),
+      ),
+    ).toEqual([
       { offset: 8 * 512, length: 16 * 512 },
       { offset: (2 ** 33 + 1) * 512, length: 65535 * 512 },
     ]);
@@ -100,9 +108,15 @@ describe('ATA TRIM on v86 IDE drives', () => {
     expect(drive.commands).toEqual([]); // not v86's: it would abort the unknown command
     expect(drive.get_lba48()).toBe(TRIM_LBA);
     expect(drive.channel.dma_status & 1).toBe(1);
-    drive.dmaPayload = trimPayload([[2048, 8], [4096, 1]]);
+    drive.dmaPayload = trimPayload([
+      [2048, 8],
+      [4096, 1],
+    ]);
     drive.do_ata_write_sectors_dma();
-    expect(d.discards).toEqual([[2048 * 512, 4096], [4096 * 512, 512]]);
+    expect(d.discards).toEqual([
+      [2048 * 512, 4096],
+      [4096 * 512, 512],
+    ]);
     expect(d.writes).toEqual([]);
     expect(drive.buffer).toBe(d);
     expect(drive.status_reg).toBe(0x50);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { groupNamespaces, parseCgroups, parseDockerContainer, parseGuestView, parseInterfaces, parsePs, parseSysNet, splitSections } from '../../src/inspector/parse';
+import {
+  groupNamespaces,
+  parseCgroups,
+  parseDockerContainer,
+  parseGuestView,
+  parseInterfaces,
+  parsePs,
+  parseSysNet,
+  splitSections,
+} from '../../src/inspector/parse';
 
 const ps = `    1     0 4026531836 4026531841 4026531840 4026531838 4026531839 4026531837 4026531835 init
   812     1 4026532201 4026532199 4026532204 4026532200 4026532202 4026531837 4026532203 nginx
@@ -15,7 +24,14 @@ const links = JSON.stringify([
 ]);
 const addrs = JSON.stringify([
   { ifindex: 2, ifname: 'eth0', addr_info: [{ family: 'inet', local: '10.0.2.15', prefixlen: 24 }] },
-  { ifindex: 3, ifname: 'docker0', addr_info: [{ family: 'inet', local: '172.17.0.1', prefixlen: 16 }, { family: 'inet6', local: 'fe80::1', prefixlen: 64 }] },
+  {
+    ifindex: 3,
+    ifname: 'docker0',
+    addr_info: [
+      { family: 'inet', local: '172.17.0.1', prefixlen: 16 },
+      { family: 'inet6', local: 'fe80::1', prefixlen: 64 },
+    ],
+  },
 ]);
 // a container's /sys/class/net: name ifindex iflink mac operstate
 const inside = `lo 1 1 00:00:00:00:00:00 unknown
@@ -26,12 +42,20 @@ const docker = JSON.stringify({
   Config: { Image: 'nginx' },
   State: { Running: true, Pid: 812 },
   NetworkSettings: {
-    Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }], '443/tcp': null },
+    Ports: {
+      '80/tcp': [
+        { HostIp: '0.0.0.0', HostPort: '8080' },
+        { HostIp: '::', HostPort: '8080' },
+      ],
+      '443/tcp': null,
+    },
     Networks: { bridge: { MacAddress: '02:42:ac:11:00:02', IPAddress: '172.17.0.2', IPPrefixLen: 16 } },
   },
 });
 // ip -j -d addr show: both in one
-const linksWithAddresses = JSON.stringify(JSON.parse(links).map((l: { ifindex: number }) => ({ ...l, ...JSON.parse(addrs).find((a: { ifindex: number }) => a.ifindex === l.ifindex) })));
+const linksWithAddresses = JSON.stringify(
+  JSON.parse(links).map((l: { ifindex: number }) => ({ ...l, ...JSON.parse(addrs).find((a: { ifindex: number }) => a.ifindex === l.ifindex) })),
+);
 
 const output = `@@cpu 1000 5000
 @@ps
@@ -56,13 +80,21 @@ ${inside}
 
 describe('inspector parsers', () => {
   it('splits the output into sections with their arguments', () => {
-    expect(splitSections('@@a 1 2\nx\n@@b\ny\nz').map((s) => [s.name, s.args, s.body])).toEqual([['a', ['1', '2'], 'x'], ['b', [], 'y\nz']]);
+    expect(splitSections('@@a 1 2\nx\n@@b\ny\nz').map((s) => [s.name, s.args, s.body])).toEqual([
+      ['a', ['1', '2'], 'x'],
+      ['b', [], 'y\nz'],
+    ]);
   });
 
   it('reads ps namespace columns, skipping unreadable ones and junk', () => {
     const p = parsePs(ps);
     expect(p).toHaveLength(4);
-    expect(p[1]).toEqual({ pid: 812, ppid: 1, command: 'nginx', ns: { pid: 4026532201, mnt: 4026532199, net: 4026532204, uts: 4026532200, ipc: 4026532202, user: 4026531837, cgroup: 4026532203 } });
+    expect(p[1]).toEqual({
+      pid: 812,
+      ppid: 1,
+      command: 'nginx',
+      ns: { pid: 4026532201, mnt: 4026532199, net: 4026532204, uts: 4026532200, ipc: 4026532202, user: 4026531837, cgroup: 4026532203 },
+    });
     expect(p[3].ns).toEqual({});
   });
 
@@ -91,12 +123,24 @@ describe('inspector parsers', () => {
       ['docker0', 'bridge', undefined, undefined],
       ['veth1a2b', 'veth', 'docker0', 6],
     ]);
-    expect(ifs[2].addresses).toEqual([{ family: 'inet', address: '172.17.0.1', prefix: 16 }, { family: 'inet6', address: 'fe80::1', prefix: 64 }]);
+    expect(ifs[2].addresses).toEqual([
+      { family: 'inet', address: '172.17.0.1', prefix: 16 },
+      { family: 'inet6', address: 'fe80::1', prefix: 64 },
+    ]);
     expect(parseInterfaces('not json')).toEqual([]);
   });
 
   it("reads Docker's container config: name, pid, published ports", () => {
-    expect(parseDockerContainer(docker)).toEqual({ engine: 'docker', id: 'abc123def4567890', name: 'web', running: true, pid: 812, image: 'nginx', ports: ['8080->80/tcp'], interfaces: [] });
+    expect(parseDockerContainer(docker)).toEqual({
+      engine: 'docker',
+      id: 'abc123def4567890',
+      name: 'web',
+      running: true,
+      pid: 812,
+      image: 'nginx',
+      ports: ['8080->80/tcp'],
+      interfaces: [],
+    });
     expect(parseDockerContainer(docker, inside)?.interfaces).toEqual([
       { ifindex: 1, name: 'lo', kind: 'loopback', up: true, peerIfindex: undefined, addresses: [] },
       { ifindex: 6, name: 'eth0', kind: 'veth', up: true, peerIfindex: 7, addresses: [{ family: 'inet', address: '172.17.0.2', prefix: 16 }] },

@@ -42,7 +42,9 @@ describe('the strings tables', () => {
 
   it('put a space before the French high punctuation, as the French labs do', () => {
     // a colon, semicolon, question or exclamation mark right after a letter: "clé:" is a lab's own syntax
-    const tight = values(fr).filter(([path, text]) => !path.startsWith('author.') && /\p{L}[;?!]|\p{L}:\s/u.test(text.replace(/`[^`]*`|« [^»]*»|"[^"]*"/g, '')));
+    const tight = values(fr).filter(
+      ([path, text]) => !path.startsWith('author.') && /\p{L}[;?!]|\p{L}:\s/u.test(text.replace(/`[^`]*`|« [^»]*»|"[^"]*"/g, '')),
+    );
     expect(tight).toEqual([]);
   });
 });
@@ -61,7 +63,9 @@ describe('errors of the layers without a language', () => {
   it('keep their English message and are said in French at the page', () => {
     const inner = new SnapshotDamagedError('partMismatch', 1, 3);
     const error = new SnapshotDamagedError('snapshotDamaged', 'avant le lab 3', inner);
-    expect(error.message).toBe('Snapshot "avant le lab 3" is damaged and cannot be restored (part 1 of 3 does not match its checksum). Your other snapshots are unaffected.');
+    expect(error.message).toBe(
+      'Snapshot "avant le lab 3" is damaged and cannot be restored (part 1 of 3 does not match its checksum). Your other snapshots are unaffected.',
+    );
     expect(errorText(error, stringsFor('fr'))).toBe(
       'La machine enregistrée « avant le lab 3 » est endommagée et ne peut pas être restaurée (la partie 1 sur 3 ne correspond pas à sa somme de contrôle). Vos autres machines enregistrées sont intactes.',
     );
@@ -77,7 +81,7 @@ describe('errors of the layers without a language', () => {
     expect(error).toBeInstanceOf(LabFormatError);
     expect((error as LabFormatError).line).toBe(1);
     expect((error as Error).message).toBe('line 1: the front matter is never closed (a second "---" line)');
-    expect(errorText(error, fr)).toBe('ligne 1 : l\'en-tête n\'est jamais fermé (une seconde ligne « --- »)');
+    expect(errorText(error, fr)).toBe("ligne 1 : l'en-tête n'est jamais fermé (une seconde ligne « --- »)");
   });
 
   it('leave other errors as they are', () => {

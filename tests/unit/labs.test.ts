@@ -47,7 +47,14 @@ describe('lab format', () => {
     expect(lab.steps[0].body).not.toContain('Look at');
     expect(lab.steps[0].hints).toEqual(['Look at /tmp.']);
     expect(lab.steps[1].check).toBe('test -f /tmp/y');
-    expect(lab.steps[2].quiz).toEqual({ question: 'Which one?', choices: [{ text: 'this', correct: true }, { text: 'that', correct: false }], explanation: 'Because.' });
+    expect(lab.steps[2].quiz).toEqual({
+      question: 'Which one?',
+      choices: [
+        { text: 'this', correct: true },
+        { text: 'that', correct: false },
+      ],
+      explanation: 'Because.',
+    });
   });
 
   it('gives each step its section of a shared checks file', () => {
@@ -61,7 +68,9 @@ describe('lab format', () => {
     expect(() => parseLab('# not a lab')).toThrow(/line 1: a lab starts with front matter/);
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: de\n---\n## s\n')).toThrow(/line 4: "lang:" must be fr or en/);
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```check\ntrue\n')).toThrow(/line 7: .* never closed/);
-    expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```quiz\n? q\n- [ ] a\n- [ ] b\n```\n')).toThrow(/line 8: a quiz needs at least one right answer/);
+    expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```quiz\n? q\n- [ ] a\n- [ ] b\n```\n')).toThrow(
+      /line 8: a quiz needs at least one right answer/,
+    );
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\nno steps\n')).toThrow(/at least one step/);
     expect(() => parseLab('---\nid: x\ntitle: t\nlang: en\n---\n## s\n```inspect\nkernel\n```\n')).toThrow(/line 8: an `inspect` block names a view/);
   });
@@ -71,7 +80,10 @@ describe('lab format', () => {
     expect(lab.nodes).toBe(2);
     expect(lab.steps[0].body).toContain('```sh node2');
     attachScripts(lab, '#@ join\ndocker swarm init\n#@ join node2\ndocker swarm join\n#@ other node2\ntrue\n', 'solution');
-    expect(lab.steps[0].solution).toEqual([{ node: 'node1', script: 'docker swarm init' }, { node: 'node2', script: 'docker swarm join' }]);
+    expect(lab.steps[0].solution).toEqual([
+      { node: 'node1', script: 'docker swarm init' },
+      { node: 'node2', script: 'docker swarm join' },
+    ]);
     attachScripts(lab, '#@ join node1\ndocker node ls\n', 'check');
     expect(lab.steps[0]).toMatchObject({ check: 'docker node ls', checkNode: 'node1' });
     expect(() => attachScripts(lab, '#@ join\na\n#@ join node2\nb\n', 'check')).toThrow(/line 3: the checks file has two sections for the step "join"/);
@@ -120,7 +132,10 @@ describe('completion records', async () => {
   const { makeCompletionRecord, verifyCompletionRecord } = await import('../../src/labs/completion');
   it('records each step and catches an edit', async () => {
     const lab = parseLab(sample);
-    const progress = { labId: 'demo', steps: { first: { passed: true, at: '2026-11-28T10:00:00.000Z' }, q: { passed: true, correct: false, at: '2026-11-28T10:05:00.000Z' } } };
+    const progress = {
+      labId: 'demo',
+      steps: { first: { passed: true, at: '2026-11-28T10:00:00.000Z' }, q: { passed: true, correct: false, at: '2026-11-28T10:05:00.000Z' } },
+    };
     const record = await makeCompletionRecord(lab, progress, 'Ada', new Date('2026-11-28T11:00:00Z'));
     expect(record.score).toEqual({ passed: 2, steps: 3, quizRight: 0, quizzes: 1 });
     expect(record.steps[1]).toMatchObject({ id: 'step-2', passed: false });

@@ -56,7 +56,10 @@ describe('the cluster in the page', () => {
     // a second node plugged in as addNode would, without starting a worker
     await plugNode(cluster, two.guest, 2);
     expect(two.scripts[0]).toContain('hostname node2');
-    expect(cluster.nodes.map((n) => [n.identity.name, n.main])).toEqual([['node1', true], ['node2', false]]);
+    expect(cluster.nodes.map((n) => [n.identity.name, n.main])).toEqual([
+      ['node1', true],
+      ['node2', false],
+    ]);
     one.send(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0x4c, 0x42, 0, 0, 1, 8, 6, 0]));
     await expect.poll(() => two.received.length).toBe(1);
     expect(one.received.length).toBe(0);

@@ -1,6 +1,15 @@
 /** The preview's HTTP codec, addresses and relay command (src/preview/), and the guest file pieces (src/files/). */
 import { describe, expect, it } from 'vitest';
-import { encodeRequest, parsePreviewPath, ResponseParser, responseHeaders, rewriteLocation, HttpParseError, contentCoding, type ResponseHead } from '../../src/preview/http';
+import {
+  encodeRequest,
+  parsePreviewPath,
+  ResponseParser,
+  responseHeaders,
+  rewriteLocation,
+  HttpParseError,
+  contentCoding,
+  type ResponseHead,
+} from '../../src/preview/http';
 import { CLOSED_PORT_EXIT, relayCommand } from '../../src/preview/relay';
 import { parseListening } from '../../src/preview/ports';
 import { parseGuestRequest } from '../../src/files/guest-requests';
@@ -14,7 +23,11 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 function parse(input: string | Uint8Array, size = 3, method = 'GET'): { head: ResponseHead | null; body: string } {
   let head: ResponseHead | null = null;
   const parts: Uint8Array[] = [];
-  const parser = new ResponseParser(method, (h) => (head = h), (c) => parts.push(c.slice()));
+  const parser = new ResponseParser(
+    method,
+    (h) => (head = h),
+    (c) => parts.push(c.slice()),
+  );
   const all = typeof input === 'string' ? bytes(input) : input;
   for (let i = 0; i < all.length; i += size) parser.push(all.subarray(i, i + size));
   parser.end();
@@ -30,7 +43,8 @@ describe('preview addresses', () => {
   });
 
   it('refuses what is not a port', () => {
-    for (const p of ['/preview/', '/preview/abc/', '/preview/0/', '/preview/70000/', '/preview/node2/', '/other/8080/']) expect(parsePreviewPath(p, '', '/')).toBeNull();
+    for (const p of ['/preview/', '/preview/abc/', '/preview/0/', '/preview/70000/', '/preview/node2/', '/other/8080/'])
+      expect(parsePreviewPath(p, '', '/')).toBeNull();
   });
 
   it('keeps redirects under the prefix, leaves other sites alone', () => {
@@ -54,7 +68,14 @@ describe('preview request', () => {
         ...base,
         method: 'GET',
         path: '/index.html?x=1',
-        headers: [['Accept', 'text/html'], ['Connection', 'keep-alive'], ['Accept-Encoding', 'gzip'], ['Host', 'lab.example'], ['Referer', 'https://lab.example/preview/8080/a/b'], ['Origin', 'https://lab.example']],
+        headers: [
+          ['Accept', 'text/html'],
+          ['Connection', 'keep-alive'],
+          ['Accept-Encoding', 'gzip'],
+          ['Host', 'lab.example'],
+          ['Referer', 'https://lab.example/preview/8080/a/b'],
+          ['Origin', 'https://lab.example'],
+        ],
       }),
     );
     expect(request).toBe(
@@ -65,7 +86,16 @@ describe('preview request', () => {
 
   it('carries a body byte for byte with its length', () => {
     const body = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
-    const request = encodeRequest({ ...base, method: 'POST', path: '/echo', headers: [['Content-Type', 'application/octet-stream'], ['Content-Length', '1']], body });
+    const request = encodeRequest({
+      ...base,
+      method: 'POST',
+      path: '/echo',
+      headers: [
+        ['Content-Type', 'application/octet-stream'],
+        ['Content-Length', '1'],
+      ],
+      body,
+    });
     const head = text(request.subarray(0, request.length - body.length));
     expect(head).toMatch(/^POST \/echo HTTP\/1\.1\r\n/);
     expect(head).toMatch(/\r\nContent-Length: 300\r\n\r\n$/);
@@ -82,7 +112,14 @@ describe('preview response', () => {
   it('reads a body by its length, in any pieces', () => {
     for (const size of [1, 3, 1000]) {
       const { head, body } = parse('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\nhello', size);
-      expect(head).toEqual({ status: 200, statusText: 'OK', headers: [['Content-Type', 'text/html'], ['Content-Length', '5']] });
+      expect(head).toEqual({
+        status: 200,
+        statusText: 'OK',
+        headers: [
+          ['Content-Type', 'text/html'],
+          ['Content-Length', '5'],
+        ],
+      });
       expect(body).toBe('hello');
     }
   });
@@ -92,7 +129,7 @@ describe('preview response', () => {
     expect(body).toBe('hello, world');
   });
 
-  it('takes bare LF line ends, as busybox httpd sends a CGI\'s headers', () => {
+  it("takes bare LF line ends, as busybox httpd sends a CGI's headers", () => {
     expect(parse('HTTP/1.1 200 OK\r\nContent-Type: text/plain\n\nechoed', 4)).toEqual({
       head: { status: 200, statusText: 'OK', headers: [['Content-Type', 'text/plain']] },
       body: 'echoed',
@@ -114,7 +151,11 @@ describe('preview response', () => {
     const payload = Uint8Array.from({ length: 256 }, (_, i) => i);
     const all = new Uint8Array([...bytes('HTTP/1.1 200 OK\r\nContent-Length: 256\r\n\r\n'), ...payload]);
     const parts: Uint8Array[] = [];
-    const parser = new ResponseParser('GET', () => {}, (c) => parts.push(c.slice()));
+    const parser = new ResponseParser(
+      'GET',
+      () => {},
+      (c) => parts.push(c.slice()),
+    );
     parser.push(all.subarray(0, 50));
     parser.push(all.subarray(50));
     parser.end();
@@ -132,7 +173,14 @@ describe('preview response', () => {
     const head: ResponseHead = {
       status: 302,
       statusText: 'Found',
-      headers: [['Location', '/next'], ['Connection', 'close'], ['Content-Length', '0'], ['Set-Cookie', 'a=1'], ['X-Kept', 'yes'], ['Content-Encoding', 'gzip']],
+      headers: [
+        ['Location', '/next'],
+        ['Connection', 'close'],
+        ['Content-Length', '0'],
+        ['Set-Cookie', 'a=1'],
+        ['X-Kept', 'yes'],
+        ['Content-Encoding', 'gzip'],
+      ],
     };
     expect(responseHeaders(head, { port: 80, prefix: '/preview/80/' }, 'http://127.0.0.1:4173')).toEqual([
       ['Location', 'http://127.0.0.1:4173/preview/80/next'],
@@ -157,7 +205,7 @@ describe('relay command', () => {
     expect(() => relayCommand(80, { file: "/tmp/x'; reboot" })).toThrow(RangeError);
   });
 
-  it('stays under the kernel\'s 128 KiB for one argument with a whole piece', () => {
+  it("stays under the kernel's 128 KiB for one argument with a whole piece", () => {
     expect(relayCommand(65535, { bytes: new Uint8Array(CHUNK_BYTES) }).length).toBeLessThan(128 * 1024);
   });
 });
@@ -230,7 +278,9 @@ describe('guest files', () => {
 
   it('does not overwrite a file changed in the guest since it was read', async () => {
     const guest = fakeGuest();
-    await expect(writeGuestFile(guest.exec, '/root/Dockerfile', bytes('FROM nginx\n'), { expectSha256: 'abc', inPlace: true })).rejects.toBeInstanceOf(ChangedMeanwhileError);
+    await expect(writeGuestFile(guest.exec, '/root/Dockerfile', bytes('FROM nginx\n'), { expectSha256: 'abc', inPlace: true })).rejects.toBeInstanceOf(
+      ChangedMeanwhileError,
+    );
     expect(guest.commands.at(-1)).toMatch(/rm -f '\/root\/\.Dockerfile\.labbox-part'; exit 3/);
   });
 });
@@ -244,10 +294,11 @@ describe('guest requests and the editor language', () => {
   });
 
   it('ignores anything else', () => {
-    for (const bad of [osc('run', '/x'), osc('edit', 'relative'), 'edit;not base64!', 'edit;', '', `edit;${btoa('\xff\xfe')}`]) expect(parseGuestRequest(bad)).toBeNull();
+    for (const bad of [osc('run', '/x'), osc('edit', 'relative'), 'edit;not base64!', 'edit;', '', `edit;${btoa('\xff\xfe')}`])
+      expect(parseGuestRequest(bad)).toBeNull();
   });
 
-  it('picks the language from the name or a script\'s first line', () => {
+  it("picks the language from the name or a script's first line", () => {
     expect(languageName('/root/Dockerfile')).toBe('dockerfile');
     expect(languageName('/root/app/Dockerfile.dev')).toBe('dockerfile');
     expect(languageName('/root/web.dockerfile')).toBe('dockerfile');

@@ -7,7 +7,9 @@ import { PAGE_SIZE, serializeState } from '../../src/vm/snapshot-layout';
  */
 export function state(pages: Record<number, number>, disk: number[] = [1, 2, 3]): Uint8Array {
   const bitmap = new Uint8Array(4);
-  const addresses = Object.keys(pages).map(Number).sort((a, b) => a - b);
+  const addresses = Object.keys(pages)
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const n of addresses) bitmap[n >> 3] |= 1 << (n & 7);
   const trailing = new Uint8Array(addresses.length * PAGE_SIZE);
   addresses.forEach((n, i) => trailing.fill(pages[n], i * PAGE_SIZE, (i + 1) * PAGE_SIZE).fill(n, i * PAGE_SIZE, i * PAGE_SIZE + 1));

@@ -4,13 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { exportSnapshot, importSnapshot } from '../../src/storage/snapshot-file';
 import { indexState, makeDelta } from '../../src/storage/state-delta';
 import { state } from './small-state';
-import {
-  SnapshotDamagedError,
-  SnapshotMismatchError,
-  SnapshotStore,
-  StorageFullError,
-  type NewSnapshot,
-} from '../../src/storage/snapshot-store';
+import { SnapshotDamagedError, SnapshotMismatchError, SnapshotStore, StorageFullError, type NewSnapshot } from '../../src/storage/snapshot-store';
 
 const machine = { imageVersion: 'img-1', v86Version: 'v86-1', memorySize: 512 << 20 };
 const draft = (name: string): NewSnapshot => ({
@@ -107,7 +101,7 @@ describe('SnapshotStore', () => {
     const store = storeOn(freshDb());
     const a = await store.save({ ...draft('autosave'), kind: 'auto' }, noise(100, 7));
     await store.rename(a.id, 'before lab 4');
-    expect((await store.get(a.id))).toMatchObject({ name: 'before lab 4', kind: 'named' });
+    expect(await store.get(a.id)).toMatchObject({ name: 'before lab 4', kind: 'named' });
     await store.remove(a.id);
     expect(await store.list()).toEqual([]);
   });
@@ -136,7 +130,7 @@ describe('saves as deltas', () => {
     expect((await store.list()).map((s) => s.id)).toEqual([record.id]);
   });
 
-  it('go back to the last state saved before a time: later deltas and their pieces go, the session is that state\'s', async () => {
+  it("go back to the last state saved before a time: later deltas and their pieces go, the session is that state's", async () => {
     const db = freshDb();
     const store = storeOn(db);
     const record = await store.save({ ...draft('autosave'), kind: 'auto' }, s0);
@@ -170,7 +164,9 @@ describe('saves as deltas', () => {
     const db = freshDb();
     const record = await storeOn(db).save(draft('machine'), s0);
     const [d1] = chain();
-    const error = await storeOn(fillingUp(db, 0)).appendDelta(record.id, d1, session(1)).catch((e) => e);
+    const error = await storeOn(fillingUp(db, 0))
+      .appendDelta(record.id, d1, session(1))
+      .catch((e) => e);
     expect(error).toBeInstanceOf(StorageFullError);
     expect((await storeOn(db).load(record.id)).state).toEqual(s0);
   });
@@ -228,7 +224,13 @@ describe('snapshot files', () => {
 });
 
 describe('a saved cluster', () => {
-  const identity = (index: number) => ({ index, name: `node${index}`, mac: `02:4c:42:00:00:0${index}`, address: `10.10.0.${10 + index}`, machineId: 'a'.repeat(32) });
+  const identity = (index: number) => ({
+    index,
+    name: `node${index}`,
+    mac: `02:4c:42:00:00:0${index}`,
+    address: `10.10.0.${10 + index}`,
+    machineId: 'a'.repeat(32),
+  });
   /** node2 saved first, then node1's record pointing at it (the page's order) */
   async function saveCluster(store: SnapshotStore, name: string, kind: 'auto' | 'named' = 'named', replaces?: string) {
     const node2 = await store.save({ ...draft(`${name} (node2)`), kind: 'node' }, noise(1000, 2));

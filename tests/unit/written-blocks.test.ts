@@ -135,7 +135,15 @@ describe('WrittenBlocks with a store', () => {
 describe('WrittenBlocks with a store that fills up', () => {
   it('keeps pages in memory once the store cannot take more, and loses none', () => {
     const store = memoryStore();
-    const full = { ...store, write: (slot: number, page: Uint8Array) => (store.slots.size >= 2 ? (() => { throw new Error('QuotaExceededError'); })() : store.write(slot, page)) };
+    const full = {
+      ...store,
+      write: (slot: number, page: Uint8Array) =>
+        store.slots.size >= 2
+          ? (() => {
+              throw new Error('QuotaExceededError');
+            })()
+          : store.write(slot, page),
+    };
     const blocks = new WrittenBlocks({ store: full, keepBytes: 4096 });
     for (let p = 0; p < 6; p++) blocks.write(p * 4096, filled(4096, p + 1));
     expect(blocks.storedBytes).toBe(2 * 4096);
@@ -160,7 +168,10 @@ describe('WrittenBlocks with a bound on the state', () => {
 describe('a save past the bound', () => {
   it('fails in the words of tooMuchWritten, as the worker says it', async () => {
     const emulator = { save_state: () => Promise.reject(new TooMuchWrittenError('2048 MiB written')) } as unknown as V86;
-    const error = await takeState(emulator).then(() => null, (e: Error) => e);
+    const error = await takeState(emulator).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error && 'said' in error && error.said).toEqual(['tooMuchWritten']);
   });
 });
