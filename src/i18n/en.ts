@@ -381,6 +381,9 @@ export const en = {
         ? 'This lab runs on the Kubernetes machine: the same Linux machine with a one-node Kubernetes cluster already started on it (its control plane, kubelet and kube-proxy). The machine running now is saved first and stays in "Saved".'
         : `This lab runs on the machine "${machine}". The machine running now is saved first and stays in "Saved".`,
     startMachine: (machine: string) => (machine === 'kubernetes' ? 'Open the Kubernetes machine' : `Open the machine "${machine}"`),
+    freshOffer: 'Or leave all of it behind:',
+    startFresh: 'Start this lab on a fresh machine',
+    freshTitle: 'The machine running now is saved first and stays in "Saved".',
     caveat: 'The record carries a digest that catches accidental or naive edits. With no server, it is not proof against someone who recomputes it.',
     rewind: '↺ Start this step again',
     inspect: (view: string) => `🔍 See it in the inspector (${view})`,

@@ -363,6 +363,9 @@ export const fr: Strings = {
         ? 'Ce lab se fait sur la machine Kubernetes : la même machine Linux, avec un cluster Kubernetes d’un nœud déjà démarré (son plan de contrôle, kubelet et kube-proxy). La machine actuelle est d’abord enregistrée et reste dans « Enregistrées ».'
         : `Ce lab se fait sur la machine « ${machine} ». La machine actuelle est d’abord enregistrée et reste dans « Enregistrées ».`,
     startMachine: (machine: string) => (machine === 'kubernetes' ? 'Ouvrir la machine Kubernetes' : `Ouvrir la machine « ${machine} »`),
+    freshOffer: 'Ou repartir de zéro :',
+    startFresh: 'Faire ce lab sur une machine neuve',
+    freshTitle: 'La machine actuelle est d’abord enregistrée et reste dans « Enregistrées ».',
     caveat:
       "L'attestation porte une empreinte qui détecte les modifications accidentelles ou naïves. Sans serveur, elle ne prouve rien face à quelqu'un qui la recalcule.",
     rewind: '↺ Reprendre cette étape au début',

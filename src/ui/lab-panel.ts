@@ -20,8 +20,11 @@ export interface LabHost {
   type(text: string, node?: string): void;
   /** starts a cluster of `nodes` machines for a cluster lab (none in the authoring preview) */
   startCluster?(nodes: number): void;
-  /** saves the running machine and starts the image's machine `machine` in its place (none in the authoring preview) */
-  startMachine?(machine: string): Promise<void>;
+  /**
+   * saves the running machine and starts the image's machine `machine` fresh in its place, the
+   * default one when none is named (none in the authoring preview)
+   */
+  startMachine?(machine?: string): Promise<void>;
   /** says something went wrong outside the lab's own text (progress not stored, say) */
   warn(message: string): void;
   /** opens the inspector on a view */
@@ -293,9 +296,11 @@ export class LabPanel {
       verdict.textContent = w.checking;
       output.hidden = true;
       let passed = false;
+      let ran = false;
       let problem = '';
       try {
         const r = await this.host.exec(step.check!, CHECK_TIMEOUT_MS, step.checkNode);
+        ran = true;
         passed = r.exitCode === 0;
         if (!passed) problem = `${r.stdout}${r.stderr}`.trim() || w.exitCode(r.exitCode);
       } catch (error) {
@@ -310,9 +315,34 @@ export class LabPanel {
         output.textContent = problem;
         output.hidden = !problem;
         button.disabled = false;
+        if (step.id === PREPARE_STEP) this.showFreshOffer(box, ran && !passed);
       }
     };
     return box;
+  }
+
+  /**
+   * Beside a preparation that is not met: the lab on a fresh machine of its own kind, instead of
+   * the clean-up (the machine running now is saved first and stays in "Saved").
+   */
+  private showFreshOffer(box: HTMLElement, shown: boolean): void {
+    box.querySelector('.fresh-offer')?.remove();
+    const lab = this.lab;
+    if (!shown || !lab || !this.host.startMachine) return;
+    const w = wordsOf(lab.lang);
+    const offer = document.createElement('p');
+    offer.className = 'fresh-offer';
+    const button = document.createElement('button');
+    button.className = 'fresh-button';
+    button.textContent = w.startFresh;
+    button.title = w.freshTitle;
+    button.onclick = async () => {
+      button.disabled = true;
+      await this.host.startMachine!(lab.machine);
+      button.disabled = false;
+    };
+    offer.append(w.freshOffer, ' ', button);
+    box.append(offer);
   }
 
   private quizControls(step: LabStep, quiz: Quiz): HTMLElement {

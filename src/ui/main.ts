@@ -363,10 +363,11 @@ function clockTime(d: Date, seconds = false): string {
 }
 
 /**
- * A lab's machine (`machine:`) in place of the running one, which is saved first (when the
- * trainee did anything in it since its last save) and stays in "Saved".
+ * A lab's machine (`machine:`), or the image's default one, fresh in place of the running one,
+ * which is saved first (when the trainee did anything in it since its last save) and stays in
+ * "Saved".
  */
-async function openMachine(machine: string): Promise<void> {
+async function openMachine(machine?: string): Promise<void> {
   if (unsaved() && paused) return status.notice(t.status.resumeToSave, true);
   if (unsaved() && !(await saveNow())) return status.notice(t.status.notSavedNotReplaced, true);
   restart({ machine });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Readable } from 'node:stream';
 import { verifyCompletionRecord } from '../../src/labs/completion';
 import { packLab } from '../../src/labs/share';
-import { launch, openReady, typeLine, waitForText } from './browser';
+import { launch, openReady, typeLine, waitForText, waitReady } from './browser';
 
 async function streamText(stream: Readable): Promise<string> {
   let text = '';
@@ -139,6 +139,23 @@ describe('labs in the page', () => {
       await waitForText(other, /^CLEAN-42$/m, 300_000);
       await step.locator('button.check-button').click();
       await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Done');
+      expect(await step.locator('button.fresh-button').count()).toBe(0);
+      // left again; this time the lab goes on a fresh machine, and the one left behind is kept
+      await typeLine(other, 'docker run -d --name web -p 8080:80 nginx >/dev/null && echo AGAIN-$((6 * 7))');
+      await waitForText(other, /^AGAIN-42$/m, 300_000);
+      await step.locator('button.check-button').click();
+      await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Not done yet');
+      await step.locator('button.fresh-button').click();
+      await other.waitForSelector('body[data-ready="false"]', { timeout: 300_000 });
+      await waitReady(other, 300_000);
+      await step.locator('button.check-button').click();
+      await expect.poll(() => step.locator('.verdict').innerText(), { timeout: 120_000 }).toBe('Done');
+      await typeLine(other, "docker ps -a --format '{{.Names}}' | grep -cx web | sed s/^/WEB-/");
+      await waitForText(other, /^WEB-0$/m, 60_000);
+      await other.click('#snapshots-button');
+      await expect
+        .poll(() => other.locator('dialog[open] tr').allInnerTexts(), { timeout: 30_000 })
+        .toContainEqual(expect.stringMatching(/^Autosave \(automatic\)/));
     } finally {
       await other.close();
     }
