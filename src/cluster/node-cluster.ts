@@ -3,7 +3,9 @@
  * (./threaded-node.ts: its own host core, as each node has its own Web Worker in the page),
  * each given its identity (see ./plan.ts), their network cards plugged into one switch in the
  * main thread. node1 may restore another of the image's machines (a lab's `machine:`, as the
- * page's main machine does); the other nodes restore the default one, as in the page.
+ * page's main machine does); the other nodes restore the default one, as in the page. As in the
+ * page, a cluster may begin as node1 alone, the machine a trainee works on before any cluster
+ * lab (`single`), and grow: node1 takes its identity then, and keeps what was done on it.
  */
 import { applyIdentity, MAX_NODES, MIN_NODES, nodeIdentity, randomMachineId, type NodeIdentity } from './plan';
 import { EthernetSwitch } from './switch';
@@ -11,7 +13,8 @@ import { ThreadedNode } from './threaded-node';
 import type { NodeThreadOptions } from './thread-protocol';
 
 export interface ClusterNode {
-  identity: NodeIdentity;
+  /** null for node1 alone, before the cluster grows (the machine keeps the image's host name) */
+  identity: NodeIdentity | null;
   vm: ThreadedNode;
 }
 
@@ -23,24 +26,44 @@ export class NodeCluster {
 
   static async start(count: number, options: Omit<NodeThreadOptions, 'machine'> = {}, node1Machine?: string): Promise<NodeCluster> {
     if (count < MIN_NODES || count > MAX_NODES) throw new Error(`a cluster has ${MIN_NODES} to ${MAX_NODES} nodes, not ${count}`);
-    const cluster = new NodeCluster([], new EthernetSwitch());
-    try {
-      // one after the other: restores that overlap would share the host's cores for nothing
-      for (let i = 1; i <= count; i++) cluster.nodes.push(await cluster.startNode(i, { ...options, machine: i === 1 ? node1Machine : undefined }));
-    } catch (error) {
-      await cluster.stop();
-      throw error;
-    }
+    const cluster = await NodeCluster.single({ ...options, machine: node1Machine });
+    await cluster.grow(count, options);
     return cluster;
   }
 
+  /** node1 alone, restored from `options.machine` (the default machine when none), with no cluster identity yet. */
+  static async single(options: NodeThreadOptions = {}): Promise<NodeCluster> {
+    const cluster = new NodeCluster([], new EthernetSwitch());
+    cluster.nodes.push(await cluster.startNode(options, null));
+    return cluster;
+  }
+
+  /** Adds nodes until there are `count`, one after the other (restores that overlap would share the host's cores for nothing); node1 first takes its identity. */
+  async grow(count: number, options: Omit<NodeThreadOptions, 'machine'> = {}): Promise<void> {
+    if (count < MIN_NODES || count > MAX_NODES) throw new Error(`a cluster has ${MIN_NODES} to ${MAX_NODES} nodes, not ${count}`);
+    try {
+      const first = this.nodes[0];
+      if (!first.identity) {
+        const identity = nodeIdentity(1, randomMachineId());
+        await applyIdentity((script, timeoutMs) => first.vm.exec(script, { timeoutMs }), identity);
+        first.identity = identity;
+      }
+      while (this.nodes.length < count) this.nodes.push(await this.startNode(options, nodeIdentity(this.nodes.length + 1, randomMachineId())));
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** A node by name; node1 answers to its name before the cluster grows too. */
   node(name: string): ThreadedNode {
-    const node = this.nodes.find((n) => n.identity.name === name);
+    const node = this.nodes.find((n, i) => (n.identity?.name ?? (i === 0 ? 'node1' : '')) === name);
     if (!node) throw new Error(`no node named ${name} in this cluster`);
     return node.vm;
   }
 
-  private async startNode(index: number, options: NodeThreadOptions): Promise<ClusterNode> {
+  /** Restores a guest on this cluster's switch and gives it `identity` (none: node1 alone, as restored). */
+  private async startNode(options: NodeThreadOptions, identity: NodeIdentity | null): Promise<ClusterNode> {
     let deliver: (frame: Uint8Array) => void = () => {};
     const port = this.network.connect((frame) => deliver(frame));
     let vm: ThreadedNode;
@@ -50,9 +73,8 @@ export class NodeCluster {
       port.disconnect();
       throw error;
     }
-    const identity = nodeIdentity(index, randomMachineId());
     try {
-      await applyIdentity((script, timeoutMs) => vm.exec(script, { timeoutMs }), identity);
+      if (identity) await applyIdentity((script, timeoutMs) => vm.exec(script, { timeoutMs }), identity);
     } catch (error) {
       port.disconnect();
       await vm.stop();
