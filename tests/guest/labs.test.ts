@@ -88,9 +88,8 @@ const runsInGuest = (lab: Lab) => lab.steps.some((s) => s.check);
 /**
  * The machines of the page a trainee does the labs on, each with its labs in the catalogue's
  * order (quiz-only labs run nothing). The Kubernetes machine's labs run each on fresh machines
- * (below): `kubernetes-cluster` after `kubernetes` on the same node1 fails its "lost" step (the
- * lost node gets the unreachable NoSchedule taint but never the NoExecute one, so its pods are
- * never evicted), a finding under investigation (docs/kubernetes.md).
+ * (below): one after the other on one node1 they are yet to pass with the Kubernetes machine's
+ * start order that lets a lost worker's pods be evicted (docs/kubernetes.md, "A lost worker").
  */
 const chains = [undefined].map((machine) => ({
   machine,
