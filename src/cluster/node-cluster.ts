@@ -18,6 +18,9 @@ export interface ClusterNode {
   vm: ThreadedNode;
 }
 
+/** Gives a guest its name, address and machine id in the cluster. */
+const identify = (vm: ThreadedNode, identity: NodeIdentity) => applyIdentity((script, timeoutMs) => vm.exec(script, { timeoutMs }), identity);
+
 export class NodeCluster {
   private constructor(
     readonly nodes: ClusterNode[],
@@ -45,7 +48,7 @@ export class NodeCluster {
       const first = this.nodes[0];
       if (!first.identity) {
         const identity = nodeIdentity(1, randomMachineId());
-        await applyIdentity((script, timeoutMs) => first.vm.exec(script, { timeoutMs }), identity);
+        await identify(first.vm, identity);
         first.identity = identity;
       }
       while (this.nodes.length < count) this.nodes.push(await this.startNode(options, nodeIdentity(this.nodes.length + 1, randomMachineId())));
@@ -74,7 +77,7 @@ export class NodeCluster {
       throw error;
     }
     try {
-      if (identity) await applyIdentity((script, timeoutMs) => vm.exec(script, { timeoutMs }), identity);
+      if (identity) await identify(vm, identity);
     } catch (error) {
       port.disconnect();
       await vm.stop();

@@ -157,15 +157,20 @@ export class LabPanel {
     const w = wordsOf(lab.lang);
     const box = document.createElement('p');
     box.className = 'machine-start';
+    box.append(w.machineNeeded(lab.machine), ' ', this.startMachineButton(w.startMachine(lab.machine), lab.machine));
+    this.root.querySelector('.intro')!.after(box);
+  }
+
+  /** A button that opens the image's machine `machine` (the default one when none), disabled while it starts. */
+  private startMachineButton(text: string, machine: string | undefined): HTMLButtonElement {
     const button = document.createElement('button');
-    button.textContent = w.startMachine(lab.machine);
+    button.textContent = text;
     button.onclick = async () => {
       button.disabled = true;
-      await this.host.startMachine!(lab.machine!);
+      await this.host.startMachine!(machine);
       button.disabled = false;
     };
-    box.append(w.machineNeeded(lab.machine), ' ', button);
-    this.root.querySelector('.intro')!.after(box);
+    return button;
   }
 
   /** The first step with a check not passed yet: the one the trainee is doing. */
@@ -332,15 +337,9 @@ export class LabPanel {
     const w = wordsOf(lab.lang);
     const offer = document.createElement('p');
     offer.className = 'fresh-offer';
-    const button = document.createElement('button');
+    const button = this.startMachineButton(w.startFresh, lab.machine);
     button.className = 'fresh-button';
-    button.textContent = w.startFresh;
     button.title = w.freshTitle;
-    button.onclick = async () => {
-      button.disabled = true;
-      await this.host.startMachine!(lab.machine);
-      button.disabled = false;
-    };
     offer.append(w.freshOffer, ' ', button);
     box.append(offer);
   }
