@@ -6,7 +6,7 @@
 import type { GuestInfo } from '../../workers/emulator-contract';
 import type { SavedNode } from '../storage/snapshot-store';
 import { PageCluster, type ClusterNode } from './cluster';
-import { terminalHost, type Guest } from './guest';
+import { terminalHost, type Guest } from './worker-client';
 import type { StatusBar } from './status-bar';
 import type { TerminalNode, Terminals } from './terminals';
 import type { TerminalTab } from '../terminal/terminal-tab';

@@ -8,7 +8,7 @@ import { applyIdentity, MAX_NODES, nodeIdentity, randomMachineId, type NodeIdent
 import { EthernetSwitch, type SwitchPort } from '../cluster/switch';
 import type { SavedNode, SavedTerminal } from '../storage/snapshot-store';
 import type { Progress } from '../../workers/emulator-contract';
-import { startGuest, type Guest } from './guest';
+import { startGuest, type Guest } from './worker-client';
 import { t } from '../i18n/page';
 
 export interface ClusterNode {

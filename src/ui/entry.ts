@@ -7,7 +7,7 @@
 import '@xterm/xterm/css/xterm.css';
 import './style.css';
 import { chooseMachineEarly, imageUrl, isSeparateMachine, oneTab } from './first-machine';
-import { isWebKit, loadWorkerEarly } from './guest';
+import { isWebKit, loadWorkerEarly } from './worker-client';
 import { errorText } from '../i18n';
 import { t } from '../i18n/page';
 import { sayPageWords } from './page-words';

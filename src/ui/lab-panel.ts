@@ -1,21 +1,19 @@
 /**
  * The lab beside the terminals: the catalogue, or one lab's steps with "run in terminal"
- * buttons, hints, checks run in the guest, and quizzes; progress kept in IndexedDB; a
- * checkpoint at the start of each step to start it again.
+ * buttons, hints, checks, quizzes, checkpoints to start a step again, and the record a
+ * trainee hands in. What those do (checks run in the guest, progress kept, checkpoints taken)
+ * is the lab runner's (lab-runner.ts); this is how it is shown.
  */
-import type { ExecResult } from '../vm/agent';
 import { PREPARE_STEP, type Lab, type LabLanguage, type LabStep, type Quiz } from '../labs/lab';
 import type { CatalogueEntry } from '../labs/load';
-import type { LabProgress, ProgressStore } from '../labs/progress';
+import type { ProgressStore } from '../labs/progress';
 import { renderMarkdown, RUNNABLE_LANGUAGES } from '../labs/render';
 import { makeCompletionRecord } from '../labs/completion';
 import type { Checkpoints } from './checkpoints';
-import { errorText, stringsFor } from '../i18n';
-import { t } from '../i18n/page';
+import { stringsFor } from '../i18n';
+import { LabRunner, type LabRunnerHost } from './lab-runner';
 
-export interface LabHost {
-  /** runs a check in the guest (on a cluster node when `node` is given) */
-  exec(command: string, timeoutMs: number, node?: string): Promise<ExecResult>;
+export interface LabHost extends LabRunnerHost {
   /** types text into the active terminal, or into a terminal on `node` */
   type(text: string, node?: string): void;
   /** starts a cluster of `nodes` machines for a cluster lab (none in the authoring preview) */
@@ -25,51 +23,39 @@ export interface LabHost {
    * default one when none is named (none in the authoring preview)
    */
   startMachine?(machine?: string): Promise<void>;
-  /** says something went wrong outside the lab's own text (progress not stored, say) */
-  warn(message: string): void;
   /** opens the inspector on a view */
   inspect?(view: string): void;
 }
-
-/**
- * How the page tells that the running machine already is the one a lab starts from (`machine:`):
- * a command that exits 0 there. A machine without one is taken as never being it.
- */
-const MACHINE_PROBES: Record<string, string> = {
-  // every program of its one-node cluster running
-  kubernetes: 'labbox-kubernetes status >/dev/null 2>&1',
-};
-
-/** A check that runs longer is stopped; the machine itself keeps working. */
-export const CHECK_TIMEOUT_MS = 60_000;
 
 /** The lab's words, in the lab's own language (a shared lab may be in another than the page's). */
 const wordsOf = (lang: LabLanguage) => stringsFor(lang).lab;
 
 export class LabPanel {
-  private lab: Lab | null = null;
+  private readonly runner: LabRunner;
   private catalogueHref = '';
-  private progress: LabProgress | null = null;
-  private machineRunning = false;
-  /** the running guest's Debian suite, for a lab that names the image it was written for */
-  private suite = '';
 
   constructor(
     private readonly root: HTMLElement,
     private readonly host: LabHost,
-    private readonly store: ProgressStore,
+    store: ProgressStore,
     /** none in the authoring preview */
-    private readonly checkpoints?: Checkpoints,
-  ) {}
+    checkpoints?: Checkpoints,
+  ) {
+    this.runner = new LabRunner(host, store, checkpoints);
+  }
+
+  private get lab(): Lab | null {
+    return this.runner.lab;
+  }
 
   /** The machine is up (started, restored, rewound): make sure the current step can be started again. */
   machineReady(suite: string): void {
-    this.machineRunning = true;
-    this.suite = suite;
+    this.runner.machineRunning = true;
+    this.runner.suite = suite;
     this.showImageWarning();
     void this.showMachineControls();
     this.checkPreparation();
-    const step = this.currentStep();
+    const step = this.runner.currentStep();
     if (step) void this.checkpointFor(step, false);
   }
 
@@ -80,13 +66,13 @@ export class LabPanel {
    */
   private checkPreparation(): void {
     const step = this.lab?.steps.find((s) => s.id === PREPARE_STEP && s.check);
-    if (!step || this.progress?.steps[step.id]?.passed) return;
+    if (!step || this.runner.passed(step)) return;
     const button = this.root.querySelector<HTMLButtonElement>(`section.step[data-step="${step.id}"] .check-button`);
     if (button && !button.disabled) button.click();
   }
 
   machineStopped(): void {
-    this.machineRunning = false;
+    this.runner.machineRunning = false;
   }
 
   /** Shows the open lab again with the progress now stored (after a restore brought older progress back). */
@@ -96,7 +82,7 @@ export class LabPanel {
 
   showCatalogue(entries: CatalogueEntry[], lang: LabLanguage, linkTo: (id: string) => string): void {
     const w = wordsOf(lang);
-    this.lab = null;
+    this.runner.close();
     this.root.innerHTML = `<h2>${w.labs}</h2><ul class="catalogue"></ul>`;
     const list = this.root.querySelector('ul')!;
     for (const entry of entries) {
@@ -116,9 +102,8 @@ export class LabPanel {
 
   async showLab(lab: Lab, catalogueHref: string): Promise<void> {
     const w = wordsOf(lab.lang);
-    this.lab = lab;
+    await this.runner.open(lab);
     this.catalogueHref = catalogueHref;
-    this.progress = await this.store.load(lab.id);
     this.root.innerHTML = `<p class="lab-nav"><a href="${catalogueHref}">← ${w.catalogue}</a> <span class="score"></span></p><h2></h2><div class="intro"></div>`;
     this.root.querySelector('h2')!.textContent = lab.title;
     this.root.querySelector('.intro')!.innerHTML = renderMarkdown(lab.intro);
@@ -128,18 +113,19 @@ export class LabPanel {
     this.root.append(this.completionControls());
     this.updateScore();
     await this.showCheckpoints();
-    if (this.machineRunning) this.machineReady(this.suite);
+    if (this.runner.machineRunning) this.machineReady(this.runner.suite);
   }
 
   /** A lab written for another guest image may not work here: say so, do not refuse it. */
   private showImageWarning(): void {
     const lab = this.lab;
+    const image = this.runner.otherImage();
     this.root.querySelector('.image-warning')?.remove();
-    if (!lab?.image || !this.suite || lab.image === this.suite) return;
+    if (!lab || !image) return;
     const note = document.createElement('p');
     note.className = 'image-warning';
     note.setAttribute('role', 'note');
-    note.textContent = wordsOf(lab.lang).otherImage(lab.image, this.suite);
+    note.textContent = wordsOf(lab.lang).otherImage(image, this.runner.suite);
     this.root.querySelector('h2')?.after(note);
   }
 
@@ -150,10 +136,8 @@ export class LabPanel {
   private async showMachineControls(): Promise<void> {
     const lab = this.lab;
     this.root.querySelector('.machine-start')?.remove();
-    if (!lab?.machine || !this.host.startMachine || !this.machineRunning) return;
-    const probe = MACHINE_PROBES[lab.machine];
-    const r = probe ? await this.host.exec(probe, 30_000).catch(() => null) : null;
-    if (r?.exitCode === 0 || this.lab !== lab || this.root.querySelector('.machine-start')) return;
+    if (!lab?.machine || !this.host.startMachine) return;
+    if (!(await this.runner.needsOtherMachine()) || this.lab !== lab || this.root.querySelector('.machine-start')) return;
     const w = wordsOf(lab.lang);
     const box = document.createElement('p');
     box.className = 'machine-start';
@@ -173,28 +157,18 @@ export class LabPanel {
     return button;
   }
 
-  /** The first step with a check not passed yet: the one the trainee is doing. */
-  private currentStep(): LabStep | undefined {
-    // a checkpoint holds one machine: a cluster lab's other nodes could not go back with it
-    if (!this.checkpoints || this.lab?.nodes) return undefined;
-    return this.lab?.steps.find((s) => s.check && !this.progress?.steps[s.id]?.passed);
-  }
-
-  /** Saves the machine as the start of `step` (unless it has a checkpoint and `replace` is false). */
+  /** Saves the machine as the start of `step` (unless it has a checkpoint and `replace` is false), and shows it. */
   private async checkpointFor(step: LabStep, replace: boolean): Promise<void> {
-    const lab = this.lab;
-    if (!lab || !this.checkpoints || !this.machineRunning) return;
-    if (!replace && (await this.checkpoints.forLab(lab.id)).has(step.id)) return;
-    const record = await this.checkpoints.take(lab, step);
-    if (record && this.lab === lab) await this.showCheckpoints();
+    if (await this.runner.checkpointFor(step, replace)) await this.showCheckpoints();
   }
 
   /** A "start this step again" button on each step that has a checkpoint. */
   private async showCheckpoints(): Promise<void> {
     const lab = this.lab;
-    if (!lab || !this.checkpoints) return;
+    const checkpoints = this.runner.checkpoints;
+    if (!lab || !checkpoints) return;
     const w = wordsOf(lab.lang);
-    const saved = await this.checkpoints.forLab(lab.id);
+    const saved = await checkpoints.forLab(lab.id);
     for (const step of lab.steps) {
       const section = this.root.querySelector<HTMLElement>(`section.step[data-step="${step.id}"]`);
       const record = saved.get(step.id);
@@ -204,7 +178,7 @@ export class LabPanel {
       button.className = 'rewind-button';
       button.textContent = w.rewind;
       button.onclick = () => {
-        if (confirm(w.rewindConfirm(step.title))) void this.checkpoints!.rewind(record);
+        if (confirm(w.rewindConfirm(step.title))) void checkpoints.rewind(record);
       };
       section.querySelector('h3')!.after(button);
     }
@@ -235,9 +209,10 @@ export class LabPanel {
     const button = box.querySelector<HTMLButtonElement>('.record-button')!;
     button.textContent = w.makeRecord;
     button.onclick = async () => {
-      if (!this.lab || !this.progress) return;
+      const { lab, progress } = this.runner;
+      if (!lab || !progress) return;
       const name = box.querySelector<HTMLInputElement>('.trainee')!.value.trim();
-      const record = await makeCompletionRecord(this.lab, this.progress, name);
+      const record = await makeCompletionRecord(lab, progress, name);
       const json = JSON.stringify(record);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
@@ -283,7 +258,7 @@ export class LabPanel {
     }
     if (step.check) section.append(this.checkControls(step));
     if (step.quiz) section.append(this.quizControls(step, step.quiz));
-    this.showResult(section, this.progress?.steps[step.id]?.passed);
+    this.showResult(section, this.runner.passed(step));
     return section;
   }
 
@@ -300,28 +275,15 @@ export class LabPanel {
       button.disabled = true;
       verdict.textContent = w.checking;
       output.hidden = true;
-      let passed = false;
-      let ran = false;
-      let problem = '';
-      try {
-        const r = await this.host.exec(step.check!, CHECK_TIMEOUT_MS, step.checkNode);
-        ran = true;
-        passed = r.exitCode === 0;
-        if (!passed) problem = `${r.stdout}${r.stderr}`.trim() || w.exitCode(r.exitCode);
-      } catch (error) {
-        const name = (error as Error).name;
-        problem = name === 'AgentTimeoutError' ? w.timeout(CHECK_TIMEOUT_MS / 1000) : (error as Error).message || w.noMachine;
-      }
-      try {
-        await this.record(step, { passed, at: new Date().toISOString() });
-      } finally {
-        // verdict, mark and score change together, once the result is stored
-        verdict.textContent = passed ? w.passed : w.notYet;
-        output.textContent = problem;
-        output.hidden = !problem;
-        button.disabled = false;
-        if (step.id === PREPARE_STEP) this.showFreshOffer(box, ran && !passed);
-      }
+      const outcome = await this.runner.check(step).catch((error: Error) => ({ passed: false, ran: false, problem: error.message, next: undefined }));
+      // verdict, mark and score change together, once the result is stored
+      verdict.textContent = outcome.passed ? w.passed : w.notYet;
+      output.textContent = outcome.problem;
+      output.hidden = !outcome.problem;
+      button.disabled = false;
+      this.recorded(step, outcome.passed);
+      if (step.id === PREPARE_STEP) this.showFreshOffer(box, outcome.ran && !outcome.passed);
+      if (outcome.next) void this.checkpointFor(outcome.next, true);
     };
     return box;
   }
@@ -370,9 +332,9 @@ export class LabPanel {
     explanation.setAttribute('role', 'status');
     button.onclick = async () => {
       const chosen = new Set([...form.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => Number(i.value)));
-      const correct = quiz.choices.every((c, i) => c.correct === chosen.has(i));
+      const correct = await this.runner.answer(step, quiz, chosen);
       explanation.textContent = `${correct ? w.right : w.wrong} ${quiz.explanation}`;
-      await this.record(step, { passed: true, correct, at: new Date().toISOString() });
+      this.recorded(step, true);
     };
     form.append(button, explanation);
     return form;
@@ -394,19 +356,11 @@ export class LabPanel {
     }
   }
 
-  private async record(step: LabStep, result: { passed: boolean; correct?: boolean; at: string }): Promise<void> {
-    if (!this.lab) return;
-    const lab = this.lab;
-    this.progress = await this.store.record(lab.id, step.id, result).catch((error) => {
-      this.host.warn(t.lab.notStored(errorText(error, t)));
-      return this.progress;
-    });
+  /** A step's result is kept: its mark and the score show it. */
+  private recorded(step: LabStep, passed: boolean): void {
     const section = this.root.querySelector<HTMLElement>(`section.step[data-step="${step.id}"]`);
-    if (section) this.showResult(section, result.passed);
+    if (section) this.showResult(section, passed);
     this.updateScore();
-    // a passed check starts the next step: its checkpoint is this machine, now
-    const next = lab.steps.slice(lab.steps.indexOf(step) + 1).find((s) => s.check);
-    if (step.check && result.passed && next) void this.checkpointFor(next, true);
   }
 
   private showResult(section: HTMLElement, passed: boolean | undefined): void {
@@ -416,8 +370,8 @@ export class LabPanel {
 
   private updateScore(): void {
     if (!this.lab) return;
-    const done = this.lab.steps.filter((s) => this.progress?.steps[s.id]?.passed).length;
+    const { done, total } = this.runner.score();
     const score = this.root.querySelector('.score');
-    if (score) score.textContent = `${done} / ${this.lab.steps.length} ${wordsOf(this.lab.lang).steps}`;
+    if (score) score.textContent = `${done} / ${total} ${wordsOf(this.lab.lang).steps}`;
   }
 }

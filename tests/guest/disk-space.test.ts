@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeVM } from '../../src/vm/node-vm';
 import type { LazyDisk } from '../../src/vm/lazy-disk';
-import { ok, run } from './guest';
+import { ok, run } from './use-guest';
 
 const MiB = 2 ** 20;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;

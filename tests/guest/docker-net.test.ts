@@ -1,6 +1,6 @@
 /** Docker networks, volumes, published ports, Compose and Swarm in the real guest. */
 import { describe, expect, it } from 'vitest';
-import { ok, useGuest } from './guest';
+import { ok, useGuest } from './use-guest';
 
 const guest = useGuest();
 

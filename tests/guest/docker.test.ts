@@ -1,7 +1,7 @@
 /** The Docker CLI of the course, against the real dockerd in the guest: containers and images. */
 import { describe, expect, it } from 'vitest';
 import { DOCKER_WARM_UP, warmUpDocker } from '../../src/vm/guest-agent';
-import { ok, run, useGuest } from './guest';
+import { ok, run, useGuest } from './use-guest';
 
 const guest = useGuest();
 

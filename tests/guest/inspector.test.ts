@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLLECT_SCRIPT } from '../../src/inspector/collect';
 import { parseGuestView } from '../../src/inspector/parse';
-import { ok, useGuest } from './guest';
+import { ok, useGuest } from './use-guest';
 
 const guest = useGuest();
 

@@ -1,6 +1,6 @@
 /** Namespaces, cgroup v2 and LXC in the real guest. */
 import { describe, expect, it } from 'vitest';
-import { ok, run, useGuest } from './guest';
+import { ok, run, useGuest } from './use-guest';
 
 const guest = useGuest();
 

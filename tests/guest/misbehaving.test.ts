@@ -9,7 +9,7 @@ import { NodeVM } from '../../src/vm/node-vm';
 import { MEMORY_IN_USE, SUSPECT_MS, Watchdog } from '../../src/ui/watchdog';
 import { watchAgentRestart } from '../../workers/agent-restart';
 import { takeState } from '../../workers/take-state';
-import { ok } from './guest';
+import { ok } from './use-guest';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

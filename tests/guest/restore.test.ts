@@ -14,7 +14,7 @@ import { DEFAULT_JIT, v86Options, type V86Zstd } from '../../src/vm/options';
 import { restoreIntoFreshMemory } from '../../src/vm/restore-memory';
 import { ArrivingState } from '../../src/vm/arriving-state';
 import { movePagesBack, movePagesToEnd, parseState } from '../../src/vm/snapshot-layout';
-import { ok, useGuest } from './guest';
+import { ok, useGuest } from './use-guest';
 
 const guest = useGuest();
 

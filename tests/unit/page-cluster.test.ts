@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryBudget, nodeCost, PageCluster } from '../../src/ui/cluster';
-import type { Guest } from '../../src/ui/guest';
+import type { Guest } from '../../src/ui/worker-client';
 import { nodeIdentity, randomMachineId, type NodeIdentity } from '../../src/cluster/plan';
 
 const MIB = 2 ** 20;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeCluster } from '../../src/cluster/node-cluster';
-import { ok } from './guest';
+import { ok } from './use-guest';
 
 let cluster: NodeCluster;
 beforeAll(async () => {
