@@ -87,11 +87,9 @@ async function runLab(on: (node?: string) => Machine, lab: Lab, before: string):
 const runsInGuest = (lab: Lab) => lab.steps.some((s) => s.check);
 /**
  * The machines of the page a trainee does the labs on, each with its labs in the catalogue's
- * order (quiz-only labs run nothing). The Kubernetes machine's labs run each on fresh machines
- * (below): one after the other on one node1 they are yet to pass with the Kubernetes machine's
- * start order that lets a lost worker's pods be evicted (docs/kubernetes.md, "A lost worker").
+ * order (quiz-only labs run nothing): the default machine's, then the Kubernetes machine's.
  */
-const chains = [undefined].map((machine) => ({
+const chains = [undefined, 'kubernetes'].map((machine) => ({
   machine,
   labs: labs.filter(({ en }) => runsInGuest(en) && en.machine === machine),
 }));
@@ -122,26 +120,5 @@ describe.each(chains.map((chain) => [chain.machine ?? 'default', chain] as const
       }
     },
     3 * LAB_TIMEOUT_MS,
-  );
-});
-
-describe.each(labs.filter(({ en }) => runsInGuest(en) && en.machine).map((lab) => [lab.id, lab.en] as const))('lab %s on fresh machines', (_, lab) => {
-  it(
-    'passes its preparation there, fails every check there, passes each after its solution, and all of them at the end',
-    async () => {
-      const cluster = await NodeCluster.single({ machine: lab.machine });
-      const on = (node = 'node1') => cluster.node(node);
-      try {
-        if (lab.nodes) await cluster.grow(lab.nodes);
-        for (const step of lab.steps.filter((s) => s.check && isPrepare(s))) {
-          const r = await checkExit(on, step);
-          expect(r.exitCode, `preparation "${step.id}" on a fresh machine: ${r.output}`).toBe(0);
-        }
-        await runLab(on, lab, 'on fresh machines');
-      } finally {
-        await cluster.stop();
-      }
-    },
-    LAB_TIMEOUT_MS,
   );
 });
