@@ -11,7 +11,7 @@ import { renderMarkdown, RUNNABLE_LANGUAGES } from '../labs/render';
 import { makeCompletionRecord } from '../labs/completion';
 import type { Checkpoints } from './checkpoints';
 import { stringsFor } from '../i18n';
-import { LabRunner, type LabRunnerHost } from './lab-runner';
+import { isRightAnswer, LabRunner, type LabRunnerHost } from './lab-runner';
 
 export interface LabHost extends LabRunnerHost {
   /** types text into the active terminal, or into a terminal on `node` */
@@ -332,8 +332,10 @@ export class LabPanel {
     explanation.setAttribute('role', 'status');
     button.onclick = async () => {
       const chosen = new Set([...form.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => Number(i.value)));
-      const correct = await this.runner.answer(step, quiz, chosen);
+      const correct = isRightAnswer(quiz, chosen);
+      // the explanation at once; the mark and the score once the answer is kept
       explanation.textContent = `${correct ? w.right : w.wrong} ${quiz.explanation}`;
+      await this.runner.answer(step, correct);
       this.recorded(step, true);
     };
     form.append(button, explanation);

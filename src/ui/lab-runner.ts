@@ -42,6 +42,11 @@ export interface CheckOutcome {
   next?: LabStep;
 }
 
+/** Whether the choices picked (their indexes) are exactly the right ones. */
+export function isRightAnswer(quiz: Quiz, chosen: Set<number>): boolean {
+  return quiz.choices.every((c, i) => c.correct === chosen.has(i));
+}
+
 export class LabRunner {
   lab: Lab | null = null;
   progress: LabProgress | null = null;
@@ -116,11 +121,9 @@ export class LabRunner {
     return outcome;
   }
 
-  /** Grades a quiz answer (the choices' indexes) and keeps it: answered counts as done, right or wrong. */
-  async answer(step: LabStep, quiz: Quiz, chosen: Set<number>): Promise<boolean> {
-    const correct = quiz.choices.every((c, i) => c.correct === chosen.has(i));
+  /** Keeps a quiz's answer, right or wrong (see isRightAnswer): answered counts as done. */
+  async answer(step: LabStep, correct: boolean): Promise<void> {
     await this.record(step, { passed: true, correct, at: new Date().toISOString() });
-    return correct;
   }
 
   /** Takes the checkpoint at the start of `step` (unless it has one and `replace` is false); the new one, if taken. */

@@ -1,8 +1,8 @@
 /**
- * A cluster in the page, in real Chromium (issue: cluster): the Swarm cluster lab starts
- * node2 in its own worker beside the page's machine, both on the page's virtual switch; each
- * step's solution typed into a terminal on its node makes the step's check pass (skipped, see
- * below); Save keeps the whole cluster and a reload brings node2 back.
+ * A cluster in the page, in real Chromium: the Swarm cluster lab starts node2 in its own worker
+ * beside the page's machine, both on the page's virtual switch; each step's solution typed into
+ * a terminal on its node makes the step's check pass; Save keeps the whole cluster and a reload
+ * brings node2 back.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
