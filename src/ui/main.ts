@@ -1,4 +1,4 @@
-/** The page shell (loaded by entry.ts): start the guest (the last saved machine, or a fresh one), show progress, open the terminals. */
+/** The page shell (loaded by entry.ts): wires the page's parts (status bar, terminals, panels, lab pane, cluster bar) to the machine controller (machine-controller.ts), and starts the last saved machine or a fresh one. */
 import { errorText } from '../i18n';
 import { t } from '../i18n/page';
 import { SnapshotStore } from '../storage/snapshot-store';
