@@ -5,6 +5,7 @@
  * offers to reload it or to overwrite it. Text files up to MAX_EDIT_BYTES.
  */
 import { t } from '../i18n/page';
+import { clockTime } from '../i18n/format';
 import { ChangedMeanwhileError, GuestFileError, readGuestFile, writeGuestFile, type GuestExec } from '../files/guest-files';
 import { sha256Hex } from '../storage/digest';
 import type { CodeView } from './code-view';
@@ -114,10 +115,7 @@ export class EditorPane {
     if (this.file !== file) return;
     file.sha256 = await sha256Hex(bytes);
     this.markDirty(false);
-    const now = new Date();
-    this.say(
-      t.editor.savedAt(`${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}:${String(now.getSeconds()).padStart(2, '0')}`),
-    );
+    this.say(t.editor.savedAt(clockTime(new Date(), true)));
   }
 
   /** Reads the guest's file again, over the text in the pane. */

@@ -1,4 +1,4 @@
-/** Numbers as the tables write them: sizes in MiB and GiB, as browsers count storage and memory. */
+/** Numbers as the tables write them: sizes in MiB and GiB, as browsers count storage and memory; clock times. */
 
 /** "4.2", "77": one decimal under 10 MiB. */
 export function mib(bytes: number): string {
@@ -17,3 +17,9 @@ export function percentOf(part: number, total: number): number {
 
 /** A decimal point as French writes it. */
 export const comma = (n: string | number) => String(n).replace('.', ',');
+
+/** HH:MM, or HH:MM:SS, without Intl: the first toLocaleTimeString() loads locale data in one long task. */
+export function clockTime(d: Date, seconds = false): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ''}`;
+}

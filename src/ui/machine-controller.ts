@@ -6,11 +6,12 @@
  * fakes.
  */
 import { errorText } from '../i18n';
+import { clockTime } from '../i18n/format';
 import { t } from '../i18n/page';
 import { describeUse, LOW_SPACE_BYTES, requestPersistence, storageUse } from '../storage/quota';
 import type { CheckpointInfo, SavedNode, SavedTerminal, SnapshotKind, SnapshotRecord, SnapshotStore } from '../storage/snapshot-store';
 import type { LabProgress } from '../labs/progress';
-import type { GuestInfo, Progress } from '../../workers/emulator-contract';
+import type { ChangesSaved, GuestInfo, Progress } from '../../workers/emulator-contract';
 import type { ChangesAnswer } from './autosave';
 import type { Guest } from './worker-client';
 import type { StatusAction } from './status-bar';
@@ -74,20 +75,8 @@ export interface BootOptions {
   machine?: string;
 }
 
-/** What a save of changes tells the page (for the tests and the benchmark). */
-export interface ChangesSaveCost {
-  at: number;
-  storedBytes: number;
-  changedPages: number;
-  stateMs: number;
-  totalMs: number;
-}
-
-/** HH:MM(:SS) without Intl: the first toLocaleTimeString() loads locale data in one long task. */
-export function clockTime(d: Date, seconds = false): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ''}`;
-}
+/** What a save of changes tells the page (for the tests and the benchmark): its cost, and when (epoch ms). */
+export type ChangesSaveCost = Pick<ChangesSaved, 'storedBytes' | 'changedPages' | 'stateMs' | 'totalMs'> & { at: number };
 
 export class MachineController<T extends MachineTerminals = MachineTerminals> {
   guest: Guest | null = null;
