@@ -21,7 +21,7 @@ import path from 'node:path';
 import { MANIFEST_FORMAT, parseManifest, type FirstShell, type GuestManifest, type ManifestFile, type StreamingIndex } from '../src/vm/manifest';
 import { GUEST_CMDLINE, GUEST_MEMORY, GUEST_VGA_MEMORY } from '../src/vm/options';
 import { movePagesToEnd, parseState } from '../src/vm/snapshot-layout';
-import { SHRINK_GUEST_MEMORY } from '../src/vm/guest-agent';
+import { SHRINK_GUEST_MEMORY } from '../src/vm/agent-connection';
 import { NodeVM } from '../src/vm/node-vm';
 
 const [mode, work, dist] = process.argv.slice(2);

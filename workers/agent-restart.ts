@@ -6,7 +6,7 @@
  * its shell ended instead of waiting for good. Platform-free: the Node guest tests use it too.
  */
 import type { V86 } from 'v86';
-import type { AgentClient } from '../src/vm/agent';
+import type { AgentClient } from '../src/vm/agent-client';
 import { FrameDecoder, FrameType } from '../src/vm/agent-protocol';
 
 /**

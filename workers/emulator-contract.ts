@@ -3,7 +3,7 @@
  * and the shapes that cross the worker's boundary. The worker implements it
  * (emulator.worker.ts); the page imports this module, never the worker's code.
  */
-import type { ExecResult } from '../src/vm/agent';
+import type { ExecResult } from '../src/vm/agent-client';
 import type { FirstShell } from '../src/vm/manifest';
 import type { MachineIdentity, SessionInfo, SnapshotKind, SnapshotRecord, CheckpointInfo } from '../src/storage/snapshot-store';
 import type { Language } from '../src/i18n';

@@ -5,8 +5,9 @@
  */
 import * as Comlink from 'comlink';
 import { V86 } from 'v86';
-import type { AgentClient, ExecResult } from '../src/vm/agent';
-import { connectAgent, DOCKER_WARM_UP, reserveFirstShell, runsCommand, SHRINK_GUEST_MEMORY, waitForAgent, warmUpDocker } from '../src/vm/guest-agent';
+import type { AgentClient, ExecResult } from '../src/vm/agent-client';
+import { connectAgent, reserveFirstShell, SHRINK_GUEST_MEMORY, waitForAgent } from '../src/vm/agent-connection';
+import { runsCommand, warmUp, warmUpSteps } from '../src/vm/warm-up';
 import { forMachine, type DiskDescription, type GuestManifest } from '../src/vm/manifest';
 import { tuneJit, v86Options, type V86Zstd } from '../src/vm/options';
 import { trimDisks } from '../src/vm/ide-trim';
@@ -349,7 +350,7 @@ export class EmulatorApi implements EmulatorContract {
       this.changed = true;
       if (runsCommand(data)) this.running.abort();
     };
-    const hooks = { onFirstOutput: () => this.warmUpDocker(agent), onInput };
+    const hooks = { onFirstOutput: () => this.warmUp(agent), onInput };
     return new TerminalBridge(agent, port, cols, rows, hooks, attachTo).channel;
   }
 
@@ -435,18 +436,22 @@ export class EmulatorApi implements EmulatorContract {
   }
 
   /**
-   * Docker's warm-up (DOCKER_WARM_UP), once the first prompt is on screen (not before: it would
-   * slow that prompt), stopped by the first command the trainee runs (typing goes on beside it).
+   * The guest's warm-up (src/vm/warm-up.ts: Kubernetes' where its control plane runs, else
+   * Docker's), once the first prompt is on screen (not before: it would slow that prompt),
+   * stopped by the first command the trainee runs (typing goes on beside it).
    */
-  private warmUpDocker(agent: AgentClient): void {
+  private warmUp(agent: AgentClient): void {
     if (this.warmedUp) return;
     this.warmedUp = true;
     // only speed is lost if it fails (a trainee who stopped dockerd, say): say so in the console
     const running = this.running.signal;
-    void warmUpDocker(agent, running).then(
-      (steps) => console.info(`Docker's warm-up: ${steps} of ${DOCKER_WARM_UP.length} steps${running.aborted ? ', stopped by the first command' : ''}`),
-      (error: unknown) => console.warn(String(error)),
-    );
+    const stopped = () => (running.aborted ? ', stopped by the first command' : '');
+    void warmUpSteps(agent, running)
+      .then(async (steps) => `The warm-up: ${await warmUp(agent, steps, running)} of ${steps.length} steps${stopped()}`)
+      .then(
+        (said) => console.info(said),
+        (error: unknown) => (running.aborted ? console.info(`The warm-up: none${stopped()}`) : console.warn(String(error))),
+      );
   }
 
   async pause(): Promise<void> {

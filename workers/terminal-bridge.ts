@@ -2,7 +2,7 @@
  * One terminal tab's link to its PTY in the guest: output is batched (the guest writes a few
  * bytes at a time) and posted as transferable chunks; input and resizes come back on the port.
  */
-import type { AgentClient, PtyHandle } from '../src/vm/agent';
+import type { AgentClient, PtyHandle } from '../src/vm/agent-client';
 
 export type TerminalMessage = { type: 'input'; data: Uint8Array } | { type: 'resize'; cols: number; rows: number } | { type: 'close' };
 

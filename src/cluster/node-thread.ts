@@ -5,7 +5,7 @@
  * each node has its own Web Worker in the page.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { PtyHandle } from '../vm/agent';
+import type { PtyHandle } from '../vm/agent-client';
 import { NodeVM } from '../vm/node-vm';
 import { attachNic } from './nic';
 import type { FromNode, NodeThreadOptions, ToNode } from './thread-protocol';

@@ -2,7 +2,7 @@
  * The messages between a Node.js cluster node's thread (./node-thread.ts) and the main thread
  * (./threaded-node.ts). Everything in them crosses threads by structured clone.
  */
-import type { ExecResult } from '../vm/agent';
+import type { ExecResult } from '../vm/agent-client';
 
 /** What a node's thread restores: the serialisable part of NodeVmOptions. */
 export interface NodeThreadOptions {

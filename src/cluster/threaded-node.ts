@@ -3,7 +3,7 @@
  * (./node-thread.ts): commands and terminals by message, the network card on a MessagePort.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { AgentError, type ExecOptions, type ExecResult } from '../vm/agent';
+import { AgentError, type ExecOptions, type ExecResult } from '../vm/agent-client';
 import type { FromNode, NodeThreadOptions, ToNode } from './thread-protocol';
 
 /** A terminal on the node: what the guest prints goes to `onOutput` (the restored prompt first). */

@@ -3,7 +3,7 @@
  * (/preview/<port>/) in a new tab. Read from the guest when the list opens and on Refresh,
  * never in the background.
  */
-import type { ExecResult } from '../vm/agent';
+import type { ExecResult } from '../vm/agent-client';
 import { t } from '../i18n/page';
 import { PREVIEW_FOLDER } from './http';
 import { LISTENING_COMMAND, parseListening } from './ports';

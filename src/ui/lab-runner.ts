@@ -5,7 +5,7 @@
  * starts from. Free of the DOM: the lab pane (lab-panel.ts) shows it, the unit tests drive it
  * with fakes.
  */
-import type { ExecResult } from '../vm/agent';
+import type { ExecResult } from '../vm/agent-client';
 import type { Lab, LabStep, Quiz } from '../labs/lab';
 import type { LabProgress, ProgressStore, StepResult } from '../labs/progress';
 import type { SnapshotRecord } from '../storage/snapshot-store';

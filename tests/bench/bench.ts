@@ -15,10 +15,10 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseArgs } from 'node:util';
-import type { AgentClient } from '../../src/vm/agent';
+import type { AgentClient } from '../../src/vm/agent-client';
 import { DEFAULT_IMAGE_DIR, NodeVM, loadManifest } from '../../src/vm/node-vm';
 import { DEFAULT_JIT, type JitSettings } from '../../src/vm/options';
-import { DOCKER_WARM_UP, warmUpDocker } from '../../src/vm/guest-agent';
+import { DOCKER_WARM_UP, warmUp } from '../../src/vm/warm-up';
 import { decodeCalls } from '../../src/vm/call-filter';
 import { COLLECT_SCRIPT, refreshIntervalMs } from '../../src/inspector/collect';
 import { parseGuestView } from '../../src/inspector/parse';
@@ -219,7 +219,7 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
   // what a trainee who types once the page's warm-up is over waits: a second restore, the warm-up, `docker ps`
   const warmed = await NodeVM.start({ imageDir: dir, jit });
   const warmUpStart = Date.now();
-  await warmUpDocker(warmed.agent);
+  await warmUp(warmed.agent, DOCKER_WARM_UP);
   const warmUpMs = Date.now() - warmUpStart;
   const psAfterWarmUp = await timed(warmed.agent, 'docker ps');
   await warmed.stop();
@@ -227,10 +227,10 @@ async function measureRestore(dir: string, jit: JitSettings = DEFAULT_JIT): Prom
   // Docker up while they type, and stops when their Enter runs the command
   const typist = await NodeVM.start({ imageDir: dir, jit });
   const enter = new AbortController();
-  const warmUp = warmUpDocker(typist.agent, enter.signal);
+  const warmingUp = warmUp(typist.agent, DOCKER_WARM_UP, enter.signal);
   await new Promise((resolve) => setTimeout(resolve, TYPING_MS));
   enter.abort();
-  await warmUp;
+  await warmingUp;
   const psTypedAtOnce = await timed(typist.agent, 'docker ps');
   await typist.stop();
   const wall = (ts: Timing[]) => ts.map((x) => x.ms);
@@ -272,9 +272,9 @@ rows.push({
 });
 rows.push({ what: 'v86: restore to agent answering (clock set)', value: s(r.restoreMs), goal: '≤ 2 s' });
 rows.push({ what: 'v86: first `docker ps` right after restore (no warm-up)', value: s(r.firstPs), goal: '≤ 1 s' });
-const warmUpSteps = [...new Set(DOCKER_WARM_UP)].map((step) => `\`${step}\` ×${DOCKER_WARM_UP.filter((x) => x === step).length}`).join(', ');
+const dockerSteps = [...new Set(DOCKER_WARM_UP)].map((step) => `\`${step}\` ×${DOCKER_WARM_UP.filter((x) => x === step).length}`).join(', ');
 rows.push({
-  what: `v86: the page's Docker warm-up run right after another restore (${warmUpSteps}; the page starts it once the prompt is on screen and stops it when the trainee runs a command)`,
+  what: `v86: the page's Docker warm-up run right after another restore (${dockerSteps}; the page starts it once the prompt is on screen and stops it when the trainee runs a command)`,
   value: s(r.warmUpMs),
 });
 rows.push({ what: 'v86: first `docker ps` after that warm-up (what a trainee who types once it is over waits)', value: s(r.psAfterWarmUp), goal: '≤ 1 s' });

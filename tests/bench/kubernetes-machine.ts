@@ -1,17 +1,20 @@
 /**
  * The `kubernetes` machine (docs/kubernetes.md) as the lab meets it: restored to its node
- * `Ready`, `kubectl get pods`, a Deployment of two replicas to both Running, a deleted pod
+ * `Ready`, the page's warm-up (src/vm/warm-up.ts), `kubectl get pods`, a Deployment of two replicas to both Running, a deleted pod
  * replaced, and what the cluster at rest leaves a trainee's command (a shell loop's rate against
  * the default machine's, measured in the same run), with its memory.
  * Part of `npm run bench`; alone: `npx tsx tests/bench/kubernetes-machine.ts [--image DIR]`.
  */
 import { runAlone, type BenchRow } from './run-alone';
 import { NodeVM } from '../../src/vm/node-vm';
+import { KUBERNETES_WARM_UP, warmUp } from '../../src/vm/warm-up';
 
 export interface KubernetesFigures {
-  /** restore to the agent answering, then to `kubectl get nodes` saying Ready, ms */
+  /** restore to the agent answering, then to `kubectl get nodes` typed at once saying Ready, ms */
   restoreMs: number;
   readyMs: number;
+  /** the rest of the page's warm-up after that, ms */
+  warmUpMs: number;
   /** seconds */
   getPods: number[];
   deploymentRunning: number;
@@ -44,12 +47,19 @@ export async function measureKubernetesMachine(imageDir?: string, log: (m: strin
   const vm = await NodeVM.start({ imageDir, machine: 'kubernetes' });
   const restoreMs = Date.now() - t0;
   try {
+    // the page's warm-up first makes kubectl's cache current, as soon as the prompt shows
+    const [cacheStep, ...rest] = KUBERNETES_WARM_UP;
+    await warmUp(vm.agent, [cacheStep]);
     const ready = await vm.exec(
       `until kubectl get node labbox -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True; do sleep 0.5; done`,
       { timeoutMs: 600_000 },
     );
     if (ready.exitCode !== 0) throw new Error(`the node did not become Ready: ${ready.stderr}`);
     const readyMs = Date.now() - t0;
+    log("the rest of the page's warm-up");
+    const w0 = Date.now();
+    await warmUp(vm.agent, rest);
+    const warmUpMs = Date.now() - w0;
     log('kubectl get pods, a Deployment, a deleted pod');
     const script = `
 t() { date +%s.%N; }
@@ -73,6 +83,7 @@ awk '/MemAvailable/{print "MEM", int($2/1024)}' /proc/meminfo`;
     return {
       restoreMs,
       readyMs,
+      warmUpMs,
       getPods: values('GET').map(Number),
       deploymentRunning: Number(values('DEPLOYMENT')[0]),
       podReplaced: Number(values('REPLACED')[0]),
@@ -93,13 +104,14 @@ export function kubernetesRows(f: KubernetesFigures): BenchRow[] {
   const share = f.loopKubernetes / f.loopDefault;
   return [
     {
-      what: 'Kubernetes machine: restore to the agent answering / to `kubectl get nodes` saying Ready',
+      what: "Kubernetes machine: restore to the agent answering / to `kubectl get nodes` typed at once saying Ready (after the warm-up's first step)",
       value: `${(f.restoreMs / 1000).toFixed(2)} s / ${(f.readyMs / 1000).toFixed(2)} s`,
       goal: 'Ready ≤ 5 s',
     },
+    { what: `Kubernetes machine: the rest of the page's warm-up (${KUBERNETES_WARM_UP.length - 1} steps)`, value: `${(f.warmUpMs / 1000).toFixed(1)} s` },
     { what: "Kubernetes machine: the node's events after the restore", value: f.nodeEvents.length ? f.nodeEvents.join(', ') : 'none' },
     {
-      what: 'Kubernetes machine: `kubectl get pods` (median of 5 / slowest)',
+      what: 'Kubernetes machine: `kubectl get pods` after the warm-up (median of 5 / slowest)',
       value: `${median(f.getPods).toFixed(2)} s / ${Math.max(...f.getPods).toFixed(2)} s`,
       goal: '≤ 1.5 s',
     },

@@ -7,7 +7,7 @@ import { createConnection, type Socket } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AgentClient } from '../../src/vm/agent';
+import { AgentClient } from '../../src/vm/agent-client';
 import type { GuestManifest } from '../../src/vm/manifest';
 
 export class QemuGuest {

@@ -1,9 +1,11 @@
 /**
  * The Kubernetes lab in the page, in real Chromium against the real guest: `?lab=kubernetes`
  * offers the Kubernetes machine, which opens on a Ready node; a Deployment typed into the
- * terminal gets its pods Running, and the lab's first check passes.
+ * terminal gets its pods Running, and the lab's first check passes. The page warms kubectl up
+ * (src/vm/warm-up.ts) before the trainee types.
  */
 import { describe, expect, inject, it } from 'vitest';
+import { KUBERNETES_WARM_UP } from '../../src/vm/warm-up';
 import { openReady, typeLine, waitForText, waitReady } from './browser';
 import { useBrowser } from './use-browser';
 
@@ -15,6 +17,9 @@ describe('the Kubernetes lab', () => {
     const page = await openReady(browser(), `${baseUrl}?lab=kubernetes&lang=en`);
     const open = page.locator('#lab .machine-start button');
     await expect.poll(() => open.count(), { timeout: 60_000 }).toBe(1);
+    const warmedUp = new Promise<string>((resolve) =>
+      page.on('console', (m) => m.text().startsWith('The warm-up') && m.text().includes(` of ${KUBERNETES_WARM_UP.length} steps`) && resolve(m.text())),
+    );
     const started = Date.now();
     await open.click();
     await page.waitForSelector('body[data-ready="false"]', { state: 'attached', timeout: 60_000 });
@@ -22,6 +27,8 @@ describe('the Kubernetes lab', () => {
     const openSeconds = (Date.now() - started) / 1000;
     // the machine it opened is the one the lab wants: no offer any more
     await expect.poll(() => page.locator('#lab .machine-start').count(), { timeout: 60_000 }).toBe(0);
+    // Kubernetes' warm-up, run to its end while nothing is typed
+    expect(await warmedUp).toBe(`The warm-up: ${KUBERNETES_WARM_UP.length} of ${KUBERNETES_WARM_UP.length} steps`);
     await typeLine(page, 'kubectl get nodes');
     await waitForText(page, /^labbox\s+Ready\s/m, 120_000);
     await typeLine(page, 'kubectl create deployment web --image=nginx:1.26 --replicas=2');

@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 describe('the page', () => {
-  it("goes on with Docker's warm-up while the trainee types, and stops it when a command runs", async () => {
-    const warmUp = new Promise<string>((resolve) => page.on('console', (m) => m.text().startsWith("Docker's warm-up") && resolve(m.text())));
+  it("goes on with the guest's warm-up while the trainee types, and stops it when a command runs", async () => {
+    const warmUp = new Promise<string>((resolve) => page.on('console', (m) => m.text().startsWith('The warm-up') && resolve(m.text())));
     await page.locator('.terminal-pane:not([hidden]) .xterm-helper-textarea').focus();
     await page.keyboard.type('echo typing');
     await page.waitForTimeout(10_000);

@@ -1,6 +1,6 @@
 /** The Docker CLI of the course, against the real dockerd in the guest: containers and images. */
 import { describe, expect, it } from 'vitest';
-import { DOCKER_WARM_UP, warmUpDocker } from '../../src/vm/guest-agent';
+import { DOCKER_WARM_UP, warmUp, warmUpSteps } from '../../src/vm/warm-up';
 import { ok, run, useGuest } from './use-guest';
 
 const guest = useGuest();
@@ -111,11 +111,12 @@ describe('containers', () => {
     const vm = guest.vm();
     const state = 'docker ps -aq --no-trunc; docker images -q --no-trunc; docker volume ls -q; docker network ls -q';
     const before = await ok(vm, state);
-    expect(await warmUpDocker(vm.agent)).toBe(DOCKER_WARM_UP.length);
+    expect(await warmUpSteps(vm.agent)).toBe(DOCKER_WARM_UP);
+    expect(await warmUp(vm.agent, DOCKER_WARM_UP)).toBe(DOCKER_WARM_UP.length);
     expect(await ok(vm, state)).toBe(before);
     // the trainee's first command stops it, and kills the step under way in the guest
     const running = new AbortController();
-    const steps = warmUpDocker(vm.agent, running.signal);
+    const steps = warmUp(vm.agent, DOCKER_WARM_UP, running.signal);
     await ok(vm, 'for i in $(seq 100); do pgrep -x docker >/dev/null && exit 0; sleep 0.1; done; exit 1');
     running.abort();
     expect(await steps).toBe(0);

@@ -1,7 +1,7 @@
 /** Helpers for tests against the real guest (restored from the image build's snapshot). */
 import { afterAll, beforeAll } from 'vitest';
 import { NodeVM } from '../../src/vm/node-vm';
-import type { ExecResult } from '../../src/vm/agent';
+import type { ExecResult } from '../../src/vm/agent-client';
 
 /** One guest per test file, restored before its tests and stopped after. */
 export function useGuest(): { vm: () => NodeVM } {

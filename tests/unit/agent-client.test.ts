@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentClient, AgentTimeoutError } from '../../src/vm/agent';
+import { AgentClient, AgentTimeoutError } from '../../src/vm/agent-client';
 import { FrameDecoder, FrameType, encodeFrame, type Frame } from '../../src/vm/agent-protocol';
 
 /** A small fake of the guest agent: answers pings and scripted execs. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { V86 } from 'v86';
-import { consoleWriter } from '../../src/vm/guest-agent';
+import { consoleWriter } from '../../src/vm/agent-connection';
 
 /** A small fake of v86's console device: a status, a count of free receive buffers, the writes it got. */
 function fakeConsole(status: number, freeBuffers: number) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentClient, PtyHandle } from '../../src/vm/agent';
+import type { AgentClient, PtyHandle } from '../../src/vm/agent-client';
 import { TerminalBridge, type TerminalEvent } from '../../workers/terminal-bridge';
 
 /** A small fake of the agent's PTY side. */

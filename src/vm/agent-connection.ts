@@ -3,7 +3,7 @@
  * the guest agent answers: shared by the Node runner and the browser worker.
  */
 import type { V86 } from 'v86';
-import { AgentClient, type ExecResult } from './agent';
+import { AgentClient } from './agent-client';
 import type { FirstShell, GuestManifest } from './manifest';
 
 /** The guest driver's receive buffers are one page each: a write never spans two. */
@@ -113,49 +113,3 @@ export async function waitForAgent(emulator: V86, agent: AgentClient, cold: bool
 export const SHRINK_GUEST_MEMORY =
   'sync; echo 3 > /proc/sys/vm/drop_caches; file=$(awk \'$1 == "file" {print $2}\' /sys/fs/cgroup/memory.stat); ' +
   '[ "${file:-0}" -gt 0 ] && timeout 20 sh -c "echo $file > /sys/fs/cgroup/memory.reclaim" 2>/dev/null; sync; true';
-
-/**
- * Docker's hot paths, run in the background once a restored guest's first prompt is on screen:
- * the emulator compiles hot code as it runs and a restore starts with none compiled, so the
- * trainee's first command would otherwise be the slow one. Nearly all of a `docker ps` is the
- * CLI's Go start-up, which the JIT compiles only after several runs (a probe: 1.9, 1.9, 1.2,
- * 1.2, 0.9, 0.9, 0.7 s…). With DEFAULT_JIT's threshold, which compiles later, ten steps bring
- * the next `docker ps` from about 1.3 s to 0.35-0.45 s (six: 0.5-0.6 s).
- * Read-only: it leaves no trace a trainee could see in `docker ps -a` or a lab's checks.
- */
-export const DOCKER_WARM_UP: readonly string[] = ['docker version', ...Array<string>(9).fill('docker ps')];
-
-/** CR, LF, Ctrl-C, Ctrl-D, Ctrl-Z, Ctrl-\ */
-const RUN_KEYS = new Set([0x0d, 0x0a, 0x03, 0x04, 0x1a, 0x1c]);
-
-/**
- * Whether a terminal's input makes the shell run something (Enter, Ctrl-C, Ctrl-D, Ctrl-Z, Ctrl-\):
- * from then on the guest's time is the trainee's, so the warm-up stops. Typing a command
- * does not stop it: echoing keys costs the guest little, and the warm-up meanwhile brings the
- * trainee's first `docker ps` from about 1 s to 0.7-0.8 s when Enter comes 1.5 s after the
- * prompt.
- */
-export function runsCommand(input: Uint8Array): boolean {
-  return input.some((byte) => RUN_KEYS.has(byte));
-}
-
-/**
- * Runs DOCKER_WARM_UP's steps one at a time, until `stop` aborts: the trainee has run a
- * command (runsCommand), and from then on the guest's time is theirs (the step under way is
- * killed too). Returns how many steps ran; a step that fails ends the warm-up with its error.
- */
-export async function warmUpDocker(agent: Pick<AgentClient, 'exec'>, stop?: AbortSignal): Promise<number> {
-  let steps = 0;
-  for (const step of DOCKER_WARM_UP) {
-    let r: ExecResult;
-    try {
-      r = await agent.exec(`${step} >/dev/null`, { timeoutMs: 120_000, signal: stop });
-    } catch (error) {
-      if (stop?.aborted) break;
-      throw error;
-    }
-    if (r.exitCode !== 0) throw new Error(`Docker's warm-up: \`${step}\` exited with ${r.exitCode}: ${r.stderr.trim()}`);
-    steps++;
-  }
-  return steps;
-}
