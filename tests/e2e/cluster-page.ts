@@ -14,10 +14,15 @@ export async function selectNode(page: Page, node: string): Promise<void> {
   await waitForText(page, new RegExp(`root@${node}:\\S*#\\s*$`), 60_000);
 }
 
-let marker = 0;
 /** Types a script into a shell on `node` and waits until it has run. */
 export async function runOn(page: Page, node: string, script: string, timeoutMs = 600_000): Promise<void> {
   await selectNode(page, node);
+  await runScript(page, script, timeoutMs);
+}
+
+let marker = 0;
+/** Types a script into the terminal in front and waits until it has run. */
+export async function runScript(page: Page, script: string, timeoutMs = 600_000): Promise<void> {
   const done = `done-${++marker}`;
   for (const line of script.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'))) await typeLine(page, line);
   await typeLine(page, `echo ${done}`);
