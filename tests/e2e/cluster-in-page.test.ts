@@ -1,10 +1,10 @@
 /**
- * A cluster in the page, in real Chromium: the Swarm lab finished in the page, then the Swarm
- * cluster lab opened from the catalogue on the same machine, as a trainee goes from one to the
- * other. The Swarm cluster lab starts node2 in its own worker
- * beside the page's machine, both on the page's virtual switch; each step's solution typed into
- * a terminal on its node makes the step's check pass; Save keeps the whole cluster and a reload
- * brings node2 back.
+ * A cluster in the page, in real Chromium: the Swarm lab done in the page but its clean-up,
+ * then the Swarm cluster lab opened from the catalogue on the same machine, as a trainee goes
+ * from one to the other: its preparation finds the swarm, and its clean-up, run from the step,
+ * passes. The Swarm cluster lab starts node2 in its own worker beside the page's machine, both
+ * on the page's virtual switch; each step's solution typed into a terminal on its node makes
+ * the step's check pass; Save keeps the whole cluster and a reload brings node2 back.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,10 +44,13 @@ async function daemonLogs(): Promise<string> {
 }
 
 describe('a cluster in the page', () => {
-  it('finishes the Swarm lab in the page; the Swarm cluster lab opened after it from the catalogue finds the machine ready for it', async () => {
+  it('does the Swarm lab in the page but its last step; the Swarm cluster lab opened after it from the catalogue offers the clean-up, which passes its check', async () => {
     const lab = await readLab('swarm');
-    // one machine: its terminal in front, whose prompt says labbox
-    for (const step of lab.steps.filter((s) => s.check)) {
+    const steps = lab.steps.filter((s) => s.check);
+    expect(steps.at(-1)?.id).toBe('leave');
+    // one machine: its terminal in front, whose prompt says labbox; the swarm is left running,
+    // as by a trainee who skips the lab's clean-up
+    for (const step of steps.slice(0, -1)) {
       const section = page.locator(`section.step[data-step="${step.id}"]`);
       for (const part of step.solution ?? []) await runScript(page, part.script);
       await checkUntilDone(page, section);
@@ -61,9 +64,14 @@ describe('a cluster in the page', () => {
     await page.waitForURL(/lab=swarm-cluster/);
     await waitReady(page, 300_000);
     const prepare = page.locator('section.step[data-step="prepare"]');
-    // the preparation's check runs by itself as the lab opens: the Swarm lab's last step left
-    // no swarm and no service behind
-    await expect.poll(() => prepare.locator('.verdict').innerText(), { timeout: 180_000 }).toBe('Done');
+    // the preparation's check runs by itself as the lab opens and finds the swarm; its clean-up,
+    // run from the step, passes it
+    await expect.poll(() => prepare.locator('.verdict').innerText(), { timeout: 180_000 }).toBe('Not done yet');
+    expect(await prepare.locator('.check-output').innerText()).toContain('docker swarm leave --force');
+    await prepare.locator('button.run-button').first().click();
+    await typeLine(page, 'echo CLEAN-$((6 * 7))');
+    await waitForText(page, /^CLEAN-42$/m, 300_000);
+    await checkUntilDone(page, prepare);
     await typeLine(page, 'cat /root/swarm-lab-done');
     await waitForText(page, /^after-the-swarm-lab$/m, 60_000);
   }, 1_200_000);
